@@ -1,0 +1,236 @@
+"""Arrow schemas of every lake table: the column contract analysts rely on.
+
+Every table is partitioned by ``crawl_date`` (hive style, ``crawl_date=YYYY-MM-DD``); the
+partition column lives in the directory name, not in the files, and DuckDB adds it back.
+Rename nothing here without a migration note in README.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+SCHEMA_VERSION = "1"
+
+_TS = pa.timestamp("us", tz="UTC")
+_STRINGS = pa.list_(pa.string())
+
+ARTICLES = pa.schema(
+    [
+        pa.field("article_id", pa.string(), nullable=False),  # sha1(canonical_url)[:16]
+        pa.field("url", pa.string(), nullable=False),  # URL as fetched (after redirects)
+        pa.field("canonical_url", pa.string()),  # normalised URL (see newslake.dedup.urls)
+        pa.field("site", pa.string()),  # registered host of url, e.g. "politico.com"
+        pa.field("source_id", pa.string()),  # sources.yaml id, or "warc:<file>" on import
+        pa.field("title", pa.string()),
+        pa.field("authors", _STRINGS),  # cleaned of "By" and publisher names
+        pa.field("published_at", _TS),
+        pa.field("updated_at", _TS),
+        pa.field("date_source", pa.string()),  # jsonld | meta | page | relative | url | feed
+        pa.field("fetched_at", _TS),
+        pa.field("language", pa.string()),  # ISO 639-1
+        pa.field("description", pa.string()),
+        pa.field("section", pa.string()),
+        pa.field("categories", _STRINGS),
+        pa.field("tags", _STRINGS),
+        pa.field("image_url", pa.string()),
+        pa.field("image_caption", pa.string()),
+        pa.field("site_name", pa.string()),  # as the page names itself ("POLITICO")
+        pa.field("original_publisher", pa.string()),  # publisher of the story ("POLITICO")
+        pa.field("original_publisher_url", pa.string()),  # publisher's URL given by the page
+        pa.field("syndicator", pa.string()),  # adapter name when the page is a syndicated copy
+        pa.field("body", pa.string()),
+        pa.field("word_count", pa.int32()),
+        pa.field("is_truncated", pa.bool_()),  # paywall or "read more" cut
+        pa.field("comment_count", pa.int32()),  # as shown by the page
+        pa.field("publisher_followers", pa.int64()),
+        pa.field("publisher_posts", pa.int64()),
+        pa.field("publisher_views", pa.int64()),
+        pa.field("extractor_version", pa.string()),
+        pa.field("content_hash", pa.string()),  # sha1 of normalised body
+        pa.field("story_id", pa.string()),
+        pa.field("is_original", pa.bool_()),
+        pa.field("original_url", pa.string()),
+        pa.field("original_signal", pa.string()),  # why this original: canonical | jsonld | ...
+    ]
+)
+
+STORIES = pa.schema(
+    [
+        pa.field("story_id", pa.string(), nullable=False),
+        pa.field("title", pa.string()),
+        pa.field("original_article_id", pa.string()),
+        pa.field("original_url", pa.string()),
+        pa.field("original_site", pa.string()),
+        pa.field("first_published_at", _TS),
+        pa.field("copies", pa.int32()),  # articles in the story, original included
+        pa.field("sites", _STRINGS),
+        pa.field("updated_at", _TS),  # when this row was computed
+    ]
+)
+
+SYNDICATION = pa.schema(
+    [
+        pa.field("story_id", pa.string(), nullable=False),
+        pa.field("article_id", pa.string(), nullable=False),
+        pa.field("site", pa.string()),
+        pa.field("original_site", pa.string()),
+        pa.field("lag_minutes", pa.float64()),  # copy published_at - original published_at
+    ]
+)
+
+COMMENTS = pa.schema(
+    [
+        pa.field("article_id", pa.string(), nullable=False),
+        pa.field("position", pa.int32()),
+        pa.field("author", pa.string()),
+        pa.field("text", pa.string()),
+        pa.field("posted_at", _TS),
+        pa.field("likes", pa.int32()),
+    ]
+)
+
+RELATED = pa.schema(
+    [
+        pa.field("article_id", pa.string(), nullable=False),
+        pa.field("position", pa.int32()),
+        pa.field("title", pa.string()),
+        pa.field("url", pa.string()),
+        pa.field("publisher", pa.string()),
+        pa.field("summary", pa.string()),
+        pa.field("section", pa.string()),
+    ]
+)
+
+QUOTES = pa.schema(
+    [
+        pa.field("article_id", pa.string(), nullable=False),
+        pa.field("position", pa.int32()),
+        pa.field("speaker", pa.string()),
+        pa.field("quote", pa.string()),
+    ]
+)
+
+REJECTIONS = pa.schema(
+    [
+        pa.field("url", pa.string(), nullable=False),
+        pa.field("source_id", pa.string()),
+        pa.field("site", pa.string()),
+        pa.field("reason", pa.string(), nullable=False),  # see REJECTION_REASONS
+        pa.field("detail", pa.string()),
+        pa.field("fetched_at", _TS),
+        pa.field("stage", pa.string()),  # extract | dedup
+    ]
+)
+
+FETCH_LOG = pa.schema(
+    [
+        pa.field("url", pa.string(), nullable=False),
+        pa.field("source_id", pa.string()),
+        pa.field("kind", pa.string()),  # feed | page | robots
+        pa.field("status", pa.int32()),  # HTTP status, null when no response
+        pa.field("error_class", pa.string()),  # null on success, else one of ERROR_CLASSES
+        pa.field("error", pa.string()),
+        pa.field("fetched_at", _TS),
+        pa.field("bytes", pa.int64()),
+        pa.field("elapsed_ms", pa.float64()),
+        pa.field("final_url", pa.string()),
+        pa.field("content_type", pa.string()),
+        pa.field("attempts", pa.int32()),
+        pa.field("warc_file", pa.string()),
+    ]
+)
+
+QUARANTINE = ARTICLES.append(pa.field("failed_expectations", _STRINGS)).append(
+    pa.field("run_id", pa.string())
+)
+
+VALIDATION_LOG = pa.schema(
+    [
+        pa.field("run_id", pa.string(), nullable=False),
+        pa.field("table_name", pa.string()),
+        pa.field("suite", pa.string()),
+        pa.field("expectation", pa.string()),
+        pa.field("column_name", pa.string()),
+        pa.field("severity", pa.string()),  # row | fail | warn
+        pa.field("success", pa.bool_()),
+        pa.field("unexpected_count", pa.int64()),
+        pa.field("unexpected_percent", pa.float64()),
+        pa.field("element_count", pa.int64()),
+        pa.field("validated_at", _TS),
+    ]
+)
+
+ERROR_CLASSES: dict[str, str] = {
+    "timeout": "connect, read or total time limit exceeded",
+    "dns": "host name did not resolve",
+    "connect": "connection refused or reset",
+    "tls": "TLS handshake or certificate failure",
+    "http_4xx": "client error status (404, 410, 403, ...)",
+    "http_5xx": "server error status after retries",
+    "http_429": "rate limited after retries",
+    "too_large": "body exceeded the size limit (decompressed bytes counted)",
+    "not_html": "body is not HTML (binary, PDF, image, ...)",
+    "robots_disallowed": "robots.txt forbids the URL",
+    "ssrf_blocked": "host resolves to a private, loopback, link-local or multicast address",
+    "decode_error": "body could not be decoded (charset or content encoding)",
+    "redirect_loop": "redirect loop or too many redirects",
+    "feed_parse_error": "feed or sitemap could not be parsed",
+    "invalid_url": "URL is malformed or has an unsupported scheme",
+    "not_modified": "304: feed unchanged since the last fetch (not a failure)",
+}
+"""The fixed set of ``fetch_log.error_class`` values (null means success)."""
+
+REJECTION_REASONS: dict[str, str] = {
+    "not_article": "page is not an article (index, listing, video, error page)",
+    "too_short": "extracted body shorter than the minimum word count",
+    "wrong_language": "language not in the configured set",
+    "empty_after_boilerplate": "nothing left once navigation and boilerplate are removed",
+    "not_html": "body is not HTML",
+    "decode_error": "body could not be decoded",
+    "parse_error": "HTML could not be parsed",
+    "bad_date": "published date in the future or before 1990 (the date is dropped, not the page)",
+    "duplicate_url": "same canonical URL as an article already in the lake",
+}
+"""The fixed set of rejection reasons."""
+
+TABLES: dict[str, pa.Schema] = {
+    "articles": ARTICLES,
+    "stories": STORIES,
+    "syndication": SYNDICATION,
+    "comments": COMMENTS,
+    "related": RELATED,
+    "quotes": QUOTES,
+    "rejections": REJECTIONS,
+    "fetch_log": FETCH_LOG,
+    "quarantine": QUARANTINE,
+    "validation_log": VALIDATION_LOG,
+}
+"""Every partitioned table of the lake, by name."""
+
+
+def empty(table: str) -> pa.Table:
+    """An empty Arrow table with the schema of ``table``."""
+    return TABLES[table].empty_table()
+
+
+def conform(table: str, data: pa.Table | list[dict]) -> pa.Table:
+    """Cast rows (a list of dicts or an Arrow table) to the schema of ``table``.
+
+    Missing columns become nulls; extra columns are an error, so a typo cannot
+    silently drop data.
+    """
+    schema = TABLES[table]
+    if isinstance(data, list):
+        unknown = {key for row in data for key in row} - set(schema.names)
+        if unknown:
+            raise ValueError(f"{table}: unknown columns {sorted(unknown)}")
+        return pa.Table.from_pylist(data, schema=schema)
+    unknown = set(data.column_names) - set(schema.names)
+    if unknown:
+        raise ValueError(f"{table}: unknown columns {sorted(unknown)}")
+    columns = [
+        data.column(f.name).cast(f.type) if f.name in data.column_names
+        else pa.nulls(data.num_rows, f.type)
+        for f in schema
+    ]
+    return pa.Table.from_arrays(columns, schema=schema)
