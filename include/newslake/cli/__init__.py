@@ -16,7 +16,9 @@ from collections.abc import Sequence
 from newslake import __version__
 from newslake.exceptions import NewslakeError
 
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES: list[str] = [
+    "newslake.cli.ingest",
+]
 """Dotted names of the modules that register sub-commands, in help order."""
 
 

@@ -1,0 +1,312 @@
+"""The stages of a daily run, each a plain function over a :class:`RunContext`.
+
+Every stage reads its inputs from staging (or the lake), writes its outputs to staging and
+returns a small JSON-safe dict of counts and paths: exactly what an orchestrator passes on.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from newslake.exceptions import StageFailed
+from newslake.lake import schema
+from newslake.pipeline.staging import (
+    RunContext,
+    concat,
+    read_json,
+    read_table,
+    write_json,
+    write_table,
+)
+
+log = logging.getLogger(__name__)
+
+EXTRACT_TABLES = ("articles", "comments", "related", "quotes", "rejections")
+FETCH_BATCH_SIZE = 25
+
+
+def _sources(ctx: RunContext):
+    from newslake.sources import load_sources
+
+    return load_sources(ctx.sources_path)
+
+
+def known_urls(lake: str, exclude: date | None) -> frozenset[str]:
+    """Canonical URLs of articles already in the lake, except those of day ``exclude``."""
+    from newslake.dedup import canonicalize_url
+    from newslake.lake import read_table as read_lake_table
+
+    table = read_lake_table(lake, "articles", columns=["url", "canonical_url", "crawl_date"])
+    if exclude is not None and table.num_rows:
+        table = table.filter(pc.not_equal(table["crawl_date"], pa.scalar(exclude, pa.date32())))
+    urls = set(table["canonical_url"].drop_null().to_pylist())
+    urls.update(canonicalize_url(u) for u in table["url"].drop_null().to_pylist())
+    return frozenset(urls)
+
+
+def stage_sources(ctx: RunContext) -> list[str]:
+    """Ids of the enabled sources; starts a clean staging area for the run."""
+    ctx.reset()
+    config = _sources(ctx)
+    ids = [s.id for s in config.sources if s.enabled]
+    if not ids:
+        raise StageFailed("sources", f"no enabled source in {ctx.sources_path}")
+    return ids
+
+
+def stage_discover(ctx: RunContext, source_id: str) -> dict[str, Any]:
+    """Fetch one source's feed and stage its candidate article URLs."""
+    from newslake.crawl import discover_source
+
+    config = _sources(ctx)
+    source = next(s for s in config.sources if s.id == source_id)
+    start, end = ctx.interval
+    result = discover_source(
+        source,
+        config,
+        lake=ctx.lake,
+        crawl_date=ctx.crawl_date,
+        interval_start=start,
+        interval_end=end,
+        known_urls=known_urls(ctx.lake, exclude=ctx.crawl_date),
+        warc_path=ctx.raw_warc(f"feed-{source_id}"),
+    )
+    write_json(ctx.path("discover", f"{source_id}.json"), result.candidates)
+    write_table(
+        ctx.path("discover", f"{source_id}.fetch_log.parquet"),
+        schema.conform("fetch_log", result.fetch_log),
+    )
+    failed = any(row.get("error_class") not in (None, "not_modified") for row in result.fetch_log)
+    return {"source_id": source_id, "candidates": len(result.candidates), "failed": failed}
+
+
+def stage_plan(ctx: RunContext, discovered: Iterable[dict[str, Any]]) -> list[int]:
+    """Merge the sources' candidates, drop repeats, and split them into fetch batches.
+
+    Fails the run only when every source failed; returns the batch numbers to fetch.
+    """
+    from newslake.dedup import canonicalize_url
+
+    discovered = list(discovered)
+    if discovered and all(d["failed"] for d in discovered):
+        raise StageFailed("discover", f"all {len(discovered)} sources failed")
+    seen: set[str] = set()
+    candidates: list[dict[str, Any]] = []
+    for item in discovered:
+        for candidate in read_json(ctx.path("discover", f"{item['source_id']}.json")):
+            key = canonicalize_url(candidate["url"])
+            if key not in seen:
+                seen.add(key)
+                candidates.append(candidate)
+    batches = [
+        candidates[i : i + FETCH_BATCH_SIZE] for i in range(0, len(candidates), FETCH_BATCH_SIZE)
+    ]
+    for number, batch in enumerate(batches):
+        write_json(ctx.path("plan", f"{number:04d}.json"), batch)
+    log.info("%d candidates in %d batches", len(candidates), len(batches))
+    return list(range(len(batches)))
+
+
+def stage_fetch(ctx: RunContext, batch: int) -> dict[str, Any]:
+    """Fetch one batch of pages into the raw WARC archive."""
+    from newslake.crawl import fetch_pages
+
+    candidates = read_json(ctx.path("plan", f"{batch:04d}.json"))
+    warc = ctx.raw_warc(f"{batch:04d}")
+    result = fetch_pages(candidates, _sources(ctx), warc_path=warc)
+    write_table(
+        ctx.path("fetch", f"{batch:04d}.fetch_log.parquet"),
+        schema.conform("fetch_log", result.fetch_log),
+    )
+    return {"batch": batch, "ok": result.ok, "attempted": len(candidates), "warc": warc}
+
+
+def stage_extract(ctx: RunContext, batch: int) -> dict[str, Any]:
+    """Extract article rows from one fetched batch's WARC file."""
+    from newslake.crawl.warc import iter_responses
+
+    candidates = {c["url"]: c for c in read_json(ctx.path("plan", f"{batch:04d}.json"))}
+    hints_for = hints_factory(_sources(ctx), candidates)
+    warc = Path(ctx.raw_warc(f"{batch:04d}"))
+    pages = iter_responses(str(warc)) if warc.exists() else iter(())
+    return extract_to_staging(ctx, f"{batch:04d}", pages, hints_for)
+
+
+def hints_factory(config, candidates: dict[str, dict[str, Any]]):
+    """A function giving the extraction hints of a page from its source and feed entry."""
+    from newslake.extract import Hints
+
+    by_id = {s.id: s for s in config.sources} if config is not None else {}
+
+    def hints_for(page) -> Hints:
+        entry = candidates.get(page.url, {})
+        source = by_id.get(entry.get("source_id") or page.source_id or "")
+        return Hints(
+            source_id=entry.get("source_id") or page.source_id,
+            site=source.site if source else None,
+            language=source.language if source else None,
+            syndicator=source.syndicator if source else None,
+            feed_title=entry.get("feed_title"),
+            feed_published_at=_parse_dt(entry.get("feed_published_at")),
+            feed_authors=list(entry.get("feed_authors") or []),
+            accepted_languages=None,
+        )
+
+    return hints_for
+
+
+def _parse_dt(value: Any):
+    from datetime import datetime
+
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value))
+
+
+def extract_to_staging(ctx: RunContext, name: str, pages: Iterable, hints_for) -> dict[str, Any]:
+    """Run extraction over ``pages`` and stage its tables under ``extract/<name>.*``."""
+    from newslake.extract import extract_pages
+
+    ok_pages = (p for p in pages if p.status is not None and 200 <= p.status < 300)
+    result = extract_pages(ok_pages, hints_for)
+    for table in EXTRACT_TABLES:
+        write_table(ctx.path("extract", f"{name}.{table}.parquet"), getattr(result, table))
+    return {
+        "name": name,
+        "articles": result.articles.num_rows,
+        "rejections": result.rejections.num_rows,
+        "skipped_non_html": result.skipped_non_html,
+    }
+
+
+def _staged(ctx: RunContext, stage: str, table: str) -> pa.Table:
+    parts = sorted(ctx.staging.joinpath(stage).glob(f"*.{table}.parquet"))
+    return concat([read_table(p, table) for p in parts], table)
+
+
+def stage_dedup(ctx: RunContext, window_days: int | None = None) -> dict[str, Any]:
+    """Link syndicated copies to their originals and form stories."""
+    from newslake.dedup import DedupConfig, assign_stories
+
+    config = _sources(ctx) if Path(ctx.sources_path).exists() else None
+    syndicator_sites = frozenset(s.site for s in config.sources if s.syndicator) if config else frozenset()
+    dedup_config = DedupConfig() if window_days is None else DedupConfig(window_days=window_days)
+    result = assign_stories(
+        _staged(ctx, "extract", "articles"),
+        lake=ctx.lake,
+        crawl_date=ctx.crawl_date,
+        config=dedup_config,
+        syndicator_sites=syndicator_sites,
+    )
+    for table in ("articles", "stories", "syndication", "dedup_index"):
+        data = result.signatures if table == "dedup_index" else getattr(result, table)
+        write_table(ctx.path("dedup", f"{table}.parquet"), schema.conform(table, data))
+    rejections = concat([_staged(ctx, "extract", "rejections"), result.rejections], "rejections")
+    write_table(ctx.path("dedup", "rejections.parquet"), rejections)
+    for table in ("comments", "related", "quotes"):
+        write_table(ctx.path("dedup", f"{table}.parquet"), _staged(ctx, "extract", table))
+    copies = result.articles.filter(pc.equal(result.articles["is_original"], False)).num_rows
+    return {
+        "articles": result.articles.num_rows,
+        "stories": result.stories.num_rows,
+        "syndicated_copies": copies,
+        "duplicates": result.rejections.num_rows,
+    }
+
+
+VALIDATED_TABLES = (
+    "articles",
+    "stories",
+    "syndication",
+    "comments",
+    "related",
+    "quotes",
+    "rejections",
+    "dedup_index",
+    "fetch_log",
+)
+
+
+def _staged_fetch_log(ctx: RunContext) -> pa.Table:
+    parts = sorted(ctx.staging.joinpath("discover").glob("*.fetch_log.parquet"))
+    parts += sorted(ctx.staging.joinpath("fetch").glob("*.fetch_log.parquet"))
+    return concat([read_table(p, "fetch_log") for p in parts], "fetch_log")
+
+
+def stage_validate(ctx: RunContext) -> dict[str, Any]:
+    """Gate the batch with Great Expectations; failing rows go to quarantine.
+
+    A batch-level failure records the validation log in the lake, publishes nothing else
+    and raises :class:`StageFailed`.
+    """
+    from newslake.lake import publish_day
+    from newslake.validate import ValidationConfig, validate_batch
+
+    tables = {
+        t: read_table(ctx.path("dedup", f"{t}.parquet"), t)
+        for t in VALIDATED_TABLES
+        if t != "fetch_log"
+    }
+    if ctx.staging.joinpath("discover").exists():
+        tables["fetch_log"] = _staged_fetch_log(ctx)
+    result = validate_batch(
+        tables,
+        lake=ctx.lake,
+        crawl_date=ctx.crawl_date,
+        run_id=ctx.run_id,
+        config=ValidationConfig(),
+    )
+    if result.batch_failed:
+        publish_day(
+            ctx.lake,
+            ctx.crawl_date,
+            {"validation_log": result.validation_log},
+            producer=f"{ctx.producer}-failed",
+        )
+        raise StageFailed("validate", "; ".join(result.failures) or "batch failed validation")
+    for table, data in result.tables.items():
+        write_table(ctx.path("validate", f"{table}.parquet"), data)
+    write_table(ctx.path("validate", "quarantine.parquet"), result.quarantine)
+    write_table(ctx.path("validate", "validation_log.parquet"), result.validation_log)
+    return {
+        "quarantined": result.quarantine.num_rows,
+        "checks": result.validation_log.num_rows,
+        "failed_checks": int(
+            result.validation_log.num_rows
+            - pc.sum(pc.cast(result.validation_log["success"], pa.int64())).as_py()
+        )
+        if result.validation_log.num_rows
+        else 0,
+        "docs": result.docs_index,
+    }
+
+
+PUBLISHED_TABLES = (*VALIDATED_TABLES, "quarantine", "validation_log")
+
+
+def stage_publish(ctx: RunContext) -> dict[str, Any]:
+    """Atomically replace the day's partitions with the tables this run produced.
+
+    A table the run did not produce (``fetch_log`` of a WARC import) is left as it is.
+    """
+    from newslake.lake import publish_day, remove_day
+    from newslake.lake.catalog import write_catalog
+
+    tables = {
+        t: read_table(ctx.path("validate", f"{t}.parquet"), t)
+        for t in PUBLISHED_TABLES
+        if ctx.staging.joinpath("validate", f"{t}.parquet").exists()
+    }
+    publish_day(ctx.lake, ctx.crawl_date, tables, producer=ctx.producer)
+    remove_day(ctx.lake, "validation_log", ctx.crawl_date, producer=f"{ctx.producer}-failed")
+    catalog = write_catalog(ctx.lake)
+    counts = {t: data.num_rows for t, data in tables.items()}
+    ctx.reset()
+    return {"crawl_date": ctx.crawl_date.isoformat(), "rows": counts, "catalog": str(catalog)}

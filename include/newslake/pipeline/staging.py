@@ -1,0 +1,135 @@
+"""The staging area of one run: files that carry data between stages.
+
+XCom (or the in-process runner) passes only the small dicts these helpers return;
+the rows stay in Parquet and JSON files under ``<lake>/_staging/<date>/<run_key>/``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from newslake.lake import schema
+
+_SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+def safe_key(value: str) -> str:
+    """A file-name-safe version of ``value`` (run ids contain ``:`` and ``+``)."""
+    return _SAFE.sub("_", value).strip("_") or "run"
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """Where one run of one day reads and writes.
+
+    ``producer`` names the lake files this run replaces (``part-<producer>.parquet``), so
+    re-running the same producer for the same day replaces exactly its own output.
+    """
+
+    lake: str
+    crawl_date: date
+    sources_path: str
+    producer: str = "ingest"
+    run_id: str = "manual"
+
+    @property
+    def staging(self) -> Path:
+        """The run's staging directory (local lakes only)."""
+        return Path(self.lake) / "_staging" / self.crawl_date.isoformat() / safe_key(self.producer)
+
+    @property
+    def interval(self) -> tuple[datetime, datetime]:
+        """The data interval of the day: ``[D 00:00 UTC, D+1 00:00 UTC)``."""
+        start = datetime.combine(self.crawl_date, time(0), tzinfo=UTC)
+        return start, start + timedelta(days=1)
+
+    def raw_warc(self, name: str) -> str:
+        """Path of a WARC file of this run in the lake's raw archive."""
+        day = f"crawl_date={self.crawl_date.isoformat()}"
+        return str(Path(self.lake) / "raw" / day / f"{safe_key(self.producer)}-{name}.warc.gz")
+
+    def path(self, *parts: str) -> Path:
+        """A path inside the staging directory, with its parent created."""
+        target = self.staging.joinpath(*parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return target
+
+    def reset(self) -> None:
+        """Remove what an earlier attempt of this run left in staging."""
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+    def to_dict(self) -> dict[str, str]:
+        """A JSON-safe form (for XCom)."""
+        return {
+            "lake": self.lake,
+            "crawl_date": self.crawl_date.isoformat(),
+            "sources_path": self.sources_path,
+            "producer": self.producer,
+            "run_id": self.run_id,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, str]) -> RunContext:
+        """Inverse of :meth:`to_dict`."""
+        return cls(
+            lake=data["lake"],
+            crawl_date=date.fromisoformat(data["crawl_date"]),
+            sources_path=data["sources_path"],
+            producer=data.get("producer", "ingest"),
+            run_id=data.get("run_id", "manual"),
+        )
+
+
+def _atomic_target(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+
+
+def write_table(path: Path, table: pa.Table) -> None:
+    """Write ``table`` to ``path`` atomically (a retried task never sees half a file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _atomic_target(path)
+    pq.write_table(table, tmp, compression="zstd")
+    os.replace(tmp, path)
+
+
+def read_table(path: Path, table_name: str) -> pa.Table:
+    """Read a staged table, conformed to its lake schema; a missing file is an empty table."""
+    if not path.exists():
+        return schema.empty(table_name)
+    return schema.conform(table_name, pq.read_table(path))
+
+
+def write_json(path: Path, data: Any) -> None:
+    """Write JSON atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _atomic_target(path)
+    tmp.write_text(json.dumps(data, default=_json_default, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def read_json(path: Path) -> Any:
+    """Read a JSON file written by :func:`write_json`."""
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def concat(tables: list[pa.Table], table_name: str) -> pa.Table:
+    """Concatenate staged tables of one schema (none gives an empty table)."""
+    conformed = [schema.conform(table_name, t) for t in tables]
+    return pa.concat_tables(conformed) if conformed else schema.empty(table_name)

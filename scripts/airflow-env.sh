@@ -1,0 +1,12 @@
+# Environment of the embedded default: SQLite metadata DB and a project-local AIRFLOW_HOME.
+# Source it from the repository root: `. scripts/airflow-env.sh`.
+root=$(pwd)
+export AIRFLOW_HOME="${AIRFLOW_HOME:-$root/.airflow}"
+export AIRFLOW__CORE__DAGS_FOLDER="$root/dags"
+export AIRFLOW__CORE__PLUGINS_FOLDER="$root/plugins"
+export AIRFLOW__CORE__LOAD_EXAMPLES=False
+export AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION=True
+export AIRFLOW__LOGGING__LOGGING_LEVEL="${AIRFLOW__LOGGING__LOGGING_LEVEL:-WARNING}"
+export NEWSLAKE_LAKE="${NEWSLAKE_LAKE:-$root/lake}"
+export NEWSLAKE_SOURCES="${NEWSLAKE_SOURCES:-$root/include/demo/sources.yaml}"
+export PYTHONWARNINGS="${PYTHONWARNINGS:-ignore}"
