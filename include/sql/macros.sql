@@ -1,0 +1,76 @@
+-- Table macros an analyst needs on day one. Every macro takes a crawl-date range
+-- (inclusive), so DuckDB reads only the partitions of those days.
+
+-- Articles crawled between two days.
+--   SELECT title, site FROM articles_between('2024-03-01', '2024-03-31');
+CREATE OR REPLACE MACRO articles_between(date_from, date_to) AS TABLE
+SELECT *
+FROM articles
+WHERE crawl_date BETWEEN CAST(date_from AS DATE) AND CAST(date_to AS DATE);
+
+-- Stories with more than one article in the range, their original and every copy.
+--   SELECT story_id, copies, sites FROM stories_with_copies('2024-03-01', '2024-03-31');
+CREATE OR REPLACE MACRO stories_with_copies(date_from, date_to) AS TABLE
+SELECT a.story_id,
+       any_value(s.title) AS title,
+       any_value(s.original_site) AS original_site,
+       any_value(s.original_url) AS original_url,
+       min(a.published_at) AS first_published_at,
+       count(*) AS articles,
+       count(*) FILTER (WHERE NOT coalesce(a.is_original, false)) AS copies,
+       list(DISTINCT a.site ORDER BY a.site) AS sites,
+       list(struct_pack(site := a.site, url := a.url, published_at := a.published_at,
+                        is_original := a.is_original)
+            ORDER BY a.published_at NULLS LAST, a.url) AS members
+FROM articles a
+LEFT JOIN stories s USING (story_id)
+WHERE a.crawl_date BETWEEN CAST(date_from AS DATE) AND CAST(date_to AS DATE)
+  AND a.story_id IS NOT NULL
+GROUP BY a.story_id
+HAVING count(*) > 1
+ORDER BY articles DESC, a.story_id;
+
+-- Syndication lag (minutes from the original's publication to the copy's) by copying site.
+--   SELECT * FROM syndication_lag('2024-01-01', '2024-12-31');
+CREATE OR REPLACE MACRO syndication_lag(date_from, date_to) AS TABLE
+SELECT site,
+       count(*) AS copies,
+       count(DISTINCT original_site) AS original_sites,
+       round(median(lag_minutes), 1) AS median_lag_min,
+       round(quantile_cont(lag_minutes, 0.9), 1) AS p90_lag_min,
+       round(avg(lag_minutes), 1) AS mean_lag_min,
+       round(min(lag_minutes), 1) AS min_lag_min,
+       round(max(lag_minutes), 1) AS max_lag_min
+FROM syndication
+WHERE crawl_date BETWEEN CAST(date_from AS DATE) AND CAST(date_to AS DATE)
+  AND lag_minutes IS NOT NULL
+GROUP BY site
+ORDER BY copies DESC, site;
+
+-- Sites by number of articles in the range, with their share of all articles.
+--   SELECT * FROM top_sites('2024-01-01', '2024-12-31', n := 5);
+CREATE OR REPLACE MACRO top_sites(date_from, date_to, n := 10) AS TABLE
+SELECT site,
+       count(*) AS articles,
+       count(*) FILTER (WHERE coalesce(is_original, true)) AS originals,
+       round(100.0 * count(*) / sum(count(*)) OVER (), 2) AS share_pct,
+       min(published_at) AS first_published_at,
+       max(published_at) AS last_published_at
+FROM articles
+WHERE crawl_date BETWEEN CAST(date_from AS DATE) AND CAST(date_to AS DATE)
+GROUP BY site
+ORDER BY articles DESC, site
+LIMIT n;
+
+-- Coverage of a keyword (case-insensitive, in title or body) per crawl day.
+--   SELECT * FROM keyword_coverage('election', '2024-01-01', '2024-12-31');
+CREATE OR REPLACE MACRO keyword_coverage(keyword, date_from, date_to) AS TABLE
+SELECT crawl_date AS day,
+       count(*) AS articles,
+       count(*) FILTER (WHERE title ILIKE '%' || keyword || '%'
+                           OR body ILIKE '%' || keyword || '%') AS matching,
+       round(100.0 * matching / count(*), 2) AS share_pct
+FROM articles
+WHERE crawl_date BETWEEN CAST(date_from AS DATE) AND CAST(date_to AS DATE)
+GROUP BY crawl_date
+ORDER BY day;
