@@ -18,6 +18,7 @@ from newslake.exceptions import NewslakeError
 
 COMMAND_MODULES: list[str] = [
     "newslake.cli.ingest",
+    "newslake.cli.lake",
 ]
 """Dotted names of the modules that register sub-commands, in help order."""
 

@@ -1,0 +1,138 @@
+"""Full-text search over article titles and bodies (DuckDB's fts extension, BM25).
+
+The index lives in ``<lake>/_search/fts.duckdb`` for a local lake (an in-memory index is
+built per call for an S3 lake). It records which article files it covers and is rebuilt
+when they change, so a search never answers from a stale index.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import duckdb
+
+from newslake.lake.catalog import connect
+from newslake.lake.extensions import load_extension
+from newslake.lake.storage import TEMP_PREFIX, TEMP_SUFFIX, Lake, open_lake
+
+INDEX_DIR = "_search"
+INDEX_FILE = "fts.duckdb"
+RESULT_COLUMNS = ["score", "crawl_date", "published_at", "site", "title", "url", "article_id"]
+
+
+@dataclass(frozen=True)
+class IndexInfo:
+    """A built full-text index: where it is and how many articles it covers."""
+
+    path: str | None
+    articles: int
+    rebuilt: bool
+
+
+def fingerprint(store: Lake) -> str:
+    """Identity of the article files the index covers (name, size, mtime)."""
+    items = []
+    for path in store.partitions("articles").values():
+        for info in store.data_files(path):
+            items.append([info.path.removeprefix(store.root), info.size, info.mtime_ns])
+    return json.dumps(items)
+
+
+def _fill_index(con: duckdb.DuckDBPyConnection, lake: str) -> int:
+    load_extension(con, "fts")
+    source = connect(lake)
+    try:
+        arrow = source.sql(
+            "SELECT article_id, crawl_date, published_at, site, title, url, "
+            "coalesce(title, '') || ' ' || coalesce(body, '') AS text FROM articles"
+        ).to_arrow_table()
+    finally:
+        source.close()
+    con.register("articles_arrow", arrow)
+    con.execute("CREATE OR REPLACE TABLE docs AS SELECT * FROM articles_arrow")
+    con.unregister("articles_arrow")
+    con.execute(
+        "PRAGMA create_fts_index('docs', 'article_id', 'text', stemmer = 'english', "
+        "stopwords = 'english', overwrite = 1)"
+    )
+    con.execute("ALTER TABLE docs DROP COLUMN text")
+    return arrow.num_rows
+
+
+def build_index(lake: str, force: bool = False) -> IndexInfo:
+    """Build (or reuse, when still current) the full-text index of a local lake."""
+    store = open_lake(lake)
+    if not store.is_local:
+        raise ValueError("a persisted index needs a local lake; search() builds one in memory")
+    directory = os.path.join(store.root, INDEX_DIR)
+    target = os.path.join(directory, INDEX_FILE)
+    current = fingerprint(store)
+    if not force and os.path.exists(target):
+        con = duckdb.connect(target, read_only=True)
+        try:
+            stored, count = con.execute("SELECT fingerprint, articles FROM index_state").fetchone()
+        except duckdb.Error:
+            stored, count = None, 0
+        finally:
+            con.close()
+        if stored == current:
+            return IndexInfo(path=target, articles=count, rebuilt=False)
+    os.makedirs(directory, exist_ok=True)
+    temp = os.path.join(directory, f"{TEMP_PREFIX}{INDEX_FILE}.{uuid.uuid4().hex}{TEMP_SUFFIX}")
+    try:
+        con = duckdb.connect(temp)
+        try:
+            count = _fill_index(con, lake)
+            con.execute("CREATE TABLE index_state AS SELECT ? AS fingerprint, ? AS articles",
+                        [current, count])
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        os.replace(temp, target)
+    finally:
+        for leftover in (temp, temp + ".wal"):
+            if os.path.exists(leftover):
+                os.unlink(leftover)
+    return IndexInfo(path=target, articles=count, rebuilt=True)
+
+
+def search(lake: str, query: str, date_from: date | None = None, date_to: date | None = None,
+           limit: int = 20) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Articles matching ``query`` (BM25 over title and body), best first.
+
+    ``date_from`` / ``date_to`` bound the crawl date (inclusive). Returns
+    ``(columns, rows)`` with the columns of :data:`RESULT_COLUMNS`.
+    """
+    store = open_lake(lake)
+    if store.is_local:
+        info = build_index(lake)
+        con = duckdb.connect(info.path, read_only=True)
+    else:
+        con = duckdb.connect()
+        _fill_index(con, lake)
+    try:
+        load_extension(con, "fts")
+        con.execute("SET TimeZone = 'UTC'")
+        rows = con.execute(
+            """
+            SELECT score, crawl_date, published_at, site, title, url, article_id
+            FROM (
+                SELECT *, fts_main_docs.match_bm25(article_id, $query) AS score
+                FROM docs
+                WHERE crawl_date BETWEEN coalesce($date_from, DATE '0001-01-01')
+                                     AND coalesce($date_to, DATE '9999-12-31')
+            )
+            WHERE score IS NOT NULL
+            ORDER BY score DESC, article_id
+            LIMIT $limit
+            """,
+            {"query": query, "date_from": date_from, "date_to": date_to, "limit": limit},
+        ).fetchall()
+    finally:
+        con.close()
+    return list(RESULT_COLUMNS), rows
