@@ -160,6 +160,18 @@ VALIDATION_LOG = pa.schema(
     ]
 )
 
+LAKE_STATS = pa.schema(
+    [
+        pa.field("table_name", pa.string(), nullable=False),  # a lake table, or "raw" (WARC)
+        pa.field("partition_date", pa.date32()),  # crawl_date of the measured partition
+        pa.field("files", pa.int32()),
+        pa.field("bytes", pa.int64()),
+        pa.field("rows", pa.int64()),  # null for raw WARC files
+        pa.field("measured_at", _TS),
+    ]
+)
+"""Lake size per table and day, recorded by maintenance (partitioned by the day measured)."""
+
 ERROR_CLASSES: dict[str, str] = {
     "timeout": "connect, read or total time limit exceeded",
     "dns": "host name did not resolve",
@@ -204,6 +216,7 @@ TABLES: dict[str, pa.Schema] = {
     "fetch_log": FETCH_LOG,
     "quarantine": QUARANTINE,
     "validation_log": VALIDATION_LOG,
+    "lake_stats": LAKE_STATS,
 }
 """Every partitioned table of the lake, by name."""
 
