@@ -32,7 +32,7 @@ from newslake.lake.parquet import (
     sort_rows,
     write_file,
 )
-from newslake.lake.storage import TEMP_PREFIX, TEMP_SUFFIX, Lake, open_lake
+from newslake.lake.storage import TEMP_PREFIX, TEMP_SUFFIX, Lake, open_lake, partition_lock
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +85,9 @@ def publish_day(lake: str, crawl_date: date, tables: dict[str, pa.Table],
     info = PublishInfo(crawl_date=crawl_date, producer=producer)
     for table_name, data in tables.items():
         rows = sort_rows(schema.conform(table_name, data))
-        path, size, cleaned = _replace_producer(store, table_name, crawl_date, producer, rows)
+        with partition_lock(store, table_name, crawl_date):
+            path, size, cleaned = _replace_producer(store, table_name, crawl_date, producer,
+                                                    rows)
         info.rows[table_name] = rows.num_rows
         info.files[table_name] = _uri(store, path)
         info.bytes[table_name] = size
@@ -98,6 +100,11 @@ def remove_day(lake: str, table: str, crawl_date: date, producer: str = "ingest"
     """Remove ``producer``'s part of a partition; returns whether anything was removed."""
     check_producer(producer)
     store = open_lake(lake)
+    with partition_lock(store, table, crawl_date):
+        return _remove_producer(store, table, crawl_date, producer)
+
+
+def _remove_producer(store: Lake, table: str, crawl_date: date, producer: str) -> bool:
     part_dir = store.partition(table, crawl_date)
     removed = False
     compacted = f"{part_dir}/{file_name(COMPACTED)}"

@@ -9,8 +9,10 @@ nothing is hard-coded.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlparse
@@ -115,6 +117,30 @@ class Lake:
         """Delete a file; a missing file is not an error."""
         with contextlib.suppress(FileNotFoundError):
             self.fs.delete_file(path)
+
+
+LOCK_DIR = "_state/locks"
+
+
+@contextlib.contextmanager
+def partition_lock(store: Lake, table: str, crawl_date: date) -> Iterator[None]:
+    """Serialise writers of one partition (readers never lock).
+
+    Local lakes use an ``fcntl`` lock file under ``_state/locks``; on S3 each write is one
+    atomic PUT and the orchestrator runs one writer per day, so no lock is taken.
+    """
+    if not store.is_local:
+        yield
+        return
+    directory = os.path.join(store.root, LOCK_DIR)
+    os.makedirs(directory, exist_ok=True)
+    path = os.path.join(directory, f"{table}.{crawl_date.isoformat()}.lock")
+    with open(path, "a+b") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 def open_lake(lake: str) -> Lake:
