@@ -1,0 +1,69 @@
+"""Keep the lake tidy after every publish: temp files, compaction, raw WARC retention,
+lake stats and the DuckDB catalog.
+
+Scheduled on the lake Asset, so it runs after each ingest or WARC import. Retention of
+``raw/`` comes from ``$NEWSLAKE_RAW_RETENTION_DAYS`` (days, or ``never``; default 90).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from airflow.sdk import dag, task
+from newslake_airflow.assets import LAKE_ASSET
+from newslake_airflow.tasks import DEFAULT_ARGS, lake_path, stage
+
+
+@dag(
+    dag_id="lake_maintenance",
+    schedule=[LAKE_ASSET],
+    start_date=datetime(2022, 4, 1),
+    catchup=False,
+    max_active_runs=1,
+    default_args=DEFAULT_ARGS,
+    dagrun_timeout=timedelta(hours=2),
+    tags=["newslake", "maintenance"],
+    doc_md=__doc__,
+)
+def lake_maintenance():
+    @task
+    @stage
+    def clean_temp_files() -> int:
+        from newslake.lake.maintenance import MaintenanceConfig, clean_temp_files
+
+        return clean_temp_files(lake_path(), MaintenanceConfig.from_env().temp_max_age_s)
+
+    @task
+    @stage
+    def compact() -> list[str]:
+        from newslake.lake.maintenance import MaintenanceConfig, compact
+
+        return compact(lake_path(), MaintenanceConfig.from_env())
+
+    @task
+    @stage
+    def apply_retention() -> dict:
+        from newslake.lake.maintenance import MaintenanceConfig, apply_retention
+
+        days = MaintenanceConfig.from_env().raw_retention_days
+        files, size = apply_retention(lake_path(), days)
+        return {"files": files, "bytes": size, "retention_days": days}
+
+    @task
+    @stage
+    def record_stats() -> int:
+        from newslake.lake.maintenance import record_stats
+
+        return record_stats(lake_path())
+
+    @task
+    @stage
+    def refresh_catalog() -> str:
+        from newslake.lake.maintenance import refresh_catalog
+
+        return refresh_catalog(lake_path())
+
+    clean_temp_files() >> compact() >> apply_retention() >> record_stats() >> refresh_catalog()
+
+
+lake_maintenance()
