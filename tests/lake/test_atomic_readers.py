@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
-
 from newslake.lake import publish_day, read_table, schema
 from newslake.lake.catalog import connect
 

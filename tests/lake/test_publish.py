@@ -9,7 +9,6 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-
 from newslake.exceptions import ConfigError
 from newslake.lake import publish_day, published_dates, read_table, remove_day, schema
 from newslake.lake.maintenance import compact_partition

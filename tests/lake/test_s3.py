@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
-
 from newslake.lake import publish_day, published_dates, read_table, schema
 from newslake.lake.catalog import connect, run_sql, write_catalog
 
