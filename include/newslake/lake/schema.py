@@ -78,6 +78,20 @@ SYNDICATION = pa.schema(
     ]
 )
 
+DEDUP_INDEX = pa.schema(
+    [
+        pa.field("article_id", pa.string(), nullable=False),
+        pa.field("story_id", pa.string()),
+        pa.field("canonical_url", pa.string()),
+        pa.field("n_shingles", pa.int32()),  # distinct word shingles of the body
+        pa.field("signature", pa.list_(pa.uint32())),  # MinHash values
+        pa.field("band_keys", pa.list_(pa.int64())),  # one LSH key per band
+        pa.field("scheme", pa.string()),  # DedupConfig.scheme; other schemes are not compared
+        pa.field("claimed_url", pa.string()),  # original the page itself names (canonical, ...)
+        pa.field("claim_signal", pa.string()),  # how it names it: canonical | jsonld | attribution
+    ]
+)
+
 COMMENTS = pa.schema(
     [
         pa.field("article_id", pa.string(), nullable=False),
@@ -217,6 +231,7 @@ TABLES: dict[str, pa.Schema] = {
     "quarantine": QUARANTINE,
     "validation_log": VALIDATION_LOG,
     "lake_stats": LAKE_STATS,
+    "dedup_index": DEDUP_INDEX,
 }
 """Every partitioned table of the lake, by name."""
 

@@ -1,0 +1,78 @@
+"""The lake's past as seen by deduplication: index rows, article metadata, known URLs."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from newslake.dedup.config import DedupConfig
+from newslake.lake import published_dates, read_table
+
+log = logging.getLogger(__name__)
+
+META_COLUMNS = (
+    "article_id", "url", "canonical_url", "site", "site_name", "title", "published_at",
+    "fetched_at", "original_url", "original_signal", "original_publisher",
+    "original_publisher_url", "syndicator", "story_id", "is_original",
+)
+"""Article columns that story and original assignment need (never the body)."""
+
+
+@dataclass
+class History:
+    """Published partitions in ``[crawl_date - window, crawl_date)``."""
+
+    lake: str
+    index: pa.Table  # dedup_index rows of the configured scheme, plus crawl_date
+    articles: pa.Table  # META_COLUMNS of the window's articles, plus crawl_date
+    url_days: dict[str, date]  # canonical_url -> first crawl_date, every day before crawl_date
+
+    def bodies(self, article_ids: Iterable[str]) -> dict[str, str]:
+        """Bodies of the given history articles, reading only the days that hold them."""
+        wanted = set(article_ids)
+        if not wanted:
+            return {}
+        days = self.articles.filter(pc.is_in(self.articles["article_id"], pa.array(sorted(wanted))))
+        out: dict[str, str] = {}
+        for day in sorted(set(days["crawl_date"].to_pylist())):
+            part = read_table(self.lake, "articles", dates=[day], columns=["article_id", "body"])
+            part = part.filter(pc.is_in(part["article_id"], pa.array(sorted(wanted))))
+            out.update(zip(part["article_id"].to_pylist(), part["body"].to_pylist(), strict=True))
+        return out
+
+
+def _window_days(lake: str, table: str, start: date, end: date) -> list[date]:
+    return [d for d in published_dates(lake, table) if start <= d < end]
+
+
+def load_history(lake: str, crawl_date: date, config: DedupConfig) -> History:
+    """Read the window of history that ``crawl_date`` is compared against.
+
+    The day itself is excluded, so re-running a day sees the same history.
+    """
+    start = crawl_date - timedelta(days=config.window_days)
+    index_days = _window_days(lake, "dedup_index", start, crawl_date)
+    index = read_table(lake, "dedup_index", dates=index_days)
+    if index.num_rows:
+        same = pc.equal(index["scheme"], config.scheme)
+        skipped = index.num_rows - pc.sum(same.cast(pa.int64())).as_py()
+        if skipped:
+            log.warning("ignoring %d index rows of another signature scheme", skipped)
+        index = index.filter(same)
+    article_days = _window_days(lake, "articles", start, crawl_date)
+    articles = read_table(
+        lake, "articles", dates=article_days, columns=[*META_COLUMNS, "crawl_date"]
+    )
+    earlier = [d for d in published_dates(lake, "articles") if d < crawl_date]
+    urls = read_table(lake, "articles", dates=earlier, columns=["canonical_url", "crawl_date"])
+    url_days: dict[str, date] = {}
+    pairs = zip(urls["canonical_url"].to_pylist(), urls["crawl_date"].to_pylist(), strict=True)
+    for url, day in pairs:
+        if url is not None and (url not in url_days or day < url_days[url]):
+            url_days[url] = day
+    return History(lake=lake, index=index, articles=articles, url_days=url_days)

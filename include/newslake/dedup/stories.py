@@ -1,0 +1,166 @@
+"""assign_stories: URL duplicates out, near-duplicate bodies into stories, originals chosen."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from newslake.dedup.candidates import Sketch, candidate_pairs, sketch, verify
+from newslake.dedup.config import DedupConfig
+from newslake.dedup.history import History, load_history
+from newslake.dedup.shingles import shingle_hashes, tokens
+from newslake.dedup.urls import canonicalize_url
+from newslake.lake import schema
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class DedupResult:
+    """Tables produced by :func:`assign_stories` (all conform to ``newslake.lake.schema``)."""
+
+    articles: pa.Table
+    stories: pa.Table
+    syndication: pa.Table
+    rejections: pa.Table
+    signatures: pa.Table  # schema.DEDUP_INDEX: this day's index rows
+
+
+def story_id_for(canonical_url: str) -> str:
+    """Story id of a story first seen with original ``canonical_url``."""
+    return hashlib.sha1(f"story:{canonical_url}".encode()).hexdigest()[:16]
+
+
+def _drop_duplicate_urls(rows: list[dict[str, Any]], history: History) -> tuple[list, list]:
+    kept: list[dict[str, Any]] = []
+    rejected: list[dict[str, Any]] = []
+    first: dict[str, dict[str, Any]] = {}
+    order = sorted(
+        range(len(rows)),
+        key=lambda i: (rows[i]["fetched_at"] or datetime.max.replace(tzinfo=UTC),
+                       len(rows[i]["url"]), rows[i]["url"]),
+    )
+    for i in order:
+        row = rows[i]
+        url = row["canonical_url"]
+        if url in history.url_days:
+            detail = f"{url} already in the lake since {history.url_days[url].isoformat()}"
+        elif url in first:
+            detail = f"{url} also fetched as {first[url]['url']}"
+        else:
+            first[url] = row
+            kept.append(row)
+            continue
+        rejected.append({
+            "url": row["url"], "source_id": row.get("source_id"), "site": row.get("site"),
+            "reason": "duplicate_url", "detail": detail, "fetched_at": row.get("fetched_at"),
+            "stage": "dedup",
+        })
+    kept.sort(key=lambda r: r["_order"])
+    return kept, rejected
+
+
+class _Components:
+    """Union-find over batch articles and history stories; two history stories never merge."""
+
+    def __init__(self, size: int) -> None:
+        self.parent = list(range(size))
+        self.story: dict[int, str] = {}
+
+    def find(self, x: int) -> int:
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return
+        sa, sb = self.story.get(ra), self.story.get(rb)
+        if sa is not None and sb is not None and sa != sb:
+            return
+        self.parent[rb] = ra
+        if sa is None and sb is not None:
+            self.story[ra] = sb
+
+
+def _edges(kept, sketches: list[Sketch], history: History, config: DedupConfig):
+    """Verified ``(score, batch_i, ('b', j) | ('h', history_row))`` edges."""
+    hist_keys = history.index["band_keys"]
+    within, across = candidate_pairs([s.keys for s in sketches], hist_keys, config)
+    edges = []
+    for i, j in within:
+        score = verify(sketches[i].shingles, sketches[j].shingles, config)
+        if score:
+            edges.append((score, int(i), ("b", int(j))))
+    if len(across):
+        ids = history.index["article_id"].to_pylist()
+        bodies = history.bodies({ids[j] for j in across[:, 1]})
+        cache: dict[str, np.ndarray] = {}
+        for i, j in across:
+            aid = ids[j]
+            if aid not in bodies:
+                continue
+            if aid not in cache:
+                cache[aid] = shingle_hashes(tokens(bodies[aid] or ""), config.shingle_size)
+            score = verify(sketches[i].shingles, cache[aid], config)
+            if score:
+                edges.append((score, int(i), ("h", int(j))))
+    edges.sort(key=lambda e: (-e[0], e[1], e[2]))
+    return edges
+
+
+def assign_stories(
+    articles: pa.Table,
+    *,
+    lake: str,
+    crawl_date: date,
+    config: DedupConfig,
+    syndicator_sites: frozenset[str] = frozenset(),
+) -> DedupResult:
+    """Group one day's articles into stories against the lake's history window.
+
+    Exact URL duplicates (same canonical URL in the batch or earlier in the lake) are removed
+    and reported as ``duplicate_url`` rejections. Bodies are compared with MinHash/LSH
+    candidates verified by exact shingle containment. Stories touching history keep their
+    story id; new ones get :func:`story_id_for` of their original.
+    """
+    from newslake.dedup.assemble import assemble
+
+    table = schema.conform("articles", articles)
+    rows = table.to_pylist()
+    for n, row in enumerate(rows):
+        row["_order"] = n
+        row["canonical_url"] = row["canonical_url"] or canonicalize_url(row["url"])
+    history = load_history(lake, crawl_date, config)
+    kept, rejected = _drop_duplicate_urls(rows, history)
+    sketches = [sketch(r["body"], config) for r in kept]
+    edges = _edges(kept, sketches, history, config)
+
+    index_rows = history.index.select(["article_id", "story_id"]).to_pylist()
+    hist_story_ids = sorted({r["story_id"] or r["article_id"] for r in index_rows})
+    node_of_story = {s: len(kept) + k for k, s in enumerate(hist_story_ids)}
+    comps = _Components(len(kept) + len(hist_story_ids))
+    for s, node in node_of_story.items():
+        comps.story[node] = s
+    for _score, i, (kind, j) in edges:
+        if kind == "b":
+            comps.union(i, j)
+        else:
+            r = index_rows[j]
+            comps.union(i, node_of_story[r["story_id"] or r["article_id"]])
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(kept)):
+        groups[comps.find(i)].append(i)
+    return assemble(
+        kept, sketches, groups, {root: comps.story.get(root) for root in groups},
+        history, rejected, crawl_date, config, syndicator_sites,
+    )
