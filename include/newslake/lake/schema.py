@@ -154,9 +154,19 @@ FETCH_LOG = pa.schema(
     ]
 )
 
-QUARANTINE = ARTICLES.append(pa.field("failed_expectations", _STRINGS)).append(
-    pa.field("run_id", pa.string())
+QUARANTINE = (
+    ARTICLES.append(pa.field("failed_expectations", _STRINGS))
+    .append(pa.field("run_id", pa.string()))
+    .append(pa.field("table_name", pa.string()))  # table the row failed in ("articles", ...)
+    .append(pa.field("row_json", pa.string()))  # the whole row as JSON when not an article
 )
+"""Rows that failed row-level validation, with the names of the failed expectations.
+
+Article rows fill the article columns (``row_json`` null); a failing row of another table
+keeps ``article_id`` and ``url`` when it has them (else "") and the whole row in
+``row_json``. Child rows of a quarantined article follow it with
+``failed_expectations = ["parent_article_quarantined"]``.
+"""
 
 VALIDATION_LOG = pa.schema(
     [
