@@ -113,3 +113,14 @@ class AirflowAPI:
             out.extend(page["task_instances"])
             if not page["task_instances"] or len(out) >= page["total_entries"]:
                 return out
+
+    def clear_run(self, dag_id: str, run_id: str) -> None:
+        """Clear every task of a run so that the scheduler runs it again."""
+        resp = self.request(
+            "POST",
+            f"/dags/{dag_id}/clearTaskInstances",
+            json={"dry_run": False, "dag_run_id": run_id, "reset_dag_runs": True,
+                  "only_failed": False},
+        )
+        if resp.status_code >= 400:
+            raise RuntimeError(f"clear {run_id} failed: {resp.status_code} {resp.text[:2000]}")

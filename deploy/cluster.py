@@ -60,6 +60,15 @@ NATIVE_ONLY_KEYS = frozenset({
 })
 """Ports that must differ between components sharing one host (containers keep defaults)."""
 
+COMPONENT_COMMANDS: dict[str, list[str]] = {
+    "api-server": ["api-server"],
+    "scheduler": ["scheduler"],
+    "dag-processor": ["dag-processor"],
+    "triggerer": ["triggerer"],
+    "worker": ["celery", "worker"],
+}
+"""The long-running Airflow components (as ``airflow`` sub-commands); compose runs the same."""
+
 
 def load_env_file(path: Path = SHARED_ENV) -> dict[str, str]:
     """``KEY=VALUE`` lines of an env file (comments and blank lines skipped)."""
@@ -245,10 +254,10 @@ class NativeCluster:
                               capture_output=True, text=True, timeout=300)
         if init.returncode != 0:
             raise RuntimeError(f"deploy/init.sh failed:\n{(init.stdout + init.stderr)[-4000:]}")
-        self._add("api-server", ["api-server", "--port", str(self.api_port),
-                                 "--host", "127.0.0.1"])
+        self._add("api-server", [*COMPONENT_COMMANDS["api-server"], "--port",
+                                 str(self.api_port), "--host", "127.0.0.1"])
         for name in ("scheduler", "dag-processor", "triggerer"):
-            self._add(name, [name])
+            self._add(name, COMPONENT_COMMANDS[name])
         for n in range(1, self.workers + 1):
             self.add_worker(n, start=False)
         for comp in self.components.values():
@@ -263,7 +272,7 @@ class NativeCluster:
     def add_worker(self, n: int, start: bool = True) -> Component:
         """A Celery worker ``worker-<n>`` with its own hostname and log-server port."""
         env = dict(self.env, AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT=str(free_port()))
-        comp = self._add(f"worker-{n}", ["celery", "worker", "--celery-hostname",
+        comp = self._add(f"worker-{n}", [*COMPONENT_COMMANDS["worker"], "--celery-hostname",
                                          f"worker{n}@%h"], env)
         if start:
             comp.start()
