@@ -31,7 +31,7 @@ class DedupConfig:
     - ``seed``: seed of the MinHash permutations; part of the persisted index scheme.
     """
 
-    threshold: float = 0.6
+    threshold: float = 0.55
     window_days: int = 30
     shingle_size: int = 5
     num_perm: int = 128

@@ -40,7 +40,7 @@ def shingle_hashes(words: list[str], size: int) -> np.ndarray:
     if not words:
         return np.empty(0, dtype=np.uint64)
     digest = xxhash.xxh3_64_intdigest
-    ids = np.fromiter((digest(w) for w in words), dtype=np.uint64, count=len(words))
+    ids = np.fromiter((digest(w.encode()) for w in words), dtype=np.uint64, count=len(words))
     if len(words) < size:
         size = len(words)
     span = len(words) - size + 1

@@ -1,0 +1,302 @@
+"""Syndication quality: same-story pairs and chosen originals against the labelled corpus.
+
+Ingests ``<shared>/eval/syndication/corpus.warc.gz`` into a fresh lake with
+``newslake import-warc`` and scores the lake's ``articles`` rows (url, canonical_url,
+story_id, is_original) against ``labels.csv`` / ``pairs.csv``. With ``--path direct`` (or when
+the pipeline cannot run) pages are extracted here with trafilatura plus the page's provenance
+markup, and :func:`newslake.dedup.assign_stories` groups them.
+
+Baseline in the same run: trafilatura's 64-bit Simhash of the same bodies, clustered at its best
+Hamming threshold (best pairwise F1), original = earliest published, then first fetched.
+
+Last line: JSON {"pair_precision", "pair_recall", "original_accuracy", "hard_negative_merges",
+"baseline": {...}, ...}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import csv
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from datetime import UTC, datetime
+from itertools import combinations
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from newslake.config import SHARED_DIR
+from newslake.dedup import DedupConfig, assign_stories, canonicalize_url
+
+EVAL = SHARED_DIR / "eval" / "syndication"
+
+
+def _scores(labels: list[dict], story_of: dict[str, str], original_of: dict[str, bool],
+            row_of: dict[str, str], hn_pairs: list[tuple[str, str]]) -> dict:
+    """Pairwise precision/recall over every pair of labelled URLs, original accuracy per story."""
+    urls = [r["url"] for r in labels]
+    key = {r["url"]: r["story_key"] for r in labels}
+    tp = fp = fn = 0
+    for a, b in combinations(urls, 2):
+        truth = key[a] == key[b]
+        pred = story_of.get(a) is not None and story_of.get(a) == story_of.get(b)
+        tp += truth and pred
+        fp += pred and not truth
+        fn += truth and not pred
+    merges = sum(
+        1 for a, b in hn_pairs if story_of.get(a) is not None and story_of.get(a) == story_of.get(b)
+    )
+    by_story: dict[str, list[dict]] = defaultdict(list)
+    for r in labels:
+        by_story[r["story_key"]].append(r)
+    judged = correct = 0
+    for members in by_story.values():
+        rows = {row_of.get(m["url"]) for m in members} - {None}
+        if len({row_of.get(m["url"], m["url"]) for m in members}) < 2:
+            continue
+        judged += 1
+        truth = next(m for m in members if m["is_original"] == "1")
+        chosen = {row_of[m["url"]] for m in members
+                  if m["url"] in row_of and original_of.get(m["url"])}
+        correct += bool(rows) and chosen == {row_of.get(truth["url"])}
+    return {
+        "pair_precision": round(tp / (tp + fp), 4) if tp + fp else 0.0,
+        "pair_recall": round(tp / (tp + fn), 4) if tp + fn else 0.0,
+        "original_accuracy": round(correct / judged, 4) if judged else 0.0,
+        "hard_negative_merges": merges,
+        "true_pairs": tp + fn, "false_pairs": fp, "missed_pairs": fn, "stories_judged": judged,
+    }
+
+
+def _lake_rows(lake: Path) -> pa.Table:
+    files = sorted((lake / "articles").glob("crawl_date=*/*.parquet"))
+    return pa.concat_tables([pq.read_table(f) for f in files]) if files else pa.table({})
+
+
+def _predictions(articles: pa.Table, labels: list[dict]):
+    """Map each labelled URL to its lake row (by URL, else by canonical URL)."""
+    rows = articles.select(["url", "canonical_url", "story_id", "is_original"]).to_pylist()
+    by_url = {r["url"]: r for r in rows}
+    by_canonical = {r["canonical_url"]: r for r in rows}
+    story_of, original_of, row_of = {}, {}, {}
+    for label in labels:
+        url = label["url"]
+        row = by_url.get(url) or by_canonical.get(canonicalize_url(url))
+        row = row or by_canonical.get(canonicalize_url(label["norm_url"]))
+        if row is None:
+            continue
+        story_of[url] = row["story_id"]
+        original_of[url] = bool(row["is_original"])
+        row_of[url] = row["canonical_url"]
+    return story_of, original_of, row_of
+
+
+_CREDIT_CLASSES = ("provider", "source-name", "source-credit", "wire-credit", "attr-item-provider",
+                   "source-label", "attribution")
+_ATTRIBUTION = ("originally published", "read more at", "continue reading at",
+                "read the full story", "this article originally appeared", "first appeared on",
+                "source:")
+
+
+def _provenance(html: str, url: str) -> dict:
+    """Claims and credits a page makes about its original (markup, JSON-LD, attribution text)."""
+    import lxml.html
+    from newslake.ids import registered_site
+
+    out: dict = {"original_url": None, "original_signal": None, "original_publisher": None,
+                 "original_publisher_url": None, "published_at": None, "rel_canonical": None}
+    tree = lxml.html.fromstring(html)
+    site = registered_site(url)
+    for link in tree.iter("link"):
+        if (link.get("rel") or "").lower() == "canonical" and link.get("href"):
+            out["rel_canonical"] = link.get("href")
+            if registered_site(link.get("href")) != site:
+                out["original_url"], out["original_signal"] = link.get("href"), "canonical"
+    for script in tree.xpath('//script[@type="application/ld+json"]'):
+        try:
+            data = json.loads(script.text or "{}")
+        except ValueError:
+            continue
+        for item in data if isinstance(data, list) else [data]:
+            if not isinstance(item, dict):
+                continue
+            based = item.get("isBasedOn")
+            based = based.get("url") if isinstance(based, dict) else based
+            if isinstance(based, str) and out["original_url"] is None:
+                out["original_url"], out["original_signal"] = based, "jsonld"
+            for k in ("sourceOrganization", "provider"):
+                org = item.get(k)
+                if isinstance(org, dict) and org.get("name") and not out["original_publisher"]:
+                    out["original_publisher"] = org["name"]
+                    out["original_publisher_url"] = org.get("url")
+            if item.get("datePublished") and out["published_at"] is None:
+                with contextlib.suppress(ValueError):
+                    out["published_at"] = datetime.fromisoformat(
+                        item["datePublished"].replace("Z", "+00:00")).astimezone(UTC)
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue
+        text = " ".join(element.text_content().split())
+        lower = text.lower()
+        links = [a.get("href") for a in element.iter("a") if a.get("href")]
+        if len(text) < 200 and links and lower.startswith(_ATTRIBUTION):
+            target = links[0]
+            if registered_site(target) != site:
+                out["original_publisher_url"] = out["original_publisher_url"] or target
+                if out["original_url"] is None and urlsplit(target).path.strip("/"):
+                    out["original_url"], out["original_signal"] = target, "attribution"
+        classes = element.get("class") or ""
+        if not out["original_publisher"] and any(c in classes for c in _CREDIT_CLASSES) and text:
+            out["original_publisher"] = text.removeprefix("Provided by ").strip()
+    return out
+
+
+def extract_corpus(warc: Path) -> pa.Table:
+    """Articles of every HTML response of ``warc`` (temporary path until extraction lands)."""
+    import trafilatura
+    from newslake.ids import article_identity, registered_site
+    from newslake.lake import schema
+    from warcio.archiveiterator import ArchiveIterator
+
+    rows = []
+    with warc.open("rb") as stream:
+        for record in ArchiveIterator(stream):
+            if record.rec_type != "response":
+                continue
+            url = record.rec_headers.get_header("WARC-Target-URI")
+            fetched = datetime.fromisoformat(
+                record.rec_headers.get_header("WARC-Date").replace("Z", "+00:00"))
+            html = record.content_stream().read().decode("utf-8", "replace")
+            doc = trafilatura.bare_extraction(html, url=url, with_metadata=True)
+            if doc is None or not doc.text:
+                continue
+            meta = _provenance(html, url)
+            canonical, article_id = article_identity(url, meta.pop("rel_canonical"))
+            rows.append({
+                "article_id": article_id, "url": url, "canonical_url": canonical,
+                "site": registered_site(url), "source_id": "warc:corpus", "title": doc.title,
+                "site_name": doc.sitename, "body": doc.text, "fetched_at": fetched,
+                "word_count": len(doc.text.split()), **meta,
+            })
+    return schema.conform("articles", rows)
+
+
+def run_pipeline(warc: Path, lake: Path) -> bool:
+    """``newslake import-warc`` into ``lake``; False when the command fails."""
+    newslake = str(Path(sys.executable).parent / "newslake")
+    cmd = [newslake, "import-warc", str(warc), "--lake", str(lake)]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
+    if done.returncode != 0:
+        print(f"import-warc failed ({done.returncode}): {done.stderr.strip()[-600:]}")
+        return False
+    print(done.stdout.strip()[-600:])
+    return True
+
+
+def run_direct(warc: Path, lake: Path, config: DedupConfig) -> pa.Table:
+    """Extract here (trafilatura + provenance markup) and run assign_stories."""
+    articles = extract_corpus(warc)
+    day = min(articles["fetched_at"].to_pylist()).date()
+    result = assign_stories(articles, lake=str(lake), crawl_date=day, config=config)
+    return result.articles
+
+
+def simhash_baseline(articles: pa.Table, labels: list[dict], hn_pairs) -> dict:
+    """trafilatura Simhash clusters at the threshold with the best pairwise F1."""
+    from trafilatura.deduplication import Simhash
+
+    columns = ["url", "canonical_url", "body", "published_at", "fetched_at"]
+    rows = articles.select(columns).to_pylist()
+    hashes = [Simhash(r["body"] or "") for r in rows]
+    dist = {
+        (i, j): bin(hashes[i].hash ^ hashes[j].hash).count("1")
+        for i, j in combinations(range(len(rows)), 2)
+    }
+    best = None
+    for threshold in range(0, 33):
+        parent = list(range(len(rows)))
+
+        def find(x: int, parent: list[int] = parent) -> int:
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        for (i, j), d in dist.items():
+            if d <= threshold:
+                parent[find(j)] = find(i)
+        groups: dict[int, list[int]] = defaultdict(list)
+        for i in range(len(rows)):
+            groups[find(i)].append(i)
+        story = {i: str(find(i)) for i in range(len(rows))}
+        original = set()
+        for members in groups.values():
+            original.add(min(members, key=lambda i: (
+                rows[i]["published_at"] or rows[i]["fetched_at"], rows[i]["fetched_at"])))
+        table = pa.table({
+            "url": [r["url"] for r in rows], "canonical_url": [r["canonical_url"] for r in rows],
+            "story_id": [story[i] for i in range(len(rows))],
+            "is_original": [i in original for i in range(len(rows))],
+        })
+        score = _scores(labels, *_predictions(table, labels), hn_pairs)
+        p, r = score["pair_precision"], score["pair_recall"]
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        if best is None or f1 > best[0]:
+            best = (f1, threshold, score)
+    f1, threshold, score = best
+    return {**{k: score[k] for k in ("pair_precision", "pair_recall", "original_accuracy",
+                                     "hard_negative_merges")}, "threshold_bits": threshold}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--path", choices=("auto", "pipeline", "direct"), default="auto",
+                        help="ingest through `newslake import-warc` (default) or extract here")
+    parser.add_argument("--threshold", type=float, default=DedupConfig().threshold)
+    parser.add_argument("--keep-lake", default=None, help="lake directory to keep (default: tmp)")
+    args = parser.parse_args()
+    if not (EVAL / "corpus.warc.gz").exists():
+        print(json.dumps({"error": f"no corpus under {EVAL}"}))
+        return 2
+    labels = list(csv.DictReader((EVAL / "labels.csv").open(encoding="utf-8")))
+    hn_pairs = [
+        (r["url_a"], r["url_b"])
+        for r in csv.DictReader((EVAL / "pairs.csv").open(encoding="utf-8"))
+        if r["kind"].startswith("hn_")
+    ]
+    config = DedupConfig(threshold=args.threshold)
+    with tempfile.TemporaryDirectory(prefix="synd-lake-") as tmp:
+        lake = Path(args.keep_lake or tmp)
+        started = time.perf_counter()
+        path = args.path
+        articles = None
+        if path in ("auto", "pipeline"):
+            if run_pipeline(EVAL / "corpus.warc.gz", lake):
+                articles, path = _lake_rows(lake), "pipeline"
+            elif path == "pipeline":
+                return 1
+        if articles is None:
+            articles, path = run_direct(EVAL / "corpus.warc.gz", lake, config), "direct"
+        seconds = time.perf_counter() - started
+    ours = _scores(labels, *_predictions(articles, labels), hn_pairs)
+    baseline = simhash_baseline(articles, labels, hn_pairs)
+    print(f"path={path} articles={articles.num_rows} labelled={len(labels)} seconds={seconds:.1f}")
+    print("ours    ", {k: ours[k] for k in ours})
+    print("baseline", baseline)
+    print(json.dumps({
+        "pair_precision": ours["pair_precision"], "pair_recall": ours["pair_recall"],
+        "original_accuracy": ours["original_accuracy"],
+        "hard_negative_merges": ours["hard_negative_merges"], "baseline": baseline,
+        "path": path, "articles": articles.num_rows, "seconds": round(seconds, 1),
+    }))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
