@@ -1,0 +1,402 @@
+"""The one HTTP client of newslake: async, pooled, polite, bounded, archived.
+
+:class:`Crawler` fetches a URL and returns an :class:`Exchange` instead of raising:
+
+- connect/read timeouts (httpx) and a total timeout per attempt (``asyncio.timeout``);
+- the body is streamed and cut at ``max_body_bytes`` counted after content decoding, so a
+  gzip bomb stops early; an advertised ``Content-Length`` over the limit is refused unread;
+- redirects are followed by hand up to ``max_redirects``, a repeated URL is a loop;
+- 429 and 503 honour ``Retry-After`` (up to ``max_retry_after_s``); timeouts, connection
+  errors, 429 and 5xx are retried with exponential backoff; other failures are terminal;
+- host names are resolved once per run and the connection is pinned to the checked address;
+  loopback, private, link-local, multicast and reserved addresses are refused unless the
+  source has ``allow_private`` (``connect_to`` maps host names like ``curl --connect-to``);
+- robots.txt is fetched once per host and obeyed (``Crawl-delay`` included) when asked;
+- every request, response and failure is written to the WARC file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import logging
+import socket
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from newslake.crawl.politeness import HostGate
+from newslake.crawl.robots import Robots, parse_robots
+from newslake.crawl.warc import WarcWriter
+from newslake.sources import CrawlerSettings, Politeness
+
+log = logging.getLogger(__name__)
+
+TRANSIENT = frozenset({"timeout", "connect", "http_5xx", "http_429"})
+"""Error classes worth a retry."""
+_HOST_FAILURES = frozenset({"ssrf_blocked", "dns", "invalid_url", "tls"})
+
+
+class FetchFailure(Exception):
+    """One attempt failed with ``error_class``."""
+
+    def __init__(self, error_class: str, detail: str, retry_after: float | None = None) -> None:
+        super().__init__(f"{error_class}: {detail}")
+        self.error_class = error_class
+        self.detail = detail
+        self.retry_after = retry_after
+
+
+@dataclass
+class Exchange:
+    """What fetching one URL (redirects and retries included) produced."""
+
+    url: str
+    final_url: str
+    status: int | None = None
+    reason: str = ""
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    body: bytes = b""
+    error_class: str | None = None
+    error: str | None = None
+    attempts: int = 0
+    elapsed_ms: float = 0.0
+    fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    def header(self, name: str) -> str | None:
+        """The first value of header ``name`` (case-insensitive)."""
+        name = name.lower()
+        return next((v for k, v in self.headers if k.lower() == name), None)
+
+    @property
+    def content_type(self) -> str | None:
+        value = self.header("content-type")
+        return value.split(";", 1)[0].strip().lower() if value else None
+
+
+def _blocked(ip: str) -> bool:
+    addr = ipaddress.ip_address(ip)
+    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped:
+        addr = addr.ipv4_mapped
+    return (addr.is_private or addr.is_loopback or addr.is_link_local or addr.is_multicast
+            or addr.is_reserved or addr.is_unspecified)
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def host_key(url: str) -> str:
+    """The politeness key of a URL: lower-case host plus non-default port."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    default = 443 if parts.scheme == "https" else 80
+    return host if parts.port in (None, default) else f"{host}:{parts.port}"
+
+
+class Crawler:
+    """Async HTTP client with politeness, safety limits and a WARC archive.
+
+    Use as ``async with Crawler(settings, writer) as crawler: await crawler.fetch(...)``.
+    Rows of robots.txt fetches collect in :attr:`robots_log`.
+    """
+
+    def __init__(self, settings: CrawlerSettings, writer: WarcWriter | None) -> None:
+        self.settings = settings
+        self.writer = writer
+        self.gate = HostGate(settings.politeness)
+        self.robots_log: list[dict] = []
+        self.agent_token = settings.user_agent.split("/", 1)[0].split()[0].lower()
+        self._dns: dict[tuple[str, int], list[str]] = {}
+        self._robots: dict[str, asyncio.Future[Robots]] = {}
+        self._global = asyncio.Semaphore(settings.max_connections)
+        self._client: httpx.AsyncClient | None = None
+
+    async def __aenter__(self) -> Crawler:
+        s = self.settings
+        self._client = httpx.AsyncClient(
+            timeout=httpx.Timeout(connect=s.connect_timeout_s, read=s.read_timeout_s,
+                                  write=s.read_timeout_s, pool=None),
+            limits=httpx.Limits(max_connections=s.max_connections,
+                                max_keepalive_connections=s.max_connections),
+            follow_redirects=False,
+            headers={"User-Agent": s.effective_user_agent,
+                     "Accept-Encoding": "gzip, deflate, br"},
+            trust_env=False,
+        )
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+
+    def configure_host(self, url: str, politeness: Politeness) -> None:
+        """Apply a source's politeness to the host of ``url``."""
+        self.gate.configure(host_key(url), politeness)
+
+    # -- addresses -----------------------------------------------------------------------
+    async def _address(self, host: str, port: int, allow_private: bool) -> tuple[str, int]:
+        mapping = self.settings.connect_to
+        target = mapping.get(host) or mapping.get(f"{host}:{port}") or mapping.get("*")
+        if target:
+            mapped_host, _, mapped_port = target.rpartition(":")
+            if not mapped_host:
+                mapped_host, mapped_port = target, str(port)
+            host, port = mapped_host.strip("[]"), int(mapped_port)
+        key = (host, port)
+        if key not in self._dns:
+            try:
+                ipaddress.ip_address(host)
+                self._dns[key] = [host]
+            except ValueError:
+                loop = asyncio.get_running_loop()
+                try:
+                    infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+                except (socket.gaierror, UnicodeError) as exc:
+                    raise FetchFailure("dns", f"{host}: {exc}") from exc
+                self._dns[key] = list(dict.fromkeys(info[4][0] for info in infos))
+        addresses = self._dns[key]
+        if not allow_private:
+            bad = [ip for ip in addresses if _blocked(ip)]
+            if bad:
+                raise FetchFailure("ssrf_blocked", f"{host} resolves to {bad[0]}")
+        return addresses[0], port
+
+    # -- one attempt ---------------------------------------------------------------------
+    async def _attempt(self, url: str, headers: dict[str, str], allow_private: bool,
+                       source_id: str | None, requested: str, ex: Exchange) -> None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise FetchFailure("invalid_url", url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        ip, port = await self._address(parts.hostname.lower(), port, allow_private)
+        assert self._client is not None
+        request = self._client.build_request("GET", url, headers=headers)
+        netloc = parts.netloc.rsplit("@", 1)[-1]
+        request.url = request.url.copy_with(host=ip, port=port)
+        request.headers["Host"] = netloc
+        if parts.scheme == "https":
+            request.extensions["sni_hostname"] = parts.hostname
+        when = datetime.now(UTC)
+        record_id = None
+        if self.writer is not None:
+            record_id = self.writer.write_request(
+                url, "GET", [(k, v) for k, v in request.headers.items()], when, source_id)
+        try:
+            await self._send(request, url, ex)
+        except FetchFailure as failure:
+            if self.writer is not None and ex.status is None:
+                self.writer.write_failure(url, failure.error_class, failure.detail,
+                                          datetime.now(UTC), source_id, record_id)
+            if self.writer is not None and ex.status is not None:
+                self._archive(url, ex, source_id, requested, record_id, truncated=True)
+            raise
+        if self.writer is not None:
+            self._archive(url, ex, source_id, requested, record_id, truncated=False)
+
+    def _archive(self, url: str, ex: Exchange, source_id: str | None, requested: str,
+                 record_id: str | None, truncated: bool) -> None:
+        assert self.writer is not None
+        self.writer.write_response(
+            url, ex.status or 0, ex.reason, ex.headers, ex.body, ex.fetched_at, source_id,
+            requested_url=requested, truncated=truncated, concurrent_to=record_id)
+
+    async def _send(self, request: httpx.Request, url: str, ex: Exchange) -> None:
+        assert self._client is not None
+        limit = self.settings.max_body_bytes
+        ex.status, ex.body, ex.headers = None, b"", []
+        try:
+            async with asyncio.timeout(self.settings.total_timeout_s):
+                response = await self._client.send(request, stream=True)
+                try:
+                    ex.fetched_at = datetime.now(UTC)
+                    ex.status = response.status_code
+                    ex.reason = response.reason_phrase
+                    ex.headers = [(k, v) for k, v in response.headers.multi_items()]
+                    if response.status_code in (301, 302, 303, 307, 308, 304):
+                        return
+                    advertised = response.headers.get("content-length", "")
+                    if advertised.isdigit() and int(advertised) > limit:
+                        raise FetchFailure("too_large", f"Content-Length {advertised} > {limit}")
+                    chunks: list[bytes] = []
+                    size = 0
+                    async for chunk in response.aiter_bytes():
+                        size += len(chunk)
+                        if size > limit:
+                            chunks.append(chunk[: len(chunk) - (size - limit)])
+                            ex.body = b"".join(chunks)
+                            raise FetchFailure("too_large", f"body over {limit} bytes (decoded)")
+                        chunks.append(chunk)
+                    ex.body = b"".join(chunks)
+                finally:
+                    await response.aclose()
+        except FetchFailure:
+            raise
+        except TimeoutError as exc:
+            limit_s = self.settings.total_timeout_s
+            raise FetchFailure("timeout", f"total time over {limit_s}s") from exc
+        except httpx.TimeoutException as exc:
+            raise FetchFailure("timeout", f"{type(exc).__name__}: {exc}") from exc
+        except httpx.DecodingError as exc:
+            raise FetchFailure("decode_error", str(exc)) from exc
+        except httpx.ConnectError as exc:
+            text = str(exc)
+            kind = "tls" if "SSL" in text or "certificate" in text.lower() else "connect"
+            raise FetchFailure(kind, f"{type(exc).__name__}: {text}") from exc
+        except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
+            raise FetchFailure("invalid_url", str(exc)) from exc
+        except (httpx.TransportError, OSError) as exc:
+            raise FetchFailure("connect", f"{type(exc).__name__}: {exc}") from exc
+
+    # -- public --------------------------------------------------------------------------
+    async def robots_for(self, url: str, source_id: str | None, allow_private: bool) -> Robots:
+        """The robots.txt rules of ``url``'s host, fetched once per run.
+
+        Raises :class:`FetchFailure` when the host itself is unusable (blocked address,
+        unknown name, bad URL), so pages get that error class rather than a robots one.
+        """
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc.rsplit('@', 1)[-1]}"
+        if origin not in self._robots:
+            future: asyncio.Future = asyncio.get_running_loop().create_future()
+            self._robots[origin] = future
+            ex = await self.fetch(origin + "/robots.txt", source_id=source_id,
+                                  allow_private=allow_private, check_robots=False, retries=0)
+            self.robots_log.append(exchange_row(ex, source_id, "robots", self.warc_name))
+            future.set_result((self._robots_rules(url, ex), ex))
+        rules, ex = await self._robots[origin]
+        if ex.error_class in _HOST_FAILURES:
+            raise FetchFailure(ex.error_class, ex.error or "")
+        return rules
+
+    def _robots_rules(self, url: str, ex: Exchange) -> Robots:
+        if ex.error_class is None and ex.status and 200 <= ex.status < 300:
+            rules = parse_robots(ex.body.decode("utf-8", "replace"), self.agent_token)
+        elif ex.status is not None and 400 <= ex.status < 500:
+            rules = Robots.allow_all()  # RFC 9309: unavailable means allowed
+        else:
+            rules = Robots.disallow_all()  # unreachable: assume complete disallow
+        if rules.crawl_delay:
+            delay = min(rules.crawl_delay, self.settings.max_crawl_delay_s)
+            self.gate.raise_delay(host_key(url), delay)
+        return rules
+
+    @property
+    def warc_name(self) -> str | None:
+        return str(self.writer.path) if self.writer is not None else None
+
+    async def fetch(self, url: str, *, source_id: str | None = None, allow_private: bool = False,
+                    headers: dict[str, str] | None = None, check_robots: bool = False,
+                    retries: int | None = None) -> Exchange:
+        """Fetch ``url``; never raises for a network or HTTP failure."""
+        started = time.monotonic()
+        ex = Exchange(url=url, final_url=url)
+        try:
+            await self._fetch(ex, source_id, allow_private, headers or {}, check_robots,
+                              self.settings.retries if retries is None else retries)
+        except FetchFailure as failure:
+            ex.error_class, ex.error = failure.error_class, failure.detail
+        except Exception as exc:  # noqa: BLE001 - one URL must never fail the run
+            log.exception("unexpected failure fetching %s", url)
+            ex.error_class, ex.error = "other", f"{type(exc).__name__}: {exc}"
+        ex.elapsed_ms = (time.monotonic() - started) * 1000
+        return ex
+
+    async def _fetch(self, ex: Exchange, source_id: str | None, allow_private: bool,
+                     headers: dict[str, str], check_robots: bool, retries: int) -> None:
+        seen = {ex.url}
+        current = ex.url
+        for _hop in range(self.settings.max_redirects + 1):
+            ex.final_url = current
+            if check_robots and self.settings.obey_robots:
+                rules = await self.robots_for(current, source_id, allow_private)
+                if not rules.allowed(current):
+                    raise FetchFailure("robots_disallowed", f"robots.txt forbids {current}")
+            await self._with_retries(current, headers, allow_private, source_id, ex, retries)
+            if ex.status not in (301, 302, 303, 307, 308):
+                return
+            location = ex.header("location")
+            if not location:
+                raise FetchFailure("invalid_url",
+                                   f"{ex.status} without Location")
+            nxt = urljoin(current, location.strip())
+            if nxt in seen:
+                raise FetchFailure("redirect_loop", f"{current} -> {nxt} was already visited")
+            seen.add(nxt)
+            current = nxt
+        raise FetchFailure("redirect_loop", f"more than {self.settings.max_redirects} redirects")
+
+    async def _with_retries(self, url: str, headers: dict[str, str], allow_private: bool,
+                            source_id: str | None, ex: Exchange, retries: int) -> None:
+        host = host_key(url)
+        for attempt in range(retries + 1):
+            ex.attempts += 1
+            try:
+                async with self.gate.slot(host), self._global:
+                    await self._attempt(url, headers, allow_private, source_id, ex.url, ex)
+                failure = self._status_failure(ex)
+                if failure is None:
+                    return
+            except FetchFailure as exc:
+                failure = exc
+            wait = self._backoff(attempt, failure)
+            if failure.error_class not in TRANSIENT or attempt >= retries or wait is None:
+                raise failure
+            self.gate.defer(host, wait)
+            await asyncio.sleep(wait)
+
+    def _status_failure(self, ex: Exchange) -> FetchFailure | None:
+        status = ex.status or 0
+        if status < 400:
+            return None
+        after = retry_after_seconds(ex.header("retry-after"))
+        if status == 429:
+            return FetchFailure("http_429", f"{status} {ex.reason}", after)
+        if status >= 500:
+            return FetchFailure("http_5xx", f"{status} {ex.reason}", after)
+        return FetchFailure("http_4xx", f"{status} {ex.reason}")
+
+    def _backoff(self, attempt: int, failure: FetchFailure) -> float | None:
+        """Seconds before the next attempt; None when the server asks for too long a wait."""
+        s = self.settings
+        if failure.retry_after is not None:
+            return None if failure.retry_after > s.max_retry_after_s else failure.retry_after
+        return min(s.max_backoff_s, s.backoff_s * (2 ** attempt))
+
+
+def exchange_row(ex: Exchange, source_id: str | None, kind: str, warc_file: str | None,
+                 error_class: str | None = None) -> dict:
+    """A ``fetch_log`` row for an exchange."""
+    return {
+        "url": ex.url,
+        "source_id": source_id,
+        "kind": kind,
+        "status": ex.status,
+        "error_class": error_class if error_class is not None else ex.error_class,
+        "error": ex.error,
+        "fetched_at": ex.fetched_at,
+        "bytes": len(ex.body),
+        "elapsed_ms": round(ex.elapsed_ms, 3),
+        "final_url": ex.final_url,
+        "content_type": ex.content_type,
+        "attempts": ex.attempts,
+        "warc_file": warc_file,
+    }

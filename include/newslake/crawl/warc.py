@@ -1,0 +1,235 @@
+"""WARC 1.0 in and out: :class:`WarcWriter` archives every exchange, :func:`iter_responses`
+reads ``response`` records of any WARC file (ours, Common Crawl CC-NEWS, ...) as :class:`Page`.
+
+Records we write carry ``WARC-Newslake-Source`` (the source id) and, on a response reached
+through redirects, ``WARC-Newslake-Requested-URI`` (the URL the crawl asked for). Bodies are
+stored as received after content decoding (``Content-Encoding`` is dropped and
+``Content-Length`` set to the stored length; the original encoding is kept in
+``X-Newslake-Content-Encoding``). A body cut at the size limit carries ``WARC-Truncated:
+length``.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import BinaryIO
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from newslake.crawl.charset import header_charset, normalize_charset
+
+SOURCE_HEADER = "WARC-Newslake-Source"
+REQUESTED_HEADER = "WARC-Newslake-Requested-URI"
+_DROP = {"content-encoding", "transfer-encoding", "content-length"}
+
+
+@dataclass
+class Page:
+    """One HTTP response read from a WARC file."""
+
+    url: str
+    final_url: str
+    status: int | None
+    headers: dict[str, str]
+    body: bytes
+    content_type: str | None
+    charset: str | None
+    fetched_at: datetime
+    source_id: str | None
+    warc_file: str
+
+
+def _warc_date(when: datetime) -> str:
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class WarcWriter:
+    """Writes gzip-per-record WARC 1.0 to a temporary file renamed into place on close."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._tmp = self.path.with_name(f".{self.path.name}.{uuid.uuid4().hex[:8]}.tmp")
+        self._fh: BinaryIO = open(self._tmp, "wb")  # noqa: SIM115 - closed in close()
+        self._writer = WARCWriter(self._fh, gzip=True, warc_version="WARC/1.0")
+        self.records = 0
+        self._write_warcinfo()
+
+    def _write_warcinfo(self) -> None:
+        record = self._writer.create_warcinfo_record(
+            self.path.name, {"software": "newslake", "format": "WARC File Format 1.0"}
+        )
+        self._writer.write_record(record)
+        self.records += 1
+
+    def _headers(self, when: datetime, source_id: str | None, extra: dict | None) -> dict:
+        headers = {"WARC-Date": _warc_date(when)}
+        if source_id:
+            headers[SOURCE_HEADER] = source_id
+        headers.update(extra or {})
+        return headers
+
+    def write_request(
+        self,
+        url: str,
+        method: str,
+        headers: list[tuple[str, str]],
+        when: datetime,
+        source_id: str | None = None,
+    ) -> str:
+        """Write a ``request`` record; returns its WARC-Record-ID."""
+        target = url.split("://", 1)[-1]
+        path = "/" + target.split("/", 1)[1] if "/" in target else "/"
+        http = StatusAndHeaders(f"{method} {path} HTTP/1.1", headers, is_http_request=True)
+        record = self._writer.create_warc_record(
+            url, "request", payload=io.BytesIO(b""), http_headers=http,
+            warc_headers_dict=self._headers(when, source_id, None),
+        )
+        self._writer.write_record(record)
+        self.records += 1
+        return record.rec_headers.get_header("WARC-Record-ID")
+
+    def write_response(
+        self,
+        url: str,
+        status: int,
+        reason: str,
+        headers: list[tuple[str, str]],
+        body: bytes,
+        when: datetime,
+        source_id: str | None = None,
+        requested_url: str | None = None,
+        truncated: bool = False,
+        concurrent_to: str | None = None,
+    ) -> str:
+        """Write a ``response`` record of a decoded body; returns its WARC-Record-ID."""
+        kept = [(k, v) for k, v in headers if k.lower() not in _DROP]
+        encoding = [v for k, v in headers if k.lower() == "content-encoding"]
+        if encoding:
+            kept.append(("X-Newslake-Content-Encoding", encoding[0]))
+        kept.append(("Content-Length", str(len(body))))
+        http = StatusAndHeaders(f"{status} {reason or 'Unknown'}", kept, protocol="HTTP/1.1")
+        extra: dict[str, str] = {}
+        if requested_url and requested_url != url:
+            extra[REQUESTED_HEADER] = requested_url
+        if truncated:
+            extra["WARC-Truncated"] = "length"
+        if concurrent_to:
+            extra["WARC-Concurrent-To"] = concurrent_to
+        record = self._writer.create_warc_record(
+            url, "response", payload=io.BytesIO(body), length=len(body), http_headers=http,
+            warc_headers_dict=self._headers(when, source_id, extra),
+        )
+        self._writer.write_record(record)
+        self.records += 1
+        return record.rec_headers.get_header("WARC-Record-ID")
+
+    def write_failure(
+        self,
+        url: str,
+        error_class: str,
+        detail: str,
+        when: datetime,
+        source_id: str | None = None,
+        concurrent_to: str | None = None,
+    ) -> None:
+        """Write a ``metadata`` record describing a request that got no usable response."""
+        text = f"error-class: {error_class}\r\nerror: {detail}\r\n".encode()
+        extra = {"WARC-Concurrent-To": concurrent_to} if concurrent_to else {}
+        record = self._writer.create_warc_record(
+            url, "metadata", payload=io.BytesIO(text), length=len(text),
+            warc_content_type="application/warc-fields",
+            warc_headers_dict=self._headers(when, source_id, extra),
+        )
+        self._writer.write_record(record)
+        self.records += 1
+
+    def close(self) -> None:
+        """Flush and move the file into place."""
+        if self._fh.closed:
+            return
+        self._fh.close()
+        os.replace(self._tmp, self.path)
+
+    def abort(self) -> None:
+        """Drop the temporary file."""
+        if not self._fh.closed:
+            self._fh.close()
+        self._tmp.unlink(missing_ok=True)
+
+    def __enter__(self) -> WarcWriter:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.abort()
+
+
+def _parse_date(value: str | None) -> datetime:
+    if not value:
+        return datetime.fromtimestamp(0, UTC)
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return datetime.fromtimestamp(0, UTC)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _headers_dict(http: StatusAndHeaders) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, value in http.headers:
+        key = key.lower()
+        out[key] = f"{out[key]}, {value}" if key in out else value
+    return out
+
+
+def iter_responses(path: str | os.PathLike[str]) -> Iterator[Page]:
+    """Yield every HTTP ``response`` record of a WARC file (gzip or not) as a :class:`Page`.
+
+    Bodies are de-chunked and content-decoded. Records that are not HTTP responses
+    (requests, metadata, ``dns:`` responses, revisits) are skipped.
+    """
+    name = str(path)
+    with open(path, "rb") as fh:
+        for record in ArchiveIterator(fh, arc2warc=True):
+            if record.rec_type != "response" or record.http_headers is None:
+                continue
+            target = record.rec_headers.get_header("WARC-Target-URI") or ""
+            if not target.lower().startswith(("http://", "https://")):
+                continue
+            http = record.http_headers
+            try:
+                status: int | None = int(http.get_statuscode())
+            except (TypeError, ValueError):
+                status = None
+            try:
+                body = record.content_stream().read()
+            except Exception:  # noqa: BLE001 - broken encoding: keep raw bytes
+                body = record.raw_stream.read()
+            headers = _headers_dict(http)
+            content_type_full = headers.get("content-type")
+            content_type = (
+                content_type_full.split(";", 1)[0].strip().lower() if content_type_full else None
+            )
+            yield Page(
+                url=record.rec_headers.get_header(REQUESTED_HEADER) or target,
+                final_url=target,
+                status=status,
+                headers=headers,
+                body=body,
+                content_type=content_type,
+                charset=normalize_charset(header_charset(content_type_full)),
+                fetched_at=_parse_date(record.rec_headers.get_header("WARC-Date")),
+                source_id=record.rec_headers.get_header(SOURCE_HEADER),
+                warc_file=name,
+            )

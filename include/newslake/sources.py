@@ -1,0 +1,316 @@
+"""``sources.yaml``: the crawler's settings and the list of feeds and sitemaps to crawl.
+
+Loaded by :func:`load_sources`, which expands ``${VAR}`` (and ``${VAR:-default}``) from the
+environment and validates every key; an error raises :class:`ConfigError` naming the key
+and its line.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+from newslake.exceptions import ConfigError
+
+SOURCE_KINDS = ("rss", "atom", "jsonfeed", "sitemap", "sitemap_index", "news_sitemap", "auto")
+"""Values of ``sources[].kind``; ``auto`` sniffs the body."""
+
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+
+
+@dataclass(frozen=True)
+class Politeness:
+    """Per-host limits: minimum gap between request starts and parallel requests."""
+
+    min_delay_s: float = 1.0
+    max_concurrency: int = 2
+
+
+@dataclass(frozen=True)
+class CrawlerSettings:
+    """How the crawler behaves; every field has a production-safe default."""
+
+    user_agent: str = "newslake/0.1 (news-monitoring crawler)"
+    contact_url: str | None = None
+    connect_to: dict[str, str] = field(default_factory=dict)
+    connect_timeout_s: float = 10.0
+    read_timeout_s: float = 30.0
+    total_timeout_s: float = 60.0
+    max_body_bytes: int = 10_000_000
+    max_redirects: int = 5
+    retries: int = 2
+    backoff_s: float = 1.0
+    max_backoff_s: float = 30.0
+    max_retry_after_s: float = 60.0
+    max_connections: int = 64
+    obey_robots: bool = True
+    max_crawl_delay_s: float = 30.0
+    max_pages_per_source: int = 500
+    max_sitemaps: int = 20
+    politeness: Politeness = field(default_factory=Politeness)
+
+    @property
+    def effective_user_agent(self) -> str:
+        """The User-Agent header: the configured one plus the contact URL when missing."""
+        if self.contact_url and self.contact_url not in self.user_agent:
+            return f"{self.user_agent} (+{self.contact_url})"
+        return self.user_agent
+
+
+@dataclass(frozen=True)
+class Source:
+    """One feed or sitemap to crawl."""
+
+    id: str
+    url: str
+    kind: str = "auto"
+    site: str = ""
+    language: str | None = None
+    syndicator: str | None = None
+    enabled: bool = True
+    allow_private: bool = False
+    politeness: Politeness = field(default_factory=Politeness)
+
+
+@dataclass(frozen=True)
+class SourcesConfig:
+    """The whole ``sources.yaml``."""
+
+    crawler: CrawlerSettings
+    sources: list[Source]
+
+    def source(self, source_id: str | None) -> Source | None:
+        """The source with id ``source_id``, or None."""
+        return next((s for s in self.sources if s.id == source_id), None)
+
+    def politeness_for(self, source: Source | None) -> Politeness:
+        """The politeness of ``source``, else the crawler default."""
+        return source.politeness if source else self.crawler.politeness
+
+
+class _Lines:
+    """Line numbers (1-based) of every key path in a YAML document."""
+
+    def __init__(self, root: yaml.Node | None, path: str) -> None:
+        self.path = path
+        self.lines: dict[tuple, int] = {}
+        if root is not None:
+            self._walk(root, ())
+
+    def _walk(self, node: yaml.Node, at: tuple) -> None:
+        self.lines[at] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                child = (*at, key.value)
+                self.lines[child] = key.start_mark.line + 1
+                self._walk(value, child)
+                self.lines[child] = key.start_mark.line + 1
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                self._walk(item, (*at, i))
+
+    def error(self, at: tuple, message: str) -> ConfigError:
+        probe = at
+        while probe and probe not in self.lines:
+            probe = probe[:-1]
+        line = self.lines.get(probe)
+        key = _dotted(at)
+        where = f"{self.path}:{line}" if line else self.path
+        return ConfigError(f"{where}: {key}: {message}")
+
+
+def _dotted(at: tuple) -> str:
+    out = ""
+    for part in at:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "<document>"
+
+
+def _expand(value: Any, at: tuple, lines: _Lines) -> Any:
+    if isinstance(value, str):
+        def sub(match: re.Match) -> str:
+            name, default = match.group(1), match.group(2)
+            if name in os.environ:
+                return os.environ[name]
+            if default is not None:
+                return default
+            raise lines.error(at, f"environment variable {name} is not set")
+
+        return _ENV.sub(sub, value)
+    if isinstance(value, dict):
+        return {k: _expand(v, (*at, k), lines) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_expand(v, (*at, i), lines) for i, v in enumerate(value)]
+    return value
+
+
+def _check_type(value: Any, expected: type | tuple, at: tuple, lines: _Lines) -> Any:
+    if expected is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    ok = isinstance(value, expected) and not (
+        isinstance(value, bool) and expected in (int, float, (int, float))
+    )
+    if not ok:
+        names = expected.__name__ if isinstance(expected, type) else "/".join(
+            t.__name__ for t in expected
+        )
+        raise lines.error(at, f"expected {names}, got {type(value).__name__} {value!r}")
+    return value
+
+
+def _politeness(raw: Any, at: tuple, lines: _Lines, base: Politeness) -> Politeness:
+    if not isinstance(raw, dict):
+        raise lines.error(at, "expected a mapping {min_delay_s, max_concurrency}")
+    unknown = set(raw) - {"min_delay_s", "max_concurrency"}
+    if unknown:
+        key = sorted(unknown)[0]
+        raise lines.error((*at, key), "unknown key (allowed: min_delay_s, max_concurrency)")
+    delay = _check_type(raw.get("min_delay_s", base.min_delay_s), float, (*at, "min_delay_s"),
+                        lines)
+    conc = _check_type(raw.get("max_concurrency", base.max_concurrency), int,
+                       (*at, "max_concurrency"), lines)
+    if delay < 0:
+        raise lines.error((*at, "min_delay_s"), "must be >= 0")
+    if conc < 1:
+        raise lines.error((*at, "max_concurrency"), "must be >= 1")
+    return Politeness(min_delay_s=delay, max_concurrency=conc)
+
+
+def _crawler(raw: Any, lines: _Lines) -> CrawlerSettings:
+    at = ("crawler",)
+    if raw is None:
+        return CrawlerSettings()
+    if not isinstance(raw, dict):
+        raise lines.error(at, "expected a mapping")
+    defaults = CrawlerSettings()
+    known = {f.name: f for f in fields(CrawlerSettings)}
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        here = (*at, key)
+        if key not in known:
+            raise lines.error(here, f"unknown key (allowed: {', '.join(sorted(known))})")
+        default = getattr(defaults, key)
+        if key == "politeness":
+            values[key] = _politeness(value, here, lines, defaults.politeness)
+        elif key == "connect_to":
+            if not isinstance(value, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+            ):
+                raise lines.error(here, "expected a mapping of host -> host:port")
+            for host, target in value.items():
+                if not re.match(r"^[^:/\s]+(:\d+)?$", target) and not re.match(
+                    r"^\[[0-9a-fA-F:]+\](:\d+)?$", target
+                ):
+                    raise lines.error((*here, host), f"expected host:port, got {target!r}")
+            values[key] = {k.lower(): v for k, v in value.items()}
+        elif key == "contact_url":
+            values[key] = None if value is None else _check_type(value, str, here, lines)
+        else:
+            values[key] = _check_type(value, type(default), here, lines)
+            if isinstance(default, (int, float)) and not isinstance(default, bool) and value < 0:
+                raise lines.error(here, "must be >= 0")
+    settings = CrawlerSettings(**values)
+    for key in ("max_connections", "max_body_bytes", "total_timeout_s"):
+        if getattr(settings, key) <= 0:
+            raise lines.error((*at, key), "must be > 0")
+    return settings
+
+
+_SOURCE_KEYS = {f.name for f in fields(Source)}
+
+
+def _source(raw: Any, i: int, lines: _Lines, default: Politeness) -> Source:
+    at = ("sources", i)
+    if not isinstance(raw, dict):
+        raise lines.error(at, "expected a mapping")
+    for key in raw:
+        if key not in _SOURCE_KEYS:
+            allowed = ", ".join(sorted(_SOURCE_KEYS))
+            raise lines.error((*at, key), f"unknown key (allowed: {allowed})")
+    for key in ("id", "url"):
+        if key not in raw:
+            raise lines.error(at, f"missing required key {key!r}")
+    sid = _check_type(raw["id"], str, (*at, "id"), lines)
+    if not _ID.match(sid):
+        raise lines.error((*at, "id"), f"invalid id {sid!r} (letters, digits, _ . -)")
+    url = _check_type(raw["url"], str, (*at, "url"), lines)
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise lines.error((*at, "url"), f"expected an http(s) URL, got {url!r}")
+    kind = _check_type(raw.get("kind", "auto"), str, (*at, "kind"), lines)
+    if kind not in SOURCE_KINDS:
+        raise lines.error((*at, "kind"), f"{kind!r} is not one of {', '.join(SOURCE_KINDS)}")
+    host = parts.hostname.lower()
+    site = raw.get("site") or (host[4:] if host.startswith("www.") else host)
+    site = _check_type(site, str, (*at, "site"), lines)
+    language = raw.get("language")
+    if language is not None:
+        language = _check_type(language, str, (*at, "language"), lines).lower()
+        if not re.match(r"^[a-z]{2,3}(-[a-z0-9]+)?$", language):
+            raise lines.error((*at, "language"), f"expected an ISO 639-1 code, got {language!r}")
+    syndicator = raw.get("syndicator")
+    if syndicator is not None:
+        syndicator = _check_type(syndicator, str, (*at, "syndicator"), lines)
+    politeness = default
+    if raw.get("politeness") is not None:
+        politeness = _politeness(raw["politeness"], (*at, "politeness"), lines, default)
+    return Source(
+        id=sid,
+        url=url,
+        kind=kind,
+        site=site.lower(),
+        language=language,
+        syndicator=syndicator,
+        enabled=_check_type(raw.get("enabled", True), bool, (*at, "enabled"), lines),
+        allow_private=_check_type(raw.get("allow_private", False), bool,
+                                  (*at, "allow_private"), lines),
+        politeness=politeness,
+    )
+
+
+def parse_sources(text: str, path: str = "<string>") -> SourcesConfig:
+    """Parse and validate the text of a ``sources.yaml``."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark else ""
+        raise ConfigError(f"{path}{line}: invalid YAML: {exc}") from exc
+    lines = _Lines(node, path)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise lines.error((), "expected a mapping with keys crawler and sources")
+    for key in data:
+        if key not in ("crawler", "sources"):
+            raise lines.error((key,), "unknown top-level key (allowed: crawler, sources)")
+    data = _expand(data, (), lines)
+    crawler = _crawler(data.get("crawler"), lines)
+    raw_sources = data.get("sources") or []
+    if not isinstance(raw_sources, list):
+        raise lines.error(("sources",), "expected a list of sources")
+    sources = [_source(raw, i, lines, crawler.politeness) for i, raw in enumerate(raw_sources)]
+    seen: dict[str, int] = {}
+    for i, source in enumerate(sources):
+        if source.id in seen:
+            raise lines.error(("sources", i, "id"), f"duplicate id {source.id!r}")
+        seen[source.id] = i
+    return SourcesConfig(crawler=crawler, sources=sources)
+
+
+def load_sources(path: str | Path) -> SourcesConfig:
+    """Load and validate ``sources.yaml`` at ``path``."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read sources file: {exc}") from exc
+    return parse_sources(text, str(path))
