@@ -213,6 +213,7 @@ ERROR_CLASSES: dict[str, str] = {
     "feed_parse_error": "feed or sitemap could not be parsed",
     "invalid_url": "URL is malformed or has an unsupported scheme",
     "not_modified": "304: feed unchanged since the last fetch (not a failure)",
+    "other": "unexpected failure of one fetch (the error column holds the exception)",
 }
 """The fixed set of ``fetch_log.error_class`` values (null means success)."""
 
