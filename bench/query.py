@@ -1,0 +1,287 @@
+"""Analyst queries over a synthetic year of news: partitioned lake vs one file vs JSON Lines.
+
+Generates ``--articles`` articles over 365 days (bodies of 300-1,500 words) with the real
+``publish_day``, then times every analyst macro on a one-month and a full-year range
+through the catalog (hive-partitioned Parquet), over a single unpartitioned Parquet file and
+over JSON Lines (the baseline), shows partition pruning with EXPLAIN ANALYZE on a one-week
+query, and times full-text search over the year once the index is built.
+
+    .venv/bin/python bench/query.py --articles 20000          # quick
+    .venv/bin/python bench/query.py                           # 1,000,000 articles
+
+The last line of output is one JSON object with the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from newslake.config import SQL_DIR
+from newslake.lake import publish_day, schema
+from newslake.lake.catalog import connect
+from newslake.lake.search import build_index, search
+
+START = date(2024, 1, 1)
+DAYS = 365
+MONTH = ("2024-06-01", "2024-06-30")
+YEAR = ("2024-01-01", "2024-12-31")
+WEEK = ("2024-03-04", "2024-03-10")
+KEYWORD = "election"
+N_PUBLISHERS, N_SYNDICATORS = 12, 28
+COPY_SHARE = 0.3
+VOCAB_SIZE = 20_000
+
+QUERIES: dict[str, str] = {
+    "articles_between": "SELECT article_id, site, title, published_at "
+                        "FROM articles_between('{a}', '{b}')",
+    "stories_with_copies": "SELECT story_id, title, articles, copies, sites "
+                           "FROM stories_with_copies('{a}', '{b}')",
+    "syndication_lag": "SELECT * FROM syndication_lag('{a}', '{b}')",
+    "top_sites": "SELECT * FROM top_sites('{a}', '{b}', n := 10)",
+    "keyword_coverage": f"SELECT * FROM keyword_coverage('{KEYWORD}', '{{a}}', '{{b}}')",
+}
+
+
+def _vocabulary(rng: np.random.Generator) -> tuple[pa.Array, np.ndarray]:
+    letters = np.array(list("abcdefghijklmnopqrstuvwxyz"))
+    lengths = rng.integers(2, 11, VOCAB_SIZE)
+    words = ["".join(rng.choice(letters, n)) for n in lengths]
+    words[50] = KEYWORD
+    weights = 1.0 / np.arange(1, VOCAB_SIZE + 1) ** 1.05  # Zipf-like word frequencies
+    return pa.array(words), weights / weights.sum()
+
+
+def _texts(rng: np.random.Generator, vocab: pa.Array, cdf: np.ndarray,
+           counts: np.ndarray) -> pa.Array:
+    """One string per entry of ``counts`` with that many words drawn from ``vocab``."""
+    idx = np.searchsorted(cdf, rng.random(int(counts.sum())))
+    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
+    words = pa.ListArray.from_arrays(pa.array(offsets), vocab.take(pa.array(idx)))
+    return pc.binary_join(words, " ")
+
+
+def generate(lake: Path, n_articles: int, seed: int = 42) -> dict[str, float]:
+    """Publish ``n_articles`` over :data:`DAYS` days; returns sizes and timings."""
+    rng = np.random.default_rng(seed)
+    vocab, weights = _vocabulary(rng)
+    cdf = np.cumsum(weights)
+    publishers = np.array([f"publisher{i}.com" for i in range(N_PUBLISHERS)])
+    syndicators = np.array([f"syndicator{i}.net" for i in range(N_SYNDICATORS)])
+    per_day = np.full(DAYS, n_articles // DAYS)
+    per_day[: n_articles % DAYS] += 1
+    started = time.perf_counter()
+    for d in range(DAYS):
+        day = START + timedelta(days=d)
+        n = int(per_day[d])
+        n_orig = max(1, int(round(n * (1 - COPY_SHARE))))
+        n_copy = n - n_orig
+        base = datetime(day.year, day.month, day.day, tzinfo=UTC)
+        orig_minutes = np.sort(rng.integers(0, 24 * 60, n_orig))
+        origin = rng.integers(0, n_orig, n_copy)
+        lag = rng.exponential(180.0, n_copy).round(1)
+        ids = np.array([f"{d:03d}-{i:06d}" for i in range(n)])
+        sites = np.concatenate([
+            publishers[rng.integers(0, N_PUBLISHERS, n_orig)],
+            syndicators[rng.integers(0, N_SYNDICATORS, n_copy)],
+        ])
+        story = np.concatenate([ids[:n_orig], ids[origin]])
+        minutes = np.concatenate([orig_minutes, orig_minutes[origin] + lag])
+        published = pa.array((np.datetime64(base.replace(tzinfo=None), "us")
+                              + (minutes * 60e6).astype("timedelta64[us]")),
+                             pa.timestamp("us", tz="UTC"))
+        # the keyword's coverage rises and falls over the year
+        boost = np.where(rng.random(n) < 0.05 + 0.25 * np.sin(np.pi * d / DAYS) ** 4, 1, 0)
+        words = rng.integers(300, 1501, n)
+        bodies = _texts(rng, vocab, cdf, words)
+        bodies = pc.if_else(pa.array(boost.astype(bool)),
+                            pc.binary_join_element_wise(bodies, pa.scalar(KEYWORD), " "),
+                            bodies)
+        titles = _texts(rng, vocab, cdf, rng.integers(5, 13, n))
+        urls = pc.binary_join_element_wise(pa.scalar("https://"), pa.array(sites),
+                                           pa.scalar("/"), pa.array(ids), "")
+        articles = pa.table({
+            "article_id": ids, "url": urls, "canonical_url": urls, "site": sites,
+            "source_id": sites, "title": titles, "published_at": published,
+            "fetched_at": published, "language": pa.array(["en"] * n), "body": bodies,
+            "word_count": pa.array(words, pa.int32()),
+            "story_id": story, "is_original": np.arange(n) < n_orig,
+        })
+        orig_sites = sites[:n_orig]
+        syndication = pa.table({
+            "story_id": ids[origin], "article_id": ids[n_orig:], "site": sites[n_orig:],
+            "original_site": orig_sites[origin], "lag_minutes": lag,
+        })
+        copies = np.bincount(origin, minlength=n_orig) + 1
+        stories = pa.table({
+            "story_id": ids[:n_orig], "title": titles.slice(0, n_orig),
+            "original_article_id": ids[:n_orig], "original_url": urls.slice(0, n_orig),
+            "original_site": orig_sites, "first_published_at": published.slice(0, n_orig),
+            "copies": pa.array(copies, pa.int32()),
+        })
+        publish_day(str(lake), day, {
+            "articles": schema.conform("articles", articles),
+            "stories": schema.conform("stories", stories),
+            "syndication": schema.conform("syndication", syndication),
+        }, producer="bench")
+    return {"generate_s": time.perf_counter() - started}
+
+
+def _baseline(path: Path, fmt: str) -> duckdb.DuckDBPyConnection:
+    """A session whose base views read one file per table (Parquet or JSON Lines)."""
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    for table, view in (("articles", "articles"), ("stories", "stories_history"),
+                        ("syndication", "syndication")):
+        if fmt == "parquet":
+            source = f"read_parquet('{path}/{table}.parquet')"
+        else:
+            source = f"read_json('{path}/{table}.jsonl', format = 'newline_delimited')"
+        con.execute(f"CREATE VIEW {view} AS SELECT * FROM {source}")
+    for name in ("views.sql", "macros.sql"):
+        con.execute((Path(SQL_DIR) / name).read_text())
+    return con
+
+
+def export_baselines(lake: Path, out: Path) -> dict[str, float]:
+    """Write every table as one Parquet file and as JSON Lines."""
+    con = connect(str(lake))
+    sizes = {}
+    try:
+        for table, view in (("articles", "articles"), ("stories", "stories_history"),
+                            ("syndication", "syndication")):
+            con.execute(f"COPY (SELECT * FROM {view}) TO '{out}/{table}.parquet' "
+                        "(FORMAT parquet, COMPRESSION zstd)")
+            con.execute(f"COPY (SELECT * FROM {view}) TO '{out}/{table}.jsonl' (FORMAT json)")
+        sizes["single_parquet_bytes"] = (out / "articles.parquet").stat().st_size
+        sizes["jsonl_bytes"] = (out / "articles.jsonl").stat().st_size
+    finally:
+        con.close()
+    return sizes
+
+
+def time_query(con: duckdb.DuckDBPyConnection, sql: str, repeat: int) -> float:
+    """Best wall time of ``repeat`` runs, rows fetched to Python."""
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        con.sql(sql).fetchall()
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def run_queries(name: str, con: duckdb.DuckDBPyConnection, ranges: dict[str, tuple[str, str]],
+                repeat: int, log: Callable[[str], None]) -> dict[str, dict[str, float]]:
+    times: dict[str, dict[str, float]] = {}
+    for label, (a, b) in ranges.items():
+        times[label] = {}
+        for query, template in QUERIES.items():
+            seconds = time_query(con, template.format(a=a, b=b), repeat)
+            times[label][query] = seconds
+            log(f"  {name:<12} {label:<5} {query:<20} {seconds:8.3f} s")
+    return times
+
+
+def pruning(con: duckdb.DuckDBPyConnection) -> tuple[int, str]:
+    """Files read by a one-week query, and the EXPLAIN ANALYZE text."""
+    plan = con.sql("EXPLAIN ANALYZE SELECT site, count(*) FROM articles_between"
+                   f"('{WEEK[0]}', '{WEEK[1]}') GROUP BY site").fetchall()[0][1]
+    found = re.search(r"Total Files Read:\s*(\d+)", plan)
+    return (int(found.group(1)) if found else -1), plan
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=1_000_000)
+    parser.add_argument("--dir", type=Path, default=None,
+                        help="work directory (default: a temporary directory, removed after)")
+    parser.add_argument("--repeat", type=int, default=2, help="runs per query (best counts)")
+    parser.add_argument("--skip-jsonl", action="store_true", help="skip the JSON Lines baseline")
+    parser.add_argument("--keep", action="store_true", help="keep the generated lake")
+    args = parser.parse_args(argv)
+
+    def log(text: str) -> None:
+        print(text, flush=True)
+
+    work = args.dir or Path(tempfile.mkdtemp(prefix="newslake-bench-"))
+    lake, flat = work / "lake", work / "flat"
+    shutil.rmtree(lake, ignore_errors=True)
+    shutil.rmtree(flat, ignore_errors=True)
+    flat.mkdir(parents=True)
+    figures: dict[str, object] = {"articles": args.articles}
+    try:
+        log(f"generating {args.articles} articles over {DAYS} days in {lake}")
+        figures.update(generate(lake, args.articles))
+        figures.update(export_baselines(lake, flat))
+        lake_bytes = sum(p.stat().st_size for p in (lake / "articles").rglob("*.parquet"))
+        log(f"  generated in {figures['generate_s']:.1f} s; articles: {lake_bytes / 1e6:.0f} MB "
+            f"partitioned, {figures['single_parquet_bytes'] / 1e6:.0f} MB one file, "
+            f"{figures['jsonl_bytes'] / 1e6:.0f} MB JSON Lines")
+        ranges = {"month": MONTH, "year": YEAR}
+        catalog = connect(str(lake))
+        results = {"catalog": run_queries("catalog", catalog, ranges, args.repeat, log)}
+        files_read, plan = pruning(catalog)
+        catalog.close()
+        log(f"EXPLAIN ANALYZE one week ({WEEK[0]}..{WEEK[1]}): {files_read} of {DAYS} "
+            "article files read")
+        log("\n".join(line for line in plan.splitlines() if line.strip())[:3000])
+        single = _baseline(flat, "parquet")
+        results["single_file"] = run_queries("single_file", single, ranges, args.repeat, log)
+        single.close()
+        if not args.skip_jsonl:
+            jsonl = _baseline(flat, "jsonl")
+            results["jsonl"] = run_queries("jsonl", jsonl, {"year": YEAR}, 1, log)
+            jsonl.close()
+
+        started = time.perf_counter()
+        index = build_index(str(lake), force=True)
+        figures["fts_build_s"] = round(time.perf_counter() - started, 2)
+        search(str(lake), f"{KEYWORD} budget", limit=20)  # open the index once
+        started = time.perf_counter()
+        _, hits = search(str(lake), f"{KEYWORD} budget", date.fromisoformat(YEAR[0]),
+                         date.fromisoformat(YEAR[1]), limit=20)
+        figures["fts_year_s"] = round(time.perf_counter() - started, 3)
+        log(f"full-text index: {index.articles} articles in {figures['fts_build_s']} s; "
+            f"search over the year: {figures['fts_year_s']} s ({len(hits)} hits)")
+
+        log("\nratios (baseline time / catalog time, year range):")
+        for query in QUERIES:
+            cat = results["catalog"]["year"][query]
+            parts = [f"single file x{results['single_file']['year'][query] / cat:.2f}"]
+            if "jsonl" in results:
+                parts.append(f"JSON Lines x{results['jsonl']['year'][query] / cat:.2f}")
+            log(f"  {query:<20} catalog {cat:.3f} s; " + ", ".join(parts))
+        figures.update({
+            "month_max_s": round(max(results["catalog"]["month"].values()), 3),
+            "year_max_s": round(max(results["catalog"]["year"].values()), 3),
+            "single_file_year_max_s": round(max(results["single_file"]["year"].values()), 3),
+            "jsonl_year_max_s": (round(max(results["jsonl"]["year"].values()), 3)
+                                 if "jsonl" in results else None),
+            "week_files_read": files_read,
+            "generate_s": round(float(figures["generate_s"]), 1),
+        })
+    finally:
+        if not args.keep and args.dir is None:
+            shutil.rmtree(work, ignore_errors=True)
+    keys = ["articles", "month_max_s", "year_max_s", "fts_year_s", "single_file_year_max_s",
+            "jsonl_year_max_s"]
+    ordered = {k: figures.get(k) for k in keys}
+    ordered.update({k: v for k, v in figures.items() if k not in ordered})
+    print(json.dumps(ordered))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
