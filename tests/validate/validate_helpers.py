@@ -1,13 +1,11 @@
-"""Fixtures of the validation tests: a small well-formed batch to break on purpose."""
+"""Helpers of the validation tests: a small well-formed batch to break on purpose."""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 import pyarrow as pa
-import pytest
 from newslake.lake import schema
 
 CRAWL_DATE = date(2026, 11, 20)
@@ -70,9 +68,3 @@ def replace_row(table: pa.Table, index: int, **changes: object) -> pa.Table:
     rows = table.to_pylist()
     rows[index] = {**rows[index], **changes}
     return pa.Table.from_pylist(rows, schema=table.schema)
-
-
-@pytest.fixture
-def batch() -> Callable[..., dict[str, pa.Table]]:
-    """Factory of consistent batches (see :func:`make_tables`)."""
-    return make_tables

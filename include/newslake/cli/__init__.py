@@ -19,6 +19,7 @@ from newslake.exceptions import NewslakeError
 COMMAND_MODULES: list[str] = [
     "newslake.cli.ingest",
     "newslake.cli.lake",
+    "newslake.cli.validate",
 ]
 """Dotted names of the modules that register sub-commands, in help order."""
 

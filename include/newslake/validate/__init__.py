@@ -8,5 +8,7 @@ from __future__ import annotations
 
 from newslake.validate.batch import ValidationResult, validate_batch
 from newslake.validate.config import ValidationConfig
+from newslake.validate.republish import Revalidation, revalidate_day
 
-__all__ = ["ValidationConfig", "ValidationResult", "validate_batch"]
+__all__ = ["Revalidation", "ValidationConfig", "ValidationResult", "revalidate_day",
+           "validate_batch"]

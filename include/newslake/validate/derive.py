@@ -14,7 +14,8 @@ import pyarrow.compute as pc
 
 ROW = "_row"
 HOST_RE = r"^[A-Za-z][A-Za-z0-9+.-]*://(?:[^@/?#]*@)?(?P<host>\[[^\]]*\]|[^:/?#]*)"
-CHILD_TABLES = ("comments", "related", "quotes")
+WORD_RE = r"[\pL\pN_]+"
+"""Word tokens as extraction counts them (``\\w+`` on Unicode text)."""
 KEY_COLUMNS: dict[str, str] = {
     "articles": "article_id",
     "stories": "story_id",
@@ -96,7 +97,7 @@ def site_matches_host(articles: pa.Table) -> pa.Array:
 
 def word_count_error(articles: pa.Table) -> pa.ChunkedArray:
     """``|word_count - words in body| / max(words in body, 1)``; null when either is null."""
-    counted = pc.cast(pc.count_substring_regex(articles["body"], r"\S+"), pa.float64())
+    counted = pc.cast(pc.count_substring_regex(articles["body"], WORD_RE), pa.float64())
     stated = pc.cast(articles["word_count"], pa.float64())
     return pc.divide(pc.abs(pc.subtract(stated, counted)), pc.max_element_wise(counted, 1.0))
 
