@@ -1,0 +1,102 @@
+"""A batch of pages to Arrow tables; one bad page never fails the batch."""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from newslake.extract.page import extract_page, is_html, rejection
+from newslake.extract.types import ExtractBatch, ExtractConfig, ExtractOutcome, Hints
+from newslake.lake import schema
+
+_SKIPPED_TYPES = (
+    "image/",
+    "text/css",
+    "application/javascript",
+    "text/javascript",
+    "application/json",
+    "font/",
+    "audio/",
+    "video/",
+    "application/font",
+)
+
+
+class PageTimeout(Exception):
+    """Extraction of one page exceeded its time bound."""
+
+
+@contextmanager
+def time_bound(seconds: float) -> Iterator[None]:
+    """Raise :class:`PageTimeout` after ``seconds`` (main thread only; elsewhere unbounded)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(
+        signal, "setitimer"
+    ):
+        yield
+        return
+
+    def _expired(signum: int, frame: Any) -> None:
+        raise PageTimeout(f"extraction exceeded {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, _expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def extract_one(page: Any, hints: Hints, config: ExtractConfig) -> ExtractOutcome:
+    """``extract_page`` within the time bound; a crash or timeout becomes a rejection."""
+    try:
+        with time_bound(config.time_limit_s):
+            return extract_page(page, hints, config)
+    except PageTimeout as exc:
+        return ExtractOutcome(None, rejection=rejection(page, hints, "parse_error", str(exc)))
+    except Exception as exc:  # noqa: BLE001 - one page must not fail the batch
+        detail = f"{type(exc).__name__}: {exc}"
+        return ExtractOutcome(None, rejection=rejection(page, hints, "parse_error", detail))
+
+
+def _skipped(page: Any) -> bool:
+    kind = (page.content_type or "").split(";")[0].strip().lower()
+    return kind.startswith(_SKIPPED_TYPES) and not is_html(page.body, None)
+
+
+def extract_pages(
+    pages: Iterable[Any], hints_for: Callable[[Any], Hints], config: ExtractConfig | None = None
+) -> ExtractBatch:
+    """Extract every page; non-HTML assets (images, CSS, scripts) are counted, not rejected."""
+    config = config or ExtractConfig()
+    started = time.perf_counter()
+    rows: dict[str, list[dict[str, Any]]] = {
+        t: [] for t in ("articles", "comments", "related", "quotes", "rejections")
+    }
+    skipped = count = 0
+    for page in pages:
+        count += 1
+        if _skipped(page):
+            skipped += 1
+            continue
+        try:
+            hints = hints_for(page)
+        except Exception as exc:  # noqa: BLE001 - a bad hint must not fail the batch
+            rows["rejections"].append(rejection(page, Hints(), "parse_error", f"hints: {exc}"))
+            continue
+        outcome = extract_one(page, hints, config)
+        if outcome.article is not None:
+            rows["articles"].append(outcome.article)
+            rows["comments"].extend(outcome.comments)
+            rows["related"].extend(outcome.related)
+            rows["quotes"].extend(outcome.quotes)
+        if outcome.rejection is not None:
+            rows["rejections"].append(outcome.rejection)
+    tables = {name: schema.conform(name, data) for name, data in rows.items()}
+    return ExtractBatch(
+        **tables, skipped_non_html=skipped, pages=count, seconds=time.perf_counter() - started
+    )

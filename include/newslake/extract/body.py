@@ -1,0 +1,113 @@
+"""Article body: trafilatura on the parsed tree, then line-level boilerplate removal."""
+
+from __future__ import annotations
+
+import re
+
+import trafilatura
+from lxml.html import HtmlElement
+
+_WORD = re.compile(r"\w+")
+_BOILERPLATE = re.compile(
+    r"^\W*(?:advertisement|advertising|anzeige|publicité|publicidad|pubblicità|sponsored|"
+    r"read more|read also|read next|see more|see also|more from|more on this|don'?t miss|"
+    r"related(?: articles| stories| posts| coverage| content)?|recommended|trending|most popular|"
+    r"tags?|topics?|share(?: this(?: article| story)?)?|click here|subscribe|sign up|"
+    r"follow us|watch|video|photo|image|leia também|lesen sie auch|lire aussi|mehr zum thema|"
+    r"weiterlesen|ver también|leer más|tell us what you think|comments?|\d+ comments?)\b",
+    re.I,
+)
+_PROMO = re.compile(
+    r"\b(?:newsletter|sign up|subscribe|subscription|delivered to your inbox|in your inbox|"
+    r"click here|follow us on|download (?:the|our) app|all rights reserved|copyright ©|©\s*\d{4}|"
+    r"cookie|javascript)\b",
+    re.I,
+)
+_BRACKET_TAG = re.compile(r"\[[A-Z][A-Z ]{2,20}\]\s*\|?\s*$")
+_DATE_LINE = re.compile(
+    r"\b(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?|"
+    r"(?:updated|published|posted|publicado|veröffentlicht|aktualisiert)\b)",
+    re.I,
+)
+
+
+def norm(text: str) -> str:
+    """Lower-case word tokens joined by single spaces."""
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def run_trafilatura(tree: HtmlElement, url: str | None, precision: bool = True) -> str:
+    """Main text of a parsed page by trafilatura (it works on a copy of ``tree``)."""
+    document = trafilatura.bare_extraction(
+        tree,
+        url=url,
+        favor_precision=precision,
+        include_comments=False,
+        include_tables=True,
+        with_metadata=False,
+        deduplicate=False,
+    )
+    return (document.text or "") if document is not None else ""
+
+
+def link_texts(tree: HtmlElement) -> set[str]:
+    """Normalised texts of the page's links that are long enough to be a headline."""
+    found = set()
+    for anchor in tree.iterfind(".//a"):
+        text = norm(anchor.text_content())
+        if text.count(" ") >= 3:
+            found.add(text)
+    return found
+
+
+def _is_boilerplate(line: str, words: int, anchors: set[str], title: str) -> bool:
+    normalised = norm(line)
+    if not normalised:
+        return True
+    if title and normalised == title:
+        return True
+    if words <= 12 and _BOILERPLATE.match(line):
+        return True
+    if words <= 40 and _PROMO.search(line):
+        return True
+    if words >= 5 and _BRACKET_TAG.search(line):
+        return True
+    return bool(
+        4 <= words <= 30 and line.count(" ") >= 3 and "://" not in line and normalised in anchors
+    )
+
+
+def clean_body(text: str, tree: HtmlElement, title: str | None) -> str:
+    """Remove boilerplate lines (promos, link lists, titles, datelines) from extracted text."""
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    if not lines:
+        return ""
+    anchors = link_texts(tree)
+    title_norm = norm(title or "")
+    kept: list[str] = []
+    for line in lines:
+        words = len(_WORD.findall(line))
+        if _is_boilerplate(line, words, anchors, title_norm):
+            continue
+        kept.append(line)
+    while kept and _is_edge_noise(kept[0]):
+        kept.pop(0)
+    while kept and _is_edge_noise(kept[-1]):
+        kept.pop()
+    return "\n".join(kept)
+
+
+def _is_edge_noise(line: str) -> bool:
+    """A dateline or byline-like short line at the start or end of the body."""
+    words = len(_WORD.findall(line))
+    return (
+        words <= 14
+        and bool(_DATE_LINE.search(line))
+        and not line.rstrip().endswith((".", "!", "?", "”", '"'))
+    )
+
+
+def word_count(text: str) -> int:
+    """Number of word tokens."""
+    return len(_WORD.findall(text))

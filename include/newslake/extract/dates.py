@@ -1,0 +1,137 @@
+"""Dates: parsing absolute and relative forms, the URL pattern, and sanity bounds."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
+FUTURE_SLACK = timedelta(days=1)
+
+_UNITS = {
+    "s": 1,
+    "sec": 1,
+    "secs": 1,
+    "second": 1,
+    "seconds": 1,
+    "m": 60,
+    "min": 60,
+    "mins": 60,
+    "minute": 60,
+    "minutes": 60,
+    "h": 3600,
+    "hr": 3600,
+    "hrs": 3600,
+    "hour": 3600,
+    "hours": 3600,
+    "d": 86400,
+    "day": 86400,
+    "days": 86400,
+    "w": 604800,
+    "wk": 604800,
+    "week": 604800,
+    "weeks": 604800,
+    "mo": 2592000,
+    "month": 2592000,
+    "months": 2592000,
+    "y": 31536000,
+    "yr": 31536000,
+    "year": 31536000,
+    "years": 31536000,
+}
+_RELATIVE = re.compile(
+    r"^\s*(?:(?:posted|updated|published)\s+)?(an?|one|\d{1,4})\s*"
+    r"(seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|hr|h|days?|d|weeks?|wks?|w|months?|mo|"
+    r"years?|yrs?|y)\s+ago\s*$",
+    re.I,
+)
+_RELATIVE_WORDS = {
+    "just now": timedelta(0),
+    "now": timedelta(0),
+    "moments ago": timedelta(0),
+    "a moment ago": timedelta(0),
+    "today": timedelta(0),
+    "yesterday": timedelta(days=1),
+}
+_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|-|$)")
+_URL_DATE_COMPACT = re.compile(r"/((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])/")
+_ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def parse_relative(text: str, fetched_at: datetime) -> datetime | None:
+    """Resolve "1 day ago", "3h ago", "yesterday", "just now" against ``fetched_at``."""
+    cleaned = " ".join(text.strip().lower().split()).rstrip(".")
+    if cleaned in _RELATIVE_WORDS:
+        return fetched_at - _RELATIVE_WORDS[cleaned]
+    found = _RELATIVE.match(cleaned)
+    if not found:
+        return None
+    amount = found.group(1)
+    count = 1 if amount in ("a", "an", "one") else int(amount)
+    return fetched_at - timedelta(seconds=count * _UNITS[found.group(2)])
+
+
+def parse_absolute(value: str | None) -> datetime | None:
+    """Parse an ISO-8601-like date or datetime; naive values are taken as UTC."""
+    if not value or not isinstance(value, str):
+        return None
+    text = value.strip()
+    if not text:
+        return None
+    if text.endswith("Z") or text.endswith("z"):
+        text = text[:-1] + "+00:00"
+    text = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", text)
+    text = re.sub(r"\.(\d{6})\d+", r".\1", text)
+    try:
+        parsed = datetime.fromisoformat(text.replace(" ", "T", 1) if "T" not in text else text)
+    except ValueError:
+        parsed = _parse_loose(text)
+        if parsed is None:
+            return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def _parse_loose(text: str) -> datetime | None:
+    from email.utils import parsedate_to_datetime
+
+    try:
+        return parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        pass
+    found = re.match(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", text)
+    if found:
+        try:
+            return datetime(int(found[1]), int(found[2]), int(found[3]))
+        except ValueError:
+            return None
+    return None
+
+
+def date_from_url(url: str) -> datetime | None:
+    """The publication day encoded in a URL path (``/2019/11/18/``), else None."""
+    for pattern in (_URL_DATE, _URL_DATE_COMPACT):
+        found = pattern.search(url)
+        if found:
+            try:
+                return datetime(int(found[1]), int(found[2]), int(found[3]), tzinfo=UTC)
+            except ValueError:
+                continue
+    return None
+
+
+def plausible(value: datetime | None, fetched_at: datetime) -> bool:
+    """True when ``value`` is after 1990 and not later than one day after the fetch."""
+    return value is not None and EARLIEST <= value <= fetched_at + FUTURE_SLACK
+
+
+def iso_day(value: str) -> datetime | None:
+    """A ``YYYY-MM-DD`` string as a UTC midnight datetime."""
+    found = _ISO_DAY.match(value or "")
+    if not found:
+        return None
+    try:
+        return datetime(int(found[1]), int(found[2]), int(found[3]), tzinfo=UTC)
+    except ValueError:
+        return None
