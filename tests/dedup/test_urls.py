@@ -5,15 +5,14 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from newslake.dedup import canonicalize_url
+from newslake.dedup.urls import TRACKING_PARAMS, TRACKING_PREFIXES
 
 _label = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=10)
 _hosts = st.lists(_label, min_size=1, max_size=3).map(lambda p: ".".join(p) + ".com")
 _segment = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-_.~%é ", min_size=1, max_size=12)
 _paths = st.lists(_segment, min_size=0, max_size=4).map(lambda s: "/" + "/".join(s))
-_keys = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=6).filter(
-    lambda k: not k.startswith(("utm_", "amp", "ref", "pk_", "mkt_", "hsa_"))
-    and k not in {"fbclid", "gclid", "dclid", "yclid", "ocid", "smid", "spm", "smtyp", "usqp",
-                  "ncid", "cmpid"}
+_keys = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=8).filter(
+    lambda k: k not in TRACKING_PARAMS and not k.startswith(TRACKING_PREFIXES)
 )
 _params = st.lists(st.tuples(_keys, _label), max_size=4, unique_by=lambda kv: kv[0])
 _tracking = st.lists(
