@@ -21,7 +21,7 @@ from newslake.validate.suites import ExpectationSpec, Suite
 log = logging.getLogger(__name__)
 
 DOCS_SITE = "newslake_docs"
-"""Name of the Data Docs site (an ephemeral context already has ``local_site``)."""
+"""Name of our Data Docs site (the context is made without GX's temporary ``local_site``)."""
 COLUMN_KWARGS = ("column", "column_A", "column_B", "column_list")
 
 
@@ -45,17 +45,26 @@ def import_gx() -> Any:
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     import great_expectations as gx
 
+    # this module sets its own logger to INFO on import (one line per ephemeral context)
+    logging.getLogger("great_expectations.data_context.types.base").setLevel(logging.WARNING)
     return gx
 
 
 def make_context(docs_dir: Path | None) -> Any:
     """An ephemeral GX context without progress bars, with our Data Docs site if asked."""
     gx = import_gx()
-    from great_expectations.data_context.types.base import ProgressBarsConfig
+    from great_expectations.data_context.types.base import (
+        DataContextConfig,
+        InMemoryStoreBackendDefaults,
+        ProgressBarsConfig,
+    )
 
-    context = gx.get_context(mode="ephemeral")
-    context.config.analytics_enabled = False
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    project = DataContextConfig(
+        store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
+        progress_bars=ProgressBarsConfig(globally=False),
+        analytics_enabled=False,
+    )
+    context = gx.get_context(mode="ephemeral", project_config=project)
     if docs_dir is not None:
         context.add_data_docs_site(
             DOCS_SITE,
