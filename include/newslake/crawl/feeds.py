@@ -99,8 +99,9 @@ def sniff_kind(body: bytes) -> str:
 
 
 def _feedparser(body: bytes, headers: dict[str, str], base: str, kind: str) -> ParsedFeed:
-    result = feedparser.parse(body, response_headers={**headers, "content-location": base},
-                              sanitize_html=False, resolve_relative_uris=False)
+    kept = {k: v for k, v in headers.items() if k == "content-type"}
+    result = feedparser.parse(body, response_headers=kept or None, sanitize_html=False,
+                              resolve_relative_uris=False)
     entries = []
     for item in result.entries:
         url = _http_url(item.get("link"), base)
@@ -124,7 +125,8 @@ def _feedparser(body: bytes, headers: dict[str, str], base: str, kind: str) -> P
             raise FeedParseError(warning)
     if not entries and not result.get("version") and not result.get("feed"):
         raise FeedParseError("not a feed")
-    return ParsedFeed(kind=kind, title=result.get("feed", {}).get("title"), entries=entries,
+    return ParsedFeed(kind=result.get("version") or kind,
+                      title=result.get("feed", {}).get("title"), entries=entries,
                       warning=warning)
 
 

@@ -351,6 +351,7 @@ class Crawler:
             ex.attempts += 1
             try:
                 async with self.gate.slot(host), self._global:
+                    self.gate.mark_started(host)
                     await self._attempt(url, headers, allow_private, source_id, ex.url, ex)
                 failure = self._status_failure(ex)
                 if failure is None:

@@ -77,20 +77,32 @@ class HostGate:
 
     @asynccontextmanager
     async def slot(self, host: str) -> AsyncIterator[None]:
-        """Hold one of ``host``'s request slots, waiting for its delay first."""
+        """Hold one of ``host``'s request slots, waiting for its delay first.
+
+        The gap is claimed when the wait is over (re-checked after every sleep, so a
+        :meth:`defer` or :meth:`mark_started` made meanwhile is honoured).
+        """
         state = self._state(host)
-        semaphore = state.semaphore
-        async with semaphore:
-            async with state.lock:
-                now = time.monotonic()
-                start = max(now, state.next_start)
-                state.next_start = start + state.delay
-                state.last_start = start
-            if start > now:
-                await asyncio.sleep(start - now)
+        async with state.semaphore:
+            while True:
+                async with state.lock:
+                    now = time.monotonic()
+                    if now >= state.next_start:
+                        state.last_start = now
+                        state.next_start = now + state.delay
+                        break
+                    wait = state.next_start - now
+                await asyncio.sleep(wait)
             state.in_flight += 1
             state.max_in_flight = max(state.max_in_flight, state.in_flight)
             try:
                 yield
             finally:
                 state.in_flight -= 1
+
+    def mark_started(self, host: str) -> None:
+        """Record that a request to ``host`` actually starts now (after other waits)."""
+        state = self._state(host)
+        now = time.monotonic()
+        state.last_start = max(state.last_start, now)
+        state.next_start = max(state.next_start, now + state.delay)

@@ -13,6 +13,7 @@ host serves the same paths, each one a behaviour:
 ``/wrong-charset``  UTF-8 sent as ISO-8859-1                    ``/binary``  PNG as text/html
 ``/pdf``        application/pdf             ``/robots.txt``     per-host text (``robots=``)
 ``/__stats``    JSON: per-host request count, max in flight, request start times
+``files=``      extra paths served as given: ``{path: (content_type, body)}``
 
 Hosts get a per-host latency before the headers (``latency=`` a dict or a function of the
 host). Run it in-process with ``with FixtureServer() as server:`` or as a process with
@@ -91,8 +92,10 @@ class FixtureServer:
     """The fault-injection server; ``address`` is ``127.0.0.1:PORT``."""
 
     def __init__(self, latency: dict[str, float] | Callable[[str], float] | None = None,
-                 robots: dict[str, str | None] | None = None, port: int = 0) -> None:
+                 robots: dict[str, str | None] | None = None, port: int = 0,
+                 files: dict[str, tuple[str | None, bytes]] | None = None) -> None:
         self.latency = latency or {}
+        self.files = files if files is not None else {}
         self.robots = robots or {}
         self.stats = _Stats()
         self.port = port
@@ -196,7 +199,10 @@ class FixtureServer:
         count[(host, path)] += 1
         first = count[(host, path)] == 1
         html = "text/html; charset=utf-8"
-        if path == "/robots.txt":
+        if path in self.files:
+            ctype, body = self.files[path]
+            await _send(writer, 200, ctype, body)
+        elif path == "/robots.txt":
             text = self.robots.get(host, "User-agent: *\nAllow: /\n")
             if text is None:
                 await _send(writer, 404, "text/plain", b"no robots")

@@ -1,0 +1,54 @@
+"""Fixtures of the crawler tests: the fault-injection server and a config pointing at it."""
+
+from __future__ import annotations
+
+import pytest
+from newslake.crawl.testing import FixtureServer
+from newslake.sources import SourcesConfig, parse_sources
+
+ROBOTS = {
+    "robots.test": "User-agent: *\nDisallow: /article/secret\nCrawl-delay: 0.3\n",
+    "norobots.test": None,
+}
+
+
+def _make_config(address: str, extra_crawler: str = "", sources: str = "") -> SourcesConfig:
+    """A config whose hosts all map to ``address``, with short timeouts and backoff."""
+    return parse_sources(f"""
+crawler:
+  user_agent: "newslake-test/1.0"
+  contact_url: "https://example.org/contact"
+  connect_to: {{"*": "{address}"}}
+  connect_timeout_s: 2
+  read_timeout_s: 1.5
+  total_timeout_s: 3
+  max_body_bytes: 2000000
+  retries: 2
+  backoff_s: 0.05
+  max_retry_after_s: 5
+  {extra_crawler}
+sources:
+  - id: faults
+    url: http://faults.test/feed.xml
+    allow_private: true
+    politeness: {{min_delay_s: 0.0, max_concurrency: 8}}
+  - id: robots
+    url: http://robots.test/feed.xml
+    allow_private: true
+    politeness: {{min_delay_s: 0.0, max_concurrency: 4}}
+  - id: public-only
+    url: http://public.test/feed.xml
+{sources}
+""")
+
+
+@pytest.fixture(scope="module")
+def server():
+    with FixtureServer(robots=ROBOTS) as srv:
+        yield srv
+
+
+@pytest.fixture(scope="session")
+def make_config():
+    """``make_config(address, extra_crawler="", sources="")`` -> SourcesConfig."""
+    return _make_config

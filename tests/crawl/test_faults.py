@@ -1,0 +1,125 @@
+"""Every failure endpoint of the fixture server ends in its documented fetch_log row, the
+run goes on, and every exchange lands in the WARC file."""
+
+from __future__ import annotations
+
+import gzip
+
+import pytest
+from newslake.crawl import fetch_pages
+from newslake.crawl.charset import decode_html
+from newslake.crawl.testing import WRONG_CHARSET_TEXT
+from newslake.crawl.warc import iter_responses
+from newslake.lake import schema
+
+# path -> (status, error_class, attempts)
+EXPECTED = {
+    "/article/1": (200, None, 1),
+    "/slow-headers?s=5": (None, "timeout", 3),
+    "/slow-body": (200, "timeout", 3),
+    "/reset": (None, "connect", 3),
+    "/loop/a": (301, "redirect_loop", 2),
+    "/redirect": (200, None, 2),
+    "/429": (429, "http_429", 3),
+    "/429-once": (200, None, 2),
+    "/429-long": (429, "http_429", 1),
+    "/503-once": (200, None, 2),
+    "/500": (500, "http_5xx", 3),
+    "/404": (404, "http_4xx", 1),
+    "/huge": (200, "too_large", 1),
+    "/gzip-bomb": (200, "too_large", 1),
+    "/wrong-charset": (200, None, 1),
+    "/binary": (200, "not_html", 1),
+    "/pdf": (200, "not_html", 1),
+}
+
+
+@pytest.fixture(scope="module")
+def run(server, tmp_path_factory, make_config):
+    config = make_config(server.address)
+    candidates = [{"url": f"http://faults.test{p}", "source_id": "faults"} for p in EXPECTED]
+    candidates += [
+        {"url": "http://robots.test/article/secret", "source_id": "robots"},
+        {"url": "http://robots.test/article/open", "source_id": "robots"},
+        {"url": "http://public.test/article/1", "source_id": "public-only"},
+        {"url": "ftp://faults.test/file", "source_id": "faults"},
+    ]
+    warc = tmp_path_factory.mktemp("faults") / "raw" / "crawl_date=2022-04-03" / "b.warc.gz"
+    result = fetch_pages(candidates, config, warc_path=str(warc))
+    return result, warc
+
+
+def _row(result, url):
+    rows = [r for r in result.fetch_log if r["url"] == url and r["kind"] == "page"]
+    assert len(rows) == 1, url
+    return rows[0]
+
+
+@pytest.mark.parametrize("path", list(EXPECTED))
+def test_endpoint_row(run, path):
+    result, warc = run
+    status, error_class, attempts = EXPECTED[path]
+    row = _row(result, f"http://faults.test{path}")
+    assert (row["status"], row["error_class"], row["attempts"]) == (status, error_class, attempts)
+    assert row["warc_file"] == str(warc)
+    if error_class:
+        assert row["error"], "a failure carries a message"
+
+
+def test_robots_and_ssrf_and_scheme(run):
+    result, _ = run
+    assert _row(result, "http://robots.test/article/secret")["error_class"] == "robots_disallowed"
+    assert _row(result, "http://robots.test/article/open")["error_class"] is None
+    assert _row(result, "http://public.test/article/1")["error_class"] == "ssrf_blocked"
+    assert _row(result, "ftp://faults.test/file")["error_class"] == "invalid_url"
+    robots = {r["url"]: r for r in result.fetch_log if r["kind"] == "robots"}
+    assert robots["http://robots.test/robots.txt"]["status"] == 200
+    assert robots["http://public.test/robots.txt"]["error_class"] == "ssrf_blocked"
+
+
+def test_rows_conform_to_fetch_log_schema(run):
+    result, _ = run
+    table = schema.conform("fetch_log", result.fetch_log)
+    assert table.num_rows == len(result.fetch_log)
+    classes = set(table["error_class"].drop_null().to_pylist())
+    assert classes <= set(schema.ERROR_CLASSES)
+    assert result.ok == sum(1 for r in result.fetch_log if r["kind"] == "page"
+                            and r["error_class"] is None)
+    assert result.ok == 6  # article, redirect, 429-once, 503-once, wrong-charset, robots open
+
+
+def test_warc_holds_every_exchange(run):
+    result, warc = run
+    assert warc.exists() and not list(warc.parent.glob(".*.tmp"))
+    from warcio.archiveiterator import ArchiveIterator
+
+    with open(warc, "rb") as fh:
+        records = [(r.rec_type, r.rec_headers.get_header("WARC-Target-URI"),
+                    r.rec_headers.get_header("WARC-Truncated")) for r in ArchiveIterator(fh)]
+    with open(warc, "rb") as fh:  # gzip per record: a multi-member gzip file
+        assert fh.read(2) == b"\x1f\x8b"
+    with gzip.open(warc) as fh:
+        assert fh.read(9) == b"WARC/1.0\r"
+    requested = {url for kind, url, _ in records if kind == "request"}
+    for path in EXPECTED:
+        assert f"http://faults.test{path}" in requested
+    failures = {url for kind, url, _ in records if kind == "metadata"}
+    assert "http://faults.test/reset" in failures
+    assert "http://faults.test/slow-headers?s=5" in failures
+    truncated = {url for kind, url, t in records if kind == "response" and t == "length"}
+    assert {"http://faults.test/gzip-bomb", "http://faults.test/huge"} <= truncated
+
+
+def test_pages_read_back(run):
+    _, warc = run
+    pages = {p.final_url: p for p in iter_responses(warc)}
+    page = pages["http://faults.test/wrong-charset"]
+    assert page.source_id == "faults"
+    assert page.charset == "cp1252"  # what the header claims
+    text, charset = decode_html(page.body, page.headers["content-type"])
+    assert charset == "utf-8" and WRONG_CHARSET_TEXT in text
+    redirected = pages["http://faults.test/article/1"]
+    assert redirected.status == 200
+    bomb = pages["http://faults.test/gzip-bomb"]
+    assert len(bomb.body) == 2_000_000 and "content-encoding" not in bomb.headers
+    assert all(p.fetched_at.tzinfo is not None for p in pages.values())

@@ -1,0 +1,49 @@
+"""SSRF guard: loopback, private, link-local and multicast addresses are refused unless the
+source allows them; refusal happens before any connection."""
+
+from __future__ import annotations
+
+import pytest
+from newslake.crawl import fetch_pages
+from newslake.crawl.http import _blocked
+from newslake.sources import parse_sources
+
+
+@pytest.mark.parametrize("ip", ["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1",
+                                "169.254.169.254", "224.0.0.1", "0.0.0.0", "::1", "fe80::1",
+                                "ff02::1", "fc00::1", "::ffff:127.0.0.1"])
+def test_blocked_addresses(ip):
+    assert _blocked(ip)
+
+
+@pytest.mark.parametrize("ip", ["93.184.216.34", "8.8.8.8", "2606:4700::1111"])
+def test_public_addresses(ip):
+    assert not _blocked(ip)
+
+
+def test_direct_private_urls_refused_without_traffic(tmp_path):
+    config = parse_sources("""
+crawler: {retries: 0}
+sources:
+  - {id: s, url: "http://example.org/feed"}
+""")
+    urls = ["http://127.0.0.1:9/x", "http://169.254.169.254/latest/meta-data",
+            "http://10.0.0.1/", "http://[::1]:9/", "http://224.0.0.1/"]
+    result = fetch_pages([{"url": u, "source_id": "s"} for u in urls], config,
+                         warc_path=str(tmp_path / "s.warc.gz"))
+    pages = [r for r in result.fetch_log if r["kind"] == "page"]
+    assert [r["error_class"] for r in pages] == ["ssrf_blocked"] * len(urls)
+    assert all(r["status"] is None for r in result.fetch_log)
+
+
+def test_allow_private_is_per_source(server, tmp_path, make_config):
+    config = make_config(server.address)
+    result = fetch_pages(
+        [{"url": "http://faults.test/article/7", "source_id": "faults"},
+         {"url": "http://public.test/article/7", "source_id": "public-only"},
+         {"url": "http://unknown.test/article/7", "source_id": "not-in-config"}],
+        config, warc_path=str(tmp_path / "a.warc.gz"))
+    by_url = {r["url"]: r["error_class"] for r in result.fetch_log if r["kind"] == "page"}
+    assert by_url == {"http://faults.test/article/7": None,
+                      "http://public.test/article/7": "ssrf_blocked",
+                      "http://unknown.test/article/7": "ssrf_blocked"}
