@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from newslake.config import SHARED_DIR
+from newslake.config import DEFAULT_SOURCES, SHARED_DIR
 from newslake.dedup import DedupConfig, assign_stories, canonicalize_url
 
 EVAL = SHARED_DIR / "eval" / "syndication"
@@ -191,6 +191,8 @@ def run_pipeline(warc: Path, lake: Path) -> bool:
     """``newslake import-warc`` into ``lake``; False when the command fails."""
     newslake = str(Path(sys.executable).parent / "newslake")
     cmd = [newslake, "import-warc", str(warc), "--lake", str(lake)]
+    if DEFAULT_SOURCES.exists():
+        cmd += ["--sources", str(DEFAULT_SOURCES)]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
     if done.returncode != 0:
         print(f"import-warc failed ({done.returncode}): {done.stderr.strip()[-600:]}")
