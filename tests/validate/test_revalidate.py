@@ -1,0 +1,84 @@
+"""``newslake validate --date D`` over a published lake."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from newslake.cli import main
+from newslake.lake import publish_day, read_table
+from validate_helpers import CRAWL_DATE, make_tables
+
+
+def publish(lake: Path, tables) -> None:
+    publish_day(str(lake), CRAWL_DATE, tables, producer="ingest")
+
+
+def snapshot(lake: Path) -> dict[str, bytes]:
+    """Every published file of the lake (not _docs, _locks, ...), by relative path."""
+    return {str(p.relative_to(lake)): p.read_bytes() for p in sorted(lake.rglob("*"))
+            if p.is_file() and not p.relative_to(lake).parts[0].startswith("_")}
+
+
+def validate(lake: Path, *extra: str) -> int:
+    return main(["validate", "--date", CRAWL_DATE.isoformat(), "--lake", str(lake),
+                 "--no-docs", *extra])
+
+
+def rows(lake: Path, table: str) -> int:
+    return read_table(str(lake), table, [CRAWL_DATE]).num_rows
+
+
+def test_suite_change_moves_rows_to_quarantine_and_back(tmp_path, capsys):
+    lake = tmp_path / "lake"
+    tables = make_tables(12)
+    publish(lake, tables)
+
+    assert validate(lake) == 0
+    assert rows(lake, "articles") == 12 and rows(lake, "quarantine") == 0
+    first_log = rows(lake, "validation_log")
+    assert first_log > 20
+
+    # a stricter suite setting: only German is accepted now
+    assert validate(lake, "--languages", "de") == 0
+    assert "quarantined=36" in capsys.readouterr().out  # 12 articles + comments + syndication
+    assert rows(lake, "articles") == 0 and rows(lake, "comments") == 0
+    quarantine = read_table(str(lake), "quarantine", [CRAWL_DATE])
+    articles_q = [r for r in quarantine.to_pylist() if r["table_name"] == "articles"]
+    assert len(articles_q) == 12
+    assert all("language_in_set" in r["failed_expectations"] for r in articles_q)
+    assert rows(lake, "validation_log") > 2 * first_log - 1  # appended, not replaced
+
+    # the setting is relaxed again: quarantined rows (followers included) come back
+    assert validate(lake) == 0
+    assert rows(lake, "quarantine") == 0
+    assert rows(lake, "articles") == 12
+    back = read_table(str(lake), "comments", [CRAWL_DATE]).drop_columns(["crawl_date"])
+    assert back.sort_by("article_id").equals(tables["comments"].sort_by("article_id"))
+    assert rows(lake, "validation_log") > 3 * first_log - 1
+
+
+def test_failing_batch_leaves_the_published_day_as_it_was(tmp_path, capsys):
+    lake = tmp_path / "lake"
+    # published before the share check existed: beta rejected 40 of 50 pages
+    publish(lake, make_tables(20, rejections=40))
+    before = snapshot(lake)
+
+    assert validate(lake) == 1
+    err = capsys.readouterr().err
+    assert "beta: 40 of 50 pages rejected (80%)" in err
+    assert "failed validation" in err
+
+    after = snapshot(lake)
+    added = set(after) - set(before)
+    assert {Path(p).name for p in added} == {"part-ingest-failed.parquet"}
+    assert all(Path(p).parts[0] == "validation_log" for p in added)
+    assert {p: after[p] for p in before} == before  # byte for byte
+
+    # once fixed (here: the ceiling raised), the rerun publishes and clears the failed log
+    assert validate(lake, "--max-rejected-share", "0.9") == 0
+    assert not any(p.endswith("part-ingest-failed.parquet") for p in snapshot(lake))
+
+
+def test_day_without_articles_is_an_error(tmp_path, capsys):
+    assert validate(tmp_path / "empty-lake") == 1
+    assert "no published articles" in capsys.readouterr().err
