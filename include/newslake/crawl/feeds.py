@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
 
 import feedparser
+from feedparser.datetimes import _parse_date as _feedparser_date
 from lxml import etree
 
 _MAX_XML = 50_000_000
@@ -59,7 +60,7 @@ def parse_date(text: str | None) -> datetime | None:
         return _aware(datetime.fromisoformat(text.replace("Z", "+00:00")))
     except ValueError:
         pass
-    parsed = feedparser._parse_date(text)  # noqa: SLF001 - feedparser's date parser registry
+    parsed = _feedparser_date(text)
     if parsed:
         return datetime.fromtimestamp(calendar.timegm(parsed), UTC)
     return None
@@ -121,10 +122,8 @@ def _feedparser(body: bytes, headers: dict[str, str], base: str, kind: str) -> P
     if result.get("bozo"):
         exc = result.get("bozo_exception")
         warning = f"{type(exc).__name__}: {exc}"
-        if not entries and not result.get("feed"):
-            raise FeedParseError(warning)
-    if not entries and not result.get("version") and not result.get("feed"):
-        raise FeedParseError("not a feed")
+    if not entries and not result.get("version"):
+        raise FeedParseError(warning or "not a feed")
     return ParsedFeed(kind=result.get("version") or kind,
                       title=result.get("feed", {}).get("title"), entries=entries,
                       warning=warning)
