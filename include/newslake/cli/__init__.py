@@ -20,6 +20,7 @@ COMMAND_MODULES: list[str] = [
     "newslake.cli.ingest",
     "newslake.cli.lake",
     "newslake.cli.validate",
+    "newslake.cli.demo",
 ]
 """Dotted names of the modules that register sub-commands, in help order."""
 
