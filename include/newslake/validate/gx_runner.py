@@ -115,8 +115,10 @@ def run_suites(frames: dict[str, pa.Table], suites: dict[str, Suite], *, run_id:
         outcomes.extend(_outcomes(suite, result))
     docs_index = None
     if docs_dir is not None:
-        built = context.build_data_docs(site_names=[DOCS_SITE])
-        docs_index = str(Path(docs_dir) / "index.html") if DOCS_SITE in built else None
+        from newslake.validate.docs import add_summary
+
+        context.build_data_docs(site_names=[DOCS_SITE])
+        docs_index = str(add_summary(Path(docs_dir), run_id, outcomes))
     return outcomes, docs_index
 
 

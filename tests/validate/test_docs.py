@@ -1,0 +1,113 @@
+"""Data Docs under <lake>/_docs, read in headless Chromium; quiet GX; no stray GX state."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from newslake.validate import ValidationConfig, validate_batch
+from validate_helpers import CRAWL_DATE, make_tables, replace_row
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "artifacts" / "validate"
+CHROMIUM = shutil.which("chromium")
+# file:// pages only: every host name fails to resolve, so the CDN links of GX's pages
+# cause no traffic.
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+]
+
+
+def chromium(page: Path, profile: Path, *extra: str) -> str:
+    done = subprocess.run(
+        [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *extra, page.as_uri()],
+        capture_output=True, text=True, timeout=120, check=True,
+    )
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def docs(tmp_path_factory):
+    root = tmp_path_factory.mktemp("docs")
+    cwd = root / "cwd"
+    cwd.mkdir()
+    tables = make_tables(12)
+    tables["articles"] = replace_row(tables["articles"], 4, title=None)
+    tables["articles"] = replace_row(tables["articles"], 7, language="xx")
+    lake = root / "lake"
+    previous = Path.cwd()
+    try:
+        import os
+
+        os.chdir(cwd)
+        result = validate_batch(tables, lake=str(lake), crawl_date=CRAWL_DATE,
+                                run_id="docs-run", config=ValidationConfig(languages={"en"}))
+    finally:
+        os.chdir(previous)
+    return root, lake, cwd, result
+
+
+def test_docs_are_built_under_the_lake_and_nowhere_else(docs):
+    root, lake, cwd, result = docs
+    assert result.docs_index == str(lake / "_docs" / "index.html")
+    assert Path(result.docs_index).is_file()
+    assert list(cwd.iterdir()) == []  # no gx/ project or other state in the working dir
+    assert sorted(p.name for p in lake.iterdir()) == ["_docs"]
+    suites = {p.stem for p in (lake / "_docs" / "expectations").glob("*.html")}
+    assert suites == {"articles", "stories", "syndication", "comments", "fetch_log",
+                      "rejections", "source_quality"}
+
+
+@pytest.mark.skipif(CHROMIUM is None,
+                    reason="Debian's chromium is not installed (make chromium installs it)")
+def test_index_shows_suites_and_results_in_chromium(docs, tmp_path):
+    _root, lake, _cwd, _result = docs
+    index = lake / "_docs" / "index.html"
+    dom = chromium(index, tmp_path / "profile", "--dump-dom")
+    summary = dom[dom.index('id="newslake-summary"'):]
+    summary = summary[:summary.index("</section>")]
+    for suite in ("articles", "stories", "syndication", "comments", "fetch_log",
+                  "rejections", "source_quality"):
+        assert f"<td>{suite}</td>" in summary, suite
+    assert "run docs-run" in summary
+    assert "title_not_null (row): 1 of 12 rows" in summary
+    assert "language_in_set (row): 1 of 12 rows" in summary
+    assert summary.count("<b>Failed</b>") == 1 and summary.count("<b>Success</b>") == 6
+    assert "Expectation Suites" in dom and "Validation Results" in dom
+
+    # the articles results page names the failing row by article_id
+    link = summary.split('href="', 1)[1].split('"', 1)[0]
+    assert link.startswith("validations/articles/docs-run/")
+    page = chromium(lake / "_docs" / link, tmp_path / "profile", "--dump-dom")
+    assert "Expectation Validation Result" in page
+    assert "unexpected" in page and "article_id" in page
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shot = ARTIFACTS / "data_docs_index.png"
+    shot.unlink(missing_ok=True)
+    chromium(index, tmp_path / "profile", f"--screenshot={shot}", "--window-size=1280,2000")
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000
+
+
+def test_gx_import_and_validation_do_not_flood_the_logs(tmp_path):
+    script = textwrap.dedent(f"""
+        import logging, sys
+        sys.path.insert(0, {str(Path(__file__).parent)!r})
+        logging.basicConfig(level=logging.INFO, stream=sys.stderr)
+        from validate_helpers import CRAWL_DATE, make_tables
+        from newslake.validate import ValidationConfig, validate_batch
+        validate_batch(make_tables(4), lake={str(tmp_path / "lake")!r}, crawl_date=CRAWL_DATE,
+                       run_id="quiet", config=ValidationConfig(), build_docs=False)
+    """)
+    done = subprocess.run([sys.executable, "-W", "ignore", "-c", script], capture_output=True,
+                          text=True, timeout=120, check=True)
+    lines = [ln for ln in done.stderr.splitlines() if ln.strip()]
+    assert not [ln for ln in lines if "great_expectations" in ln], lines[:5]
+    assert "Calculating Metrics" not in done.stderr
+    assert len(lines) <= 3, lines
