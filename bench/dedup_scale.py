@@ -1,0 +1,255 @@
+"""Dedup at lake scale: daily batches checked against all history, against an in-memory baseline.
+
+A synthetic corpus (bodies of 300-1,500 words drawn from a 30,000-word vocabulary; ~10% are
+syndicated variants of an earlier article: truncated, padded with boilerplate, a paragraph
+dropped, words changed) arrives as ``--batches`` daily batches. Each batch goes through
+:func:`newslake.dedup.assign_stories` against a real lake (Parquet history, published with
+``publish_day`` after each batch, window covering all history). Reported per batch: seconds,
+peak RSS and recall on the planted variants (variant joined its source's story).
+
+Baseline in the same run: datasketch's in-memory ``MinHash`` + ``MinHashLSH`` (same shingles,
+same bands x rows), every article queried then inserted, all kept in memory;
+candidates accepted on containment estimated from the signatures. Up to ``--baseline-articles``.
+
+Last line: JSON {"articles", "batches", "max_batch_s", "peak_rss_mb", "recall", "baseline_s",
+"ratio", ...}; ``ratio`` = our seconds / baseline seconds over the batches both ran.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import shutil
+import tempfile
+import threading
+import time
+from datetime import UTC, date, datetime, timedelta
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402
+import psutil  # noqa: E402
+import pyarrow as pa  # noqa: E402
+from newslake.dedup import DedupConfig, assign_stories  # noqa: E402
+from newslake.dedup.shingles import shingle_hashes, tokens  # noqa: E402
+from newslake.lake import publish_day, schema  # noqa: E402
+
+DAY0 = date(2024, 1, 1)
+BOILERPLATE = [
+    "Check out more stories from our partners in the app, the go-to source for news near you.",
+    "This article originally appeared on the publisher's website and is republished here.",
+    "Advertisement. Story continues below this advertisement.",
+    "Copyright 2024. All rights reserved. This material may not be redistributed.",
+]
+
+
+class PeakRss:
+    """Samples this process's RSS every 50 ms; ``take()`` returns and resets the peak."""
+
+    def __init__(self) -> None:
+        self._proc = psutil.Process()
+        self._peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.05):
+            self._peak = max(self._peak, self._proc.memory_info().rss)
+
+    def take(self) -> float:
+        peak = max(self._peak, self._proc.memory_info().rss)
+        self._peak = 0
+        return peak / 2**20
+
+    def stop(self) -> None:
+        self._stop.set()
+
+
+class Corpus:
+    """Deterministic synthetic batches with planted variants (``variant_of`` maps id -> source)."""
+
+    def __init__(self, articles: int, batches: int, seed: int = 7) -> None:
+        self.rng = np.random.default_rng(seed)
+        letters = np.array(list("abcdefghijklmnopqrstuvwxyz"))
+        lengths = self.rng.integers(3, 10, size=30000)
+        self.vocab = np.array(["".join(self.rng.choice(letters, n)) for n in lengths], dtype=object)
+        self.per_batch = articles // batches
+        self.pool: list[tuple[str, np.ndarray]] = []  # recent originals a variant may copy
+        self.variant_of: dict[str, str] = {}
+
+    def _text(self, words: np.ndarray) -> str:
+        return " ".join(self.vocab[words])
+
+    def _variant(self, words: np.ndarray) -> str:
+        rng = self.rng
+        words = words.copy()
+        changed = rng.random(words.size) < 0.02
+        words[changed] = rng.integers(0, self.vocab.size, int(changed.sum()))
+        if rng.random() < 0.5 and words.size > 200:
+            start = int(rng.integers(0, words.size - 60))
+            words = np.concatenate([words[:start], words[start + 50 :]])
+        keep = int(words.size * rng.uniform(0.6, 1.0))
+        text = self._text(words[:keep])
+        pad = " ".join(rng.choice(BOILERPLATE, size=int(rng.integers(1, 4))))
+        return f"{pad} {text} {pad}" if rng.random() < 0.5 else f"{text} {pad}"
+
+    def batch(self, number: int) -> pa.Table:
+        rng = self.rng
+        day = DAY0 + timedelta(days=number)
+        rows = []
+        base = datetime(day.year, day.month, day.day, tzinfo=UTC)
+        for n in range(self.per_batch):
+            article_id = f"b{number:02d}n{n:06d}"
+            url = f"https://site{n % 500}.example/{day.isoformat()}/{article_id}"
+            if self.pool and rng.random() < 0.1:
+                src_id, words = self.pool[int(rng.integers(0, len(self.pool)))]
+                body = self._variant(words)
+                self.variant_of[article_id] = src_id
+                url = f"https://syndicator{n % 20}.example/{article_id}"
+            else:
+                size = int(rng.integers(300, 1501))
+                words = rng.integers(0, self.vocab.size, size).astype(np.uint16)
+                body = self._text(words)
+                self._remember(article_id, words)
+            when = base + timedelta(seconds=int(rng.integers(0, 86000)))
+            rows.append({
+                "article_id": article_id, "url": url, "canonical_url": url,
+                "site": url.split("/")[2], "body": body, "published_at": when,
+                "fetched_at": when + timedelta(minutes=5), "word_count": len(body.split()),
+            })
+        return schema.conform("articles", rows)
+
+    def _remember(self, article_id: str, words: np.ndarray) -> None:
+        if len(self.pool) < 50000:
+            self.pool.append((article_id, words))
+        else:
+            self.pool[int(self.rng.integers(0, len(self.pool)))] = (article_id, words)
+
+
+def run_ours(corpus_batches, lake: str, config: DedupConfig, rss: PeakRss, variant_of):
+    """assign_stories + publish for every batch; per-batch figures and the story of each id."""
+    story: dict[str, str] = {}
+    out = []
+    for number, table in enumerate(corpus_batches):
+        day = DAY0 + timedelta(days=number)
+        gc.collect()
+        rss.take()
+        started = time.perf_counter()
+        result = assign_stories(table, lake=lake, crawl_date=day, config=config)
+        dedup_s = time.perf_counter() - started
+        publish_day(lake, day, {"articles": result.articles, "dedup_index": result.signatures},
+                    producer="bench")
+        seconds = time.perf_counter() - started
+        story.update(zip(result.articles["article_id"].to_pylist(),
+                         result.articles["story_id"].to_pylist(), strict=True))
+        planted = [a for a in table["article_id"].to_pylist() if a in variant_of]
+        found = sum(story.get(a) == story.get(variant_of[a]) for a in planted)
+        out.append({"batch": number, "seconds": round(seconds, 2), "dedup_s": round(dedup_s, 2),
+                    "peak_rss_mb": round(rss.take()), "planted": len(planted), "found": found,
+                    "history": number * table.num_rows})
+        print(json.dumps(out[-1]), flush=True)
+        del result
+    return out
+
+
+def run_baseline(corpus_batches, config: DedupConfig, rss: PeakRss, variant_of, limit: int):
+    """datasketch MinHash + in-memory MinHashLSH over the same batches."""
+    from datasketch import MinHash, MinHashLSH
+
+    lsh = MinHashLSH(num_perm=config.num_perm, params=(config.bands, config.rows))
+    sigs: dict[str, tuple[np.ndarray, int]] = {}
+    story: dict[str, str] = {}
+    out, seen = [], 0
+    for number, table in enumerate(corpus_batches):
+        if seen + table.num_rows > limit:
+            break
+        seen += table.num_rows
+        rss.take()
+        started = time.perf_counter()
+        ids = table["article_id"].to_pylist()
+        batch = []
+        for article_id, body in zip(ids, table["body"].to_pylist(), strict=True):
+            shingles = shingle_hashes(tokens(body), config.shingle_size)
+            m = MinHash(num_perm=config.num_perm, hashfunc=int, seed=config.seed)
+            m.update_batch((shingles & np.uint64(0xFFFFFFFF)).tolist())
+            batch.append((article_id, m, shingles.size))
+        for article_id, m, size in batch:
+            best = None
+            for other in lsh.query(m):
+                other_sig, other_size = sigs[other]
+                j = float(np.mean(m.hashvalues == other_sig))
+                common = j * (size + other_size) / (1 + j)
+                if common / max(1, min(size, other_size)) >= config.threshold:
+                    best = other
+                    break
+            story[article_id] = story[best] if best else article_id
+            lsh.insert(article_id, m)
+            sigs[article_id] = (m.hashvalues, size)
+        seconds = time.perf_counter() - started
+        planted = [a for a in ids if a in variant_of]
+        found = sum(story.get(a) == story.get(variant_of[a]) for a in planted)
+        out.append({"batch": number, "seconds": round(seconds, 2),
+                    "peak_rss_mb": round(rss.take()), "planted": len(planted), "found": found})
+        print("baseline", json.dumps(out[-1]), flush=True)
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=1_000_000)
+    parser.add_argument("--batches", type=int, default=10)
+    parser.add_argument("--baseline-articles", type=int, default=300_000,
+                        help="run the in-memory baseline on the first batches up to this many")
+    parser.add_argument("--lake", default=None, help="lake directory (default: a temp dir)")
+    args = parser.parse_args()
+    config = DedupConfig(window_days=args.batches + 1)
+    corpus = Corpus(args.articles, args.batches)
+    tmp = tempfile.mkdtemp(prefix="dedup-scale-")
+    lake = args.lake or os.path.join(tmp, "lake")
+    rss = PeakRss()
+    spool = os.path.join(tmp, "batches")
+    os.makedirs(spool)
+    import pyarrow.parquet as pq
+
+    for number in range(args.batches):
+        pq.write_table(corpus.batch(number), os.path.join(spool, f"{number}.parquet"))
+
+    def batches():
+        for number in range(args.batches):
+            yield pq.read_table(os.path.join(spool, f"{number}.parquet"))
+
+    try:
+        ours = run_ours(batches(), lake, config, rss, corpus.variant_of)
+        gc.collect()
+        base = run_baseline(batches(), config, rss, corpus.variant_of, args.baseline_articles)
+    finally:
+        rss.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+    both = len(base)
+    ours_s = sum(b["seconds"] for b in ours[:both])
+    base_s = sum(b["seconds"] for b in base)
+    planted = sum(b["planted"] for b in ours)
+    first, last = ours[1] if len(ours) > 1 else ours[0], ours[-1]
+    growth = (last["seconds"] - first["seconds"]) / max(1, last["history"] - first["history"])
+    print(f"cost growth: {growth * 1e6:.2f} s per million history articles "
+          f"(batch 1: {first['seconds']} s, last: {last['seconds']} s)")
+    print(json.dumps({
+        "articles": args.articles, "batches": args.batches,
+        "max_batch_s": max(b["seconds"] for b in ours),
+        "peak_rss_mb": max(b["peak_rss_mb"] for b in ours),
+        "recall": round(sum(b["found"] for b in ours) / planted, 4) if planted else None,
+        "baseline_s": round(base_s, 2), "ratio": round(ours_s / base_s, 3) if base_s else None,
+        "ours_s_same_batches": round(ours_s, 2), "baseline_batches": both,
+        "baseline_recall": round(
+            sum(b["found"] for b in base) / max(1, sum(b["planted"] for b in base)), 4),
+        "baseline_peak_rss_mb": max((b["peak_rss_mb"] for b in base), default=None),
+        "growth_s_per_1m_history": round(growth * 1e6, 2),
+    }))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
