@@ -42,6 +42,8 @@ class _Handler(BaseHTTPRequestHandler):
     server: _DemoHTTPServer
     protocol_version = "HTTP/1.1"
     server_version = "newslake-demo/1.0"
+    disable_nagle_algorithm = True
+    wbufsize = 1 << 16  # headers and body leave in one write
 
     def version_string(self) -> str:
         return self.server_version
@@ -116,6 +118,7 @@ class _Handler(BaseHTTPRequestHandler):
 class _DemoHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128  # crawlers open many connections at once
 
     def __init__(self, address: tuple[str, int], web: DemoWeb, verbose: bool,
                  requests: list[tuple[str, str, str, int]]) -> None:

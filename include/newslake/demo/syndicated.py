@@ -9,7 +9,7 @@ from html import escape
 from newslake.demo.model import DemoArticle, Site
 from newslake.demo.pages import https, iso
 
-CAPTURE = datetime.fromisoformat("2022-04-04T18:00:00+00:00")
+CAPTURE = datetime.fromisoformat("2022-04-04T20:30:00+00:00")
 """The moment relative dates ("1 day ago") are rendered against: fixed, never the clock."""
 
 

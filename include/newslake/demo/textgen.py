@@ -179,7 +179,7 @@ def generate_body(topic: Topic, seed: str, weekday: str, words: tuple[int, int] 
     paragraphs = [expand(rng.choice(LEADS), rng, slots)]
     count = len(paragraphs[0].split())
     while count < target and (generic or facts or quotes):
-        kind = rng.random()
+        kind = 0.0 if len(paragraphs) in (2, 5) else rng.random()
         if kind < 0.3 and quotes:
             quote, person = quotes.pop()
             text = _attribute(expand(quote, rng, slots), person,
