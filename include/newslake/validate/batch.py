@@ -129,15 +129,15 @@ def _frames(data: dict[str, pa.Table], available: set[str], lake: str, crawl_dat
     return frames
 
 
-def published_ids(lake: str, crawl_date: date) -> list[str]:
-    """Article ids published in ``lake`` on days other than ``crawl_date``."""
+def published_ids(lake: str, crawl_date: date) -> pa.Array:
+    """Distinct article ids published in ``lake`` on days other than ``crawl_date``."""
     from newslake.lake import read_table
 
     table = read_table(lake, "articles", columns=["article_id", "crawl_date"])
     if not table.num_rows:
-        return []
+        return pa.array([], pa.string())
     other = pc.not_equal(table["crawl_date"], pa.scalar(crawl_date, pa.date32()))
-    return table.filter(other)["article_id"].drop_null().to_pylist()
+    return pc.unique(table.filter(other)["article_id"].combine_chunks().drop_null())
 
 
 def _docs_dir(lake: str) -> Path | None:

@@ -36,10 +36,14 @@ def with_row_numbers(table: pa.Table) -> pa.Table:
 
 
 def derive_articles(articles: pa.Table, stories: pa.Table | None,
-                    published_ids: Iterable[str]) -> pa.Table:
-    """Articles with the derived columns of the articles suite."""
+                    published_ids: pa.Array | Iterable[str]) -> pa.Table:
+    """Articles with the derived columns of the articles suite.
+
+    ``published_ids``: article ids already published on other days.
+    """
     out = with_row_numbers(articles)
-    published = pa.array(sorted(set(published_ids)), pa.string())
+    published = (published_ids if isinstance(published_ids, pa.Array)
+                 else pa.array(sorted(set(published_ids)), pa.string()))
     out = out.append_column("_id_published_before", pc.is_in(articles["article_id"], published))
     out = out.append_column("_site_matches_host", site_matches_host(articles))
     out = out.append_column("_word_count_error", word_count_error(articles))
