@@ -159,3 +159,13 @@ def test_run_sql_bad_query_raises_duckdb_error(small_lake: Path) -> None:
 
     with pytest.raises(duckdb.Error):
         run_sql(str(small_lake), "SELECT nope FROM articles")
+
+
+def test_keyword_coverage_matches_the_keyword_literally(small_lake: Path) -> None:
+    def total(keyword: str) -> int:
+        return rows(small_lake, f"SELECT sum(matching) FROM keyword_coverage('{keyword}', "
+                                "'2024-03-01', '2024-03-03')")[0][0]
+
+    assert total("night.") == 4  # a1, b1, c1, c2: "... all night."
+    assert total("nigh.") == 0  # '.' is not a wildcard
+    assert total("c++ (x)") == 0  # regex metacharacters are escaped, no error
