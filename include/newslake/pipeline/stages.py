@@ -195,7 +195,7 @@ def stage_dedup(ctx: RunContext, window_days: int | None = None) -> dict[str, An
     """Link syndicated copies to their originals and form stories."""
     from newslake.dedup import DedupConfig, assign_stories
 
-    config = _sources(ctx) if Path(ctx.sources_path).exists() else None
+    config = _sources(ctx) if ctx.sources_path else None
     syndicator_sites = frozenset(s.site for s in config.sources if s.syndicator) if config else frozenset()
     dedup_config = DedupConfig() if window_days is None else DedupConfig(window_days=window_days)
     result = assign_stories(
