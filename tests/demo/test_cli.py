@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import json
 import signal
 import subprocess
 import sys
@@ -14,7 +15,7 @@ def test_serve_demo_port_zero(tmp_path: Path) -> None:
     proc = subprocess.Popen(
         [sys.executable, "-c", "from newslake.cli import main; raise SystemExit(main())",
          "serve-demo", "--port", "0",
-         "--port-file", str(port_file)],
+         "--port-file", str(port_file), "--as-of", "2022-04-02"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     try:
@@ -27,6 +28,8 @@ def test_serve_demo_port_zero(tmp_path: Path) -> None:
         conn.request("GET", "/rss.xml", headers={"Host": "www.lakesidegazette.com.au"})
         resp = conn.getresponse()
         assert resp.status == 200 and b"<rss" in resp.read()
+        conn.request("GET", "/_clock", headers={"Host": address})
+        assert json.loads(conn.getresponse().read()) == {"as_of": "2022-04-02"}
         conn.close()
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=10) == 0

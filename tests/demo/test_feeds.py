@@ -103,3 +103,20 @@ def test_sources_yaml_matches_the_web(web: DemoWeb, monkeypatch: pytest.MonkeyPa
     want = {(f.source_id, f.url, f.kind, f.site, f.syndicator) for f in web.feeds}
     assert got == want
     assert all(s.allow_private and s.enabled for s in config.sources)
+
+
+def test_snapshots_list_only_entries_up_to_their_day(web: DemoWeb) -> None:
+    etags = {}
+    for day in sorted(DAYS):
+        for feed in _feed(web, "rss") + _feed(web, "atom"):
+            status, _, body, headers = web.response(feed.url, day)
+            assert status == 200
+            parsed = feedparser.parse(body)
+            dates = {date(*e.published_parsed[:3]) for e in parsed.entries}
+            assert dates and max(dates) == day, (feed.url, day)
+            etags.setdefault(feed.url, set()).add(headers["ETag"])
+    assert all(len(tags) == 3 for tags in etags.values())
+    last = max(DAYS)
+    assert all(web.response(f.url, last) == web.pages[f.url] for f in web.feeds)
+    article = web.articles[0]
+    assert web.response(article.url, min(DAYS)) == web.pages[article.url]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import gzip
 import http.client
+import json
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 
 import feedparser
 from newslake.demo import DemoServer, DemoWeb
@@ -108,3 +110,28 @@ def test_context_manager_stops(web: DemoWeb) -> None:
         pass
     finally:
         conn.close()
+
+
+def test_demo_clock_over_http(web: DemoWeb) -> None:
+    feed = "http://www.politico.com/rss/politics.xml"
+    with DemoServer(web) as running:
+        status, _, body = _get(running, f"http://{running.address}/_clock")
+        assert (status, json.loads(body)) == (200, {"as_of": None})
+        full_etag = _get(running, feed)[1]["etag"]
+        ip, port = running.address.split(":")
+        conn = http.client.HTTPConnection(ip, int(port), timeout=5)
+        conn.request("POST", "/_clock?date=2022-04-01", headers={"Host": running.address})
+        resp = conn.getresponse()
+        assert (resp.status, json.loads(resp.read())) == (200, {"as_of": "2022-04-01"})
+        conn.request("POST", "/_clock?date=yesterday", headers={"Host": running.address})
+        resp = conn.getresponse()
+        assert resp.status == 400 and resp.read()
+        conn.close()
+        assert running.clock == date(2022, 4, 1)
+        status, headers, body = _get(running, feed, **{"If-None-Match": full_etag})
+        assert status == 200 and headers["etag"] != full_etag
+        dates = {e.published[:16] for e in feedparser.parse(body).entries}
+        assert dates and all("01 Apr 2022" in d for d in dates)
+        assert _get(running, feed, **{"If-None-Match": headers["etag"]})[0] == 304
+        running.set_clock(None)
+        assert _get(running, feed)[1]["etag"] == full_etag

@@ -6,6 +6,7 @@ import argparse
 import signal
 import sys
 import threading
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--port", type=int, default=0, help="port to bind (default 0: any free)")
     parser.add_argument("--port-file", type=Path, default=None,
                         help="also write HOST:PORT to this file once serving")
+    parser.add_argument("--as-of", type=date.fromisoformat, default=None, metavar="DATE",
+                        help="serve feeds as of the end of DATE (default: all days; change it "
+                             "later with POST /_clock?date=DATE)")
     parser.add_argument("--access-log", action="store_true", help="log requests to stderr")
     parser.set_defaults(handler=run)
 
@@ -33,7 +37,8 @@ def run(args: argparse.Namespace) -> int:
         stop.set()
 
     previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGTERM, signal.SIGINT)}
-    server = DemoServer(host=args.host, port=args.port, verbose=args.access_log).start()
+    server = DemoServer(host=args.host, port=args.port, verbose=args.access_log,
+                        as_of=args.as_of).start()
     try:
         print(f"serving demo web at http://{server.address}", flush=True)
         if args.port_file:

@@ -2,37 +2,25 @@
 
 from __future__ import annotations
 
-import hashlib
 import zlib
 from datetime import UTC, datetime
-from email.utils import format_datetime
-from html import escape
 
-from newslake.demo import feeds as fd
 from newslake.demo import pages, syndicated
-from newslake.demo.model import DemoArticle, DemoFeed, DemoWeb, Response, Site
+from newslake.demo.feedset import (
+    HTML,
+    NOT_FOUND_URL,
+    PDF_URL,
+    SERVER_ERROR_URL,
+    feeds_as_of,
+    response,
+)
+from newslake.demo.model import DemoArticle, DemoWeb, Response
 from newslake.demo.sites import MALFORMED_FEED, NEWSBREAK, PUBLISHERS, SYNDICATORS, YAHOO
 from newslake.demo.stories import DAYS, copies, originals
 
-HTML = "text/html; charset=utf-8"
+__all__ = ["NOT_FOUND_URL", "PDF_URL", "SERVER_ERROR_URL", "build_site", "pdf_document"]
+
 EPOCH = datetime(2022, 4, 1, tzinfo=UTC)
-
-NOT_FOUND_URL = "http://www.politico.com/news/2022/04/02/senate-budget-markup-delayed-00022390"
-SERVER_ERROR_URL = "http://www.lakesidegazette.com.au/story/council-meeting-live-updates-20220402"
-PDF_URL = "http://www.lakesidegazette.com.au/documents/2022/tillman-falls-bridge-inspection.pdf"
-
-_FEED_TYPES = {"rss": "application/rss+xml; charset=utf-8",
-               "atom": "application/atom+xml; charset=utf-8",
-               "jsonfeed": "application/feed+json; charset=utf-8",
-               "news_sitemap": "application/xml; charset=utf-8",
-               "sitemap_index": "application/xml; charset=utf-8"}
-
-
-def response(status: int, content_type: str, body: bytes, modified: datetime) -> Response:
-    """A response with validators (ETag from the body, Last-Modified from ``modified``)."""
-    etag = '"' + hashlib.sha1(body).hexdigest()[:20] + '"'
-    return status, content_type, body, {
-        "ETag": etag, "Last-Modified": format_datetime(modified, usegmt=True)}
 
 
 def pdf_document(lines: list[str]) -> bytes:
@@ -63,25 +51,6 @@ def pdf_document(lines: list[str]) -> bytes:
     return bytes(out)
 
 
-def _item(a: DemoArticle) -> fd.FeedItem:
-    summary = a.description if len(a.description) < 300 else a.description[:297] + "..."
-    return fd.FeedItem(a.url, a.title, a.published_at, a.authors, summary, a.tags)
-
-
-def _home(site: Site, articles: list[DemoArticle]) -> bytes:
-    links = "".join(f'<li><a href="{escape(a.url)}">{escape(a.title)}</a> '
-                    f"<time>{a.published_at:%Y-%m-%d}</time></li>" for a in articles)
-    return (f'<!DOCTYPE html><html lang="{site.language}"><head><meta charset="utf-8">'
-            f"<title>{escape(site.name)}</title></head><body><h1>{escape(site.name)}</h1>"
-            f'<ul class="latest">{links}</ul></body></html>').encode()
-
-
-def _feed_doc(site: Site, items: list[fd.FeedItem]) -> bytes:
-    render = {"rss": fd.rss, "atom": fd.atom, "jsonfeed": fd.json_feed,
-              "news_sitemap": fd.news_sitemap}[site.feed_kind]
-    return render(site, items)
-
-
 def _related(article: DemoArticle, pool: list[DemoArticle], n: int = 4) -> list[DemoArticle]:
     others = [a for a in pool if a.url != article.url]
     others.sort(key=lambda a: (abs((a.published_at - article.published_at).total_seconds()),
@@ -96,7 +65,6 @@ def build_site() -> DemoWeb:
     names = {s.domain: s.name for s in (*PUBLISHERS, *SYNDICATORS)}
     by_domain = {s.domain: s for s in PUBLISHERS}
     web_pages: dict[str, Response] = {}
-    feeds: list[DemoFeed] = []
     broken = {NOT_FOUND_URL: "not_found", SERVER_ERROR_URL: "server_error",
               PDF_URL: "non_html", MALFORMED_FEED: "malformed_feed"}
 
@@ -115,57 +83,9 @@ def build_site() -> DemoWeb:
             body = syndicated.yahoo_page(c, source, c.canonical_url != pages.https(c.url))
         web_pages[c.url] = response(200, HTML, body, c.published_at)
 
-    extra = {
-        "politico": [fd.FeedItem(NOT_FOUND_URL, "Senate budget markup delayed again",
-                                 datetime(2022, 4, 2, 10, 5, tzinfo=UTC), ("Avery Lindstrom",),
-                                 "Committee leaders pushed the session to next week.")],
-        "lakeside": [fd.FeedItem(SERVER_ERROR_URL, "Live: Tillman Falls council meeting",
-                                 datetime(2022, 4, 2, 9, 30, tzinfo=UTC), ("Talia Georgiou",),
-                                 "Follow the council meeting as it happens."),
-                     fd.FeedItem(PDF_URL, "Read the Aldous Street Bridge inspection report",
-                                 datetime(2022, 4, 1, 12, 0, tzinfo=UTC), ("Kieran Mulholland",),
-                                 "The full inspection report (PDF).",
-                                 content_type="application/pdf")],
-    }
-    for site in PUBLISHERS:
-        mine = sorted((a for a in origs if a.site == site.domain),
-                      key=lambda a: (a.published_at, a.url), reverse=True)
-        web_pages[site.base + "/"] = response(200, HTML, _home(site, mine), mine[0].published_at)
-        items = sorted([_item(a) for a in mine] + extra.get(site.key, []),
-                       key=lambda i: (i.published_at, i.url), reverse=True)
-        latest = items[0].published_at
-        if site.feed_kind == "sitemap_index":
-            children = []
-            for day in DAYS:
-                url = f"{site.base}/sitemaps/articles-{day:%Y-%m-%d}.xml"
-                todays = [i for i in items if i.published_at.date() == day]
-                when = max(i.published_at for i in todays)
-                children.append((url, when))
-                web_pages[url] = response(200, "application/xml; charset=utf-8",
-                                          fd.sitemap(todays), when)
-            doc = fd.sitemap_index(children)
-        else:
-            doc = _feed_doc(site, items)
-        web_pages[site.feed_url] = response(200, _FEED_TYPES[site.feed_kind], doc, latest)
-        feeds.append(DemoFeed(site.key, site.feed_url, site.feed_kind, site.domain, None,
-                              tuple(i.url for i in items)))
-        if site.key == "meridian":
-            bad = [_item(a) for a in mine[:3]]
-            web_pages[MALFORMED_FEED] = response(200, _FEED_TYPES["rss"],
-                                                 fd.malformed_rss(site, bad), latest)
-            feeds.append(DemoFeed("meridian_opinion", MALFORMED_FEED, "rss", site.domain, None,
-                                  tuple(i.url for i in bad), malformed=True))
-
-    for site in SYNDICATORS:
-        mine = sorted((c for c in copies_ if c.site == site.domain),
-                      key=lambda a: (a.published_at, a.url), reverse=True)
-        items = [_item(c) for c in mine]
-        doc = fd.rss(site, items) if site is NEWSBREAK else fd.atom(site, items)
-        web_pages[site.feed_url] = response(200, _FEED_TYPES[site.feed_kind], doc,
-                                            items[0].published_at)
-        web_pages[site.base + "/"] = response(200, HTML, _home(site, mine), mine[0].published_at)
-        feeds.append(DemoFeed(site.key, site.feed_url, site.feed_kind, site.domain,
-                              site.syndicator, tuple(i.url for i in items)))
+    feed_pages, feeds = feeds_as_of(origs, copies_, None)
+    web_pages.update(feed_pages)
+    snapshots = {day: feeds_as_of(origs, copies_, day)[0] for day in DAYS}
 
     all_sites = [*PUBLISHERS, NEWSBREAK, YAHOO]
     for site in all_sites:
@@ -182,4 +102,5 @@ def build_site() -> DemoWeb:
 
     articles = sorted([*origs, *copies_], key=lambda a: (a.published_at, a.url))
     return DemoWeb(pages=web_pages, articles=articles, feeds=feeds, sites=all_sites,
-                   broken=broken, index_html=pages.index_page(all_sites, feeds, articles))
+                   broken=broken, index_html=pages.index_page(all_sites, feeds, articles),
+                   snapshots=snapshots)

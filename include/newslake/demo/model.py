@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 Response = tuple[int, str, bytes, dict[str, str]]
 """(status, content type, body, extra headers) of one URL."""
@@ -106,7 +106,9 @@ class DemoWeb:
     feeds: list[DemoFeed]
     sites: list[Site]
     broken: dict[str, str]  # url -> not_found | server_error | non_html | malformed_feed
+    # Also ``snapshots``: day -> feeds/home pages as the web looked at the end of that day.
     index_html: bytes = b""
+    snapshots: dict[date, dict[str, Response]] = field(default_factory=dict)
     _by_url: dict[str, DemoArticle] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -119,6 +121,14 @@ class DemoWeb:
     def hosts(self) -> set[str]:
         """Every host name the demo web answers for."""
         return {s.host for s in self.sites}
+
+    def response(self, url: str, as_of: date | None = None) -> Response | None:
+        """The response for ``url``; feeds and home pages as of the end of ``as_of``."""
+        if as_of is not None and as_of in self.snapshots:
+            found = self.snapshots[as_of].get(url)
+            if found is not None:
+                return found
+        return self.pages.get(url)
 
     def article(self, url: str) -> DemoArticle | None:
         """The article at ``url`` (http or https), or None."""

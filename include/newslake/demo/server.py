@@ -3,17 +3,26 @@
 Answers GET and HEAD, conditional GET (``If-None-Match`` / ``If-Modified-Since`` -> 304) and
 gzip when the client accepts it. ``Host: 127.0.0.1:PORT`` (or any IP / localhost) gets an
 HTML index of the sites and feeds.
+
+The demo clock: by default feeds list all three days. ``set_clock(day)`` (or, for other
+processes, ``POST http://127.0.0.1:PORT/_clock?date=YYYY-MM-DD``; no date resets) serves
+feeds, sitemaps and home pages as they looked at the end of that day, so a crawl of each day
+in turn sees feeds change between days and a conditional GET within a day gets a 304.
+``GET /_clock`` returns ``{"as_of": ...}``.
 """
 
 from __future__ import annotations
 
 import gzip
 import ipaddress
+import json
 import sys
 import threading
+from datetime import date
 from email.utils import parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
+from urllib.parse import parse_qs, urlsplit
 
 from newslake.demo.model import DemoWeb, Response
 from newslake.demo.pages import error_page
@@ -54,17 +63,37 @@ class _Handler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:  # noqa: N802
         self._answer(with_body=False)
 
+    def do_POST(self) -> None:  # noqa: N802
+        length = int(self.headers.get("Content-Length") or 0)
+        form = self.rfile.read(length).decode("utf-8", "replace") if length else ""
+        host = _split_host(self.headers.get("Host", ""))
+        parts = urlsplit(self.path)
+        if not (_is_local(host) and parts.path == "/_clock"):
+            self._send(405, "text/plain; charset=utf-8", b"method not allowed\n", {}, True)
+            return
+        values = parse_qs(parts.query) | parse_qs(form)
+        raw = (values.get("date") or [""])[0].strip()
+        try:
+            self.server.as_of = date.fromisoformat(raw) if raw else None
+        except ValueError:
+            self._send(400, "text/plain; charset=utf-8", b"date must be YYYY-MM-DD\n", {}, True)
+            return
+        self._send(200, "application/json", self.server.clock_json(), {}, True)
+
     def _lookup(self) -> Response:
         web = self.server.web
         host = _split_host(self.headers.get("Host", ""))
         if _is_local(host):
             if self.path in ("/", "/index.html"):
                 return 200, "text/html; charset=utf-8", web.index_html, {}
+            if self.path == "/_clock":
+                return 200, "application/json", self.server.clock_json(), {}
             return 404, "text/html; charset=utf-8", error_page("newslake demo", 404), {}
         if host not in web.hosts:
             return 404, "text/plain; charset=utf-8", b"unknown host " + host.encode() + b"\n", {}
         url = f"http://{host}{self.path}"
-        found = web.pages.get(url) or web.pages.get(url.split("?", 1)[0])
+        as_of = self.server.as_of
+        found = web.response(url, as_of) or web.response(url.split("?", 1)[0], as_of)
         if found is None:
             name = next(s.name for s in web.sites if s.host == host)
             return 404, "text/html; charset=utf-8", error_page(name, 404), {}
@@ -99,6 +128,10 @@ class _Handler(BaseHTTPRequestHandler):
         etags = tuple(t for t in (etag, etag[:-1] + '-gzip"' if etag else None) if t)
         if status == 200 and etags and self._not_modified(headers, etags):
             status, body = 304, b""
+        self._send(status, ctype, body, headers, with_body)
+
+    def _send(self, status: int, ctype: str, body: bytes, headers: dict[str, str],
+              with_body: bool) -> None:
         self.server.record(self.command, self.headers.get("Host", ""), self.path, status)
         self.send_response(status)
         if status != 304:
@@ -126,6 +159,7 @@ class _DemoHTTPServer(ThreadingHTTPServer):
         self.web = web
         self.verbose = verbose
         self.requests = requests
+        self.as_of: date | None = None
         self._lock = threading.Lock()
         self._gzip: dict[int, bytes] = {}
 
@@ -136,6 +170,9 @@ class _DemoHTTPServer(ThreadingHTTPServer):
                 self._gzip[key] = gzip.compress(body, compresslevel=6, mtime=0)
             return self._gzip[key]
 
+    def clock_json(self) -> bytes:
+        return json.dumps({"as_of": self.as_of.isoformat() if self.as_of else None}).encode()
+
     def record(self, method: str, host: str, path: str, status: int) -> None:
         with self._lock:
             self.requests.append((method, host, path, status))
@@ -145,7 +182,7 @@ class DemoServer:
     """The demo web on ``host:port`` (port 0 picks a free port) in a background thread."""
 
     def __init__(self, web: DemoWeb | None = None, host: str = "127.0.0.1", port: int = 0,
-                 verbose: bool = False) -> None:
+                 verbose: bool = False, as_of: date | None = None) -> None:
         if web is None:
             from newslake.demo.build import build_site
 
@@ -156,12 +193,14 @@ class DemoServer:
         self._httpd: _DemoHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._requests: list[tuple[str, str, str, int]] = []
+        self._as_of = as_of
 
     def start(self) -> DemoServer:
         """Bind and serve in a daemon thread; returns self."""
         if self._httpd is None:
             self._httpd = _DemoHTTPServer(self._bind, self.web, self._verbose,
                                           self._requests)
+            self._httpd.as_of = self._as_of
             self._thread = threading.Thread(target=self._httpd.serve_forever,
                                             kwargs={"poll_interval": 0.1},
                                             name="newslake-demo", daemon=True)
@@ -176,6 +215,17 @@ class DemoServer:
             if self._thread is not None:
                 self._thread.join(timeout=5)
             self._httpd = self._thread = None
+
+    def set_clock(self, day: date | None) -> None:
+        """Serve feeds as of the end of ``day`` (None: all days)."""
+        self._as_of = day
+        if self._httpd is not None:
+            self._httpd.as_of = day
+
+    @property
+    def clock(self) -> date | None:
+        """The day feeds are served as of, or None for all days."""
+        return self._httpd.as_of if self._httpd is not None else self._as_of
 
     def wait(self) -> None:
         """Block until the server is stopped."""
