@@ -7,6 +7,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from newslake.validate import ValidationConfig, validate_batch
@@ -84,7 +85,7 @@ def test_index_shows_suites_and_results_in_chromium(docs, tmp_path):
     # the articles results page names the failing row by article_id
     link = summary.split('href="', 1)[1].split('"', 1)[0]
     assert link.startswith("validations/articles/docs-run/")
-    page = chromium(lake / "_docs" / link, tmp_path / "profile", "--dump-dom")
+    page = chromium(lake / "_docs" / unquote(link), tmp_path / "profile", "--dump-dom")
     assert "Expectation Validation Result" in page
     assert "unexpected" in page and "article_id" in page
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from pathlib import Path
+from urllib.parse import quote
 
 from newslake.validate.gx_runner import Outcome
 
@@ -72,4 +73,4 @@ def render_summary(docs_dir: Path, run_id: str, outcomes: Sequence[Outcome]) -> 
 def _validation_page(docs_dir: Path, suite: str, run_id: str) -> str | None:
     run_dir = docs_dir / "validations" / suite / run_id
     pages = sorted(run_dir.glob("*/*.html")) if run_dir.is_dir() else []
-    return str(pages[-1].relative_to(docs_dir)) if pages else None
+    return quote(pages[-1].relative_to(docs_dir).as_posix()) if pages else None
