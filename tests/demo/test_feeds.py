@@ -120,3 +120,12 @@ def test_snapshots_list_only_entries_up_to_their_day(web: DemoWeb) -> None:
     assert all(web.response(f.url, last) == web.pages[f.url] for f in web.feeds)
     article = web.articles[0]
     assert web.response(article.url, min(DAYS)) == web.pages[article.url]
+
+
+def test_auto_feed_is_rss_under_a_generic_type(web: DemoWeb) -> None:
+    (feed,) = _feed(web, "auto")
+    _, ctype, body, _ = web.pages[feed.url]
+    assert ctype.startswith("text/xml")
+    parsed = feedparser.parse(body)
+    assert not parsed.bozo and parsed.version == "rss20"
+    assert [e.link for e in parsed.entries] == list(feed.entries)

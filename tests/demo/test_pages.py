@@ -130,3 +130,27 @@ def test_trafilatura_reads_the_seed_pages(web: DemoWeb) -> None:
         assert doc["date"] == "2022-04-03"
         assert "numb to this" in doc["text"]
         assert "Privacy policy" not in doc["text"]
+
+
+def test_digest_page_credits_and_cuts(web: DemoWeb) -> None:
+    copies = [a for a in web.articles if a.site == "newslinedigest.com"]
+    assert len(copies) >= 6
+    for c in copies:
+        original = web.article(c.original_url)
+        html = web.pages[c.url][2].decode()
+        assert f"Source: {original.publisher}</p>" in html
+        assert f'Continue reading at {original.publisher}' in html
+        assert c.is_truncated and len(c.body) < len(original.body)
+        assert c.paragraphs[0].startswith(c.paragraphs[0].split(" (")[0].upper())
+
+
+def test_syndicator_jsonld_names_the_source(web: DemoWeb) -> None:
+    based_on = 0
+    for c in web.articles:
+        if c.syndicator not in ("newsbreak", "yahoo"):
+            continue
+        (ld,) = _parse(web.pages[c.url][2]).ld
+        assert ld["sourceOrganization"]["name"] == web.article(c.original_url).publisher
+        assert ld["datePublished"] == iso(c.published_at)
+        based_on += ld.get("isBasedOn") == web.article(c.original_url).canonical_url
+    assert based_on >= 1

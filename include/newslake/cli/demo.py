@@ -40,11 +40,11 @@ def run(args: argparse.Namespace) -> int:
     server = DemoServer(host=args.host, port=args.port, verbose=args.access_log,
                         as_of=args.as_of).start()
     try:
-        print(f"serving demo web at http://{server.address}", flush=True)
         if args.port_file:
             tmp = args.port_file.with_name(args.port_file.name + ".tmp")
             tmp.write_text(server.address + "\n")
             tmp.replace(args.port_file)
+        print(f"serving demo web at http://{server.address}", flush=True)
         while not stop.wait(0.5):
             pass
     finally:

@@ -15,7 +15,7 @@ from newslake.demo.feedset import (
     response,
 )
 from newslake.demo.model import DemoArticle, DemoWeb, Response
-from newslake.demo.sites import MALFORMED_FEED, NEWSBREAK, PUBLISHERS, SYNDICATORS, YAHOO
+from newslake.demo.sites import MALFORMED_FEED, PUBLISHERS, SYNDICATORS
 from newslake.demo.stories import DAYS, copies, originals
 
 __all__ = ["NOT_FOUND_URL", "PDF_URL", "SERVER_ERROR_URL", "build_site", "pdf_document"]
@@ -79,15 +79,17 @@ def build_site() -> DemoWeb:
             pool = [o for o in origs if o.site != source.domain
                     and o.published_at.date() == c.published_at.date()]
             body = syndicated.newsbreak_page(c, source, _related(c, pool), names)
-        else:
+        elif c.syndicator == "yahoo":
             body = syndicated.yahoo_page(c, source, c.canonical_url != pages.https(c.url))
+        else:
+            body = syndicated.digest_page(c, source)
         web_pages[c.url] = response(200, HTML, body, c.published_at)
 
     feed_pages, feeds = feeds_as_of(origs, copies_, None)
     web_pages.update(feed_pages)
     snapshots = {day: feeds_as_of(origs, copies_, day)[0] for day in DAYS}
 
-    all_sites = [*PUBLISHERS, NEWSBREAK, YAHOO]
+    all_sites = [*PUBLISHERS, *SYNDICATORS]
     for site in all_sites:
         web_pages[site.base + "/robots.txt"] = response(
             200, "text/plain; charset=utf-8", pages.robots_txt(site), EPOCH)

@@ -13,7 +13,7 @@ from html import escape
 
 from newslake.demo import feeds as fd
 from newslake.demo.model import DemoArticle, DemoFeed, Response, Site
-from newslake.demo.sites import MALFORMED_FEED, NEWSBREAK, PUBLISHERS, SYNDICATORS
+from newslake.demo.sites import MALFORMED_FEED, PUBLISHERS, SYNDICATORS
 from newslake.demo.stories import DAYS
 
 HTML = "text/html; charset=utf-8"
@@ -25,7 +25,8 @@ FEED_TYPES = {"rss": "application/rss+xml; charset=utf-8",
               "atom": "application/atom+xml; charset=utf-8",
               "jsonfeed": "application/feed+json; charset=utf-8",
               "news_sitemap": "application/xml; charset=utf-8",
-              "sitemap_index": "application/xml; charset=utf-8"}
+              "sitemap_index": "application/xml; charset=utf-8",
+              "auto": "text/xml; charset=utf-8"}  # an RSS body the crawler must sniff
 
 EXTRA_ITEMS = {
     "politico": (fd.FeedItem(NOT_FOUND_URL, "Senate budget markup delayed again",
@@ -113,7 +114,7 @@ def feeds_as_of(originals: list[DemoArticle], copies: list[DemoArticle], day: da
     for site in SYNDICATORS:
         mine = _newest_first([c for c in copies if c.site == site.domain], cutoff)
         items = [_item(c) for c in mine]
-        doc = fd.rss(site, items) if site is NEWSBREAK else fd.atom(site, items)
+        doc = fd.atom(site, items) if site.feed_kind == "atom" else fd.rss(site, items)
         out[site.feed_url] = response(200, FEED_TYPES[site.feed_kind], doc,
                                       items[0].published_at)
         out[site.base + "/"] = response(200, HTML, _home(site, mine), mine[0].published_at)

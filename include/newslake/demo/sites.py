@@ -1,4 +1,4 @@
-"""The hosts of the demo web: six publishers and two syndicators (outlets other than POLITICO
+"""The hosts of the demo web: six publishers and three syndicators (outlets other than POLITICO
 and the syndicators' hosts are invented)."""
 
 from __future__ import annotations
@@ -35,7 +35,9 @@ NEWSBREAK = Site("newsbreak", "www.newsbreak.com", "newsbreak.com", "NewsBreak",
                  "/feeds/world.xml", syndicator="newsbreak", accent="#d7263d")
 YAHOO = Site("yahoo", "news.yahoo.com", "yahoo.com", "Yahoo News", "atom", "/rss/world.atom",
              syndicator="yahoo", accent="#6001d2")
-SYNDICATORS: tuple[Site, ...] = (NEWSBREAK, YAHOO)
+DIGEST = Site("digest", "www.newslinedigest.com", "newslinedigest.com", "Newsline Digest",
+              "auto", "/latest.rss", syndicator="attribution", accent="#333")
+SYNDICATORS: tuple[Site, ...] = (NEWSBREAK, YAHOO, DIGEST)
 
 MALFORMED_FEED = "http://www.meridianledger.com/feeds/opinion.xml"
 """A separate source whose XML is broken (an unclosed element, then garbage)."""

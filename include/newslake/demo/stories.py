@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from newslake.demo import seed
 from newslake.demo.model import DemoArticle, DemoComment, Site
-from newslake.demo.sites import NEWSBREAK, PUBLISHERS, YAHOO
+from newslake.demo.sites import DIGEST, NEWSBREAK, PUBLISHERS, YAHOO
 from newslake.demo.textgen import WEEKDAYS, generate_body
 from newslake.demo.topics import TOPICS, Topic
 
@@ -23,7 +23,10 @@ NEWSBREAK_PICKS = (("transit-1", "drought-1", "primary-1"),
 YAHOO_PICKS = (("ukraine-1", "chips-1", "schools-1"),
                ("port-2", "booster-2", "stadium-2"),
                ("housing-3", "rail-3", "space-3"))
+DIGEST_PICKS = (("transit-1", "wildfire-1"), ("ukraine-2", "bridge-2"),
+                (SEED_KEY, "fisheries-3"))
 COPY_DELAYS_H = (3, 5, 26, 2, 7, 4, 3, 1, 2)  # hours after the original, by pick position
+DIGEST_DELAYS_H = (6, 30, 9, 4, 2, 5)
 
 _COMMENTERS = ("Golfman", "Marta K.", "riverbend_dave", "Linda from Ohio", "TJ Pruitt",
                "NorthsideNana", "Carlos M.", "quietobserver", "Bev R.", "Dwayne")
@@ -33,6 +36,9 @@ _COMMENT_TEXTS = (
     "Follow the money and you will find the answer.", "My neighbor was just talking about "
     "this yesterday.", "I will believe it when I see it.", "Good. About time.",
 )
+
+
+_CURLY = re.compile(r'"([^"]*)"')
 
 
 def slugify(text: str, words: int = 9) -> str:
@@ -53,6 +59,7 @@ def article_url(site: Site, section: str, day: date, slug: str, number: int) -> 
         "lakeside": f"/story/{slug}-{y}{m}{d}",
         "newsbreak": f"/news/{2561900000000 + number * 7919}-{slug}",
         "yahoo": f"/{slug}-{number * 104729:x}.html",
+        "digest": f"/stories/{number}-{slug}",
     }
     return site.base + paths[site.key]
 
@@ -120,8 +127,9 @@ def _comments(rng: random.Random, published: datetime) -> tuple[int, tuple[DemoC
     return shown + rng.randint(0, 30) if shown else 0, comments
 
 
-def _copy_time(original: DemoArticle, d: int, i: int) -> datetime:
-    when = original.published_at + timedelta(hours=COPY_DELAYS_H[d * 3 + i], minutes=11 * i)
+def _copy_time(original: DemoArticle, d: int, i: int, delays: tuple[int, ...] = COPY_DELAYS_H,
+               per_day: int = 3) -> datetime:
+    when = original.published_at + timedelta(hours=delays[d * per_day + i], minutes=11 * i)
     last = datetime(2022, 4, 3, 23, 50, tzinfo=UTC)
     return min(when, last)
 
@@ -158,6 +166,8 @@ def yahoo_copy(original: DemoArticle, d: int, i: int) -> DemoArticle:
     title = {0: original.title, 1: _title_case(original.title),
              2: original.title.split(",")[0] + ": what to know"}[i]
     paragraphs = list(original.paragraphs)
+    if i == 2:
+        paragraphs = [_CURLY.sub("\u201c\\1\u201d", p) for p in paragraphs]
     paragraphs.insert(min(3, len(paragraphs)), "Story continues")
     if i != 1:
         paragraphs.append("Sign up for the Yahoo News morning newsletter to get the top "
@@ -170,6 +180,26 @@ def yahoo_copy(original: DemoArticle, d: int, i: int) -> DemoArticle:
         body="\n\n".join(paragraphs), canonical_url=canonical)
 
 
+def _place(story_key: str) -> str:
+    topic = next((t for t in TOPICS if story_key.startswith(t.key + "-")), None)
+    return topic.place.removeprefix("the ") if topic else "Washington"
+
+
+def digest_copy(original: DemoArticle, d: int, i: int) -> DemoArticle:
+    """The digest copy: a dateline, the first part of the story, "Continue reading" link."""
+    paragraphs = original.paragraphs[: max(3, len(original.paragraphs) * 2 // 5)]
+    dateline = f"{_place(original.story_key).upper()} ({original.publisher}) \u2014 "
+    paragraphs = [dateline + paragraphs[0], *paragraphs[1:]]
+    title = original.title.rstrip(".") + f" | {original.publisher}" if i else original.title
+    url = article_url(DIGEST, original.section, DAYS[d], slugify(original.title, 10),
+                      7000 + d * 10 + i)
+    return replace(
+        original, url=url, site=DIGEST.domain, title=title, is_original=False,
+        syndicator="attribution", published_at=_copy_time(original, d, i, DIGEST_DELAYS_H, 2),
+        modified_at=None, body="\n\n".join(paragraphs), is_truncated=True,
+        canonical_url=url.replace("http://", "https://", 1))
+
+
 def copies(by_key: dict[str, DemoArticle]) -> list[DemoArticle]:
     """Every syndicated copy, in publication order."""
     found = []
@@ -178,4 +208,6 @@ def copies(by_key: dict[str, DemoArticle]) -> list[DemoArticle]:
             found.append(newsbreak_copy(by_key[key], d, i))
         for i, key in enumerate(YAHOO_PICKS[d]):
             found.append(yahoo_copy(by_key[key], d, i))
+        for i, key in enumerate(DIGEST_PICKS[d]):
+            found.append(digest_copy(by_key[key], d, i))
     return sorted(found, key=lambda a: (a.published_at, a.url))

@@ -1,4 +1,5 @@
-"""HTML of syndicated copies: a NewsBreak-like app page and a Yahoo-like portal page."""
+"""HTML of syndicated copies: a NewsBreak-like app page, a Yahoo-like portal page and a
+news-digest aggregator page."""
 
 from __future__ import annotations
 
@@ -24,14 +25,18 @@ def relative(dt: datetime, now: datetime = CAPTURE) -> str:
     return f"{days} day ago" if days == 1 else f"{days} days ago"
 
 
-def _ld(copy: DemoArticle, publisher: str) -> str:
+def _ld(copy: DemoArticle, host: str, source: Site, based_on: bool = False) -> str:
     data = {
         "@context": "https://schema.org", "@type": "NewsArticle", "headline": copy.title,
         "datePublished": iso(copy.published_at),
         "author": [{"@type": "Person", "name": a} for a in copy.authors],
-        "publisher": {"@type": "Organization", "name": publisher},
+        "publisher": {"@type": "Organization", "name": host},
+        "sourceOrganization": {"@type": "NewsMediaOrganization", "name": source.name,
+                               "url": https(source.base) + "/"},
         "image": copy.image_url, "keywords": list(copy.tags),
     }
+    if based_on:
+        data["isBasedOn"] = https(copy.original_url)
     text = json.dumps(data, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
     return f'<script type="application/ld+json">{text}</script>'
 
@@ -70,7 +75,7 @@ def newsbreak_page(copy: DemoArticle, source: Site, related: list[DemoArticle],
         f'<meta property="og:site_name" content="NewsBreak">'
         f'<meta property="og:image" content="{escape(copy.image_url)}">'
         f'<meta property="article:published_time" content="{iso(copy.published_at)}">'
-        f"{_ld(copy, source.name)}</head><body>"
+        f"{_ld(copy, 'NewsBreak', source)}</head><body>"
         '<header class="nb-top"><a class="nb-logo" href="/">NewsBreak</a><nav>'
         '<a href="/contributors">Contributors</a><a href="/publishers">Publishers</a>'
         '<a href="/advertisers">Advertisers</a></nav></header><main class="nb-article">'
@@ -126,7 +131,7 @@ def yahoo_page(copy: DemoArticle, source: Site, canonical_to_original: bool) -> 
         f'<meta property="article:published_time" content="{iso(copy.published_at)}">'
         f'<meta name="author" content="{escape(", ".join(copy.authors))}">'
         f'<meta name="provider" content="{escape(source.name)}">'
-        "</head><body>"
+        f"{_ld(copy, 'Yahoo News', source, based_on=not canonical_to_original)}</head><body>"
         '<div id="ybar"><a href="/">Yahoo News</a><a href="/us/">US</a><a href="/world/">'
         'World</a><a href="/politics/">Politics</a><a href="/health/">Health</a>'
         '<a href="/science/">Science</a></div><div id="main"><article class="caas">'
@@ -146,5 +151,33 @@ def yahoo_page(copy: DemoArticle, source: Site, canonical_to_original: bool) -> 
         "Plains</li></ul></aside></div>"
         '<footer id="yfooter">Terms and Privacy Policy &middot; Privacy Dashboard &middot; '
         "About Our Ads</footer></body></html>"
+    )
+    return html.encode("utf-8")
+
+
+def digest_page(copy: DemoArticle, source: Site) -> bytes:
+    """An aggregator copy: dateline, the story's first paragraphs, "Continue reading" link."""
+    paras = "".join(f"<p>{escape(p)}</p>" for p in copy.paragraphs)
+    original = https(copy.original_url)
+    stamp = copy.published_at.strftime("%B %-d, %Y")
+    html = (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        f"<title>{escape(copy.title)} - Newsline Digest</title>"
+        f'<link rel="canonical" href="{escape(https(copy.url))}">'
+        f'<meta property="og:title" content="{escape(copy.title)}">'
+        '<meta property="og:site_name" content="Newsline Digest">'
+        f'<meta property="article:published_time" content="{iso(copy.published_at)}">'
+        "</head><body>"
+        '<div class="topbar"><a href="/">Newsline Digest</a> <span>Your daily news roundup'
+        '</span></div><div class="ad-slot">Advertisement</div><div class="wrap">'
+        f'<h1>{escape(copy.title)}</h1><div class="meta">{stamp}</div>'
+        f'<p class="credit">Source: {escape(source.name)}</p>'
+        f'<div class="entry">{paras}<div class="ad-slot">Advertisement</div>'
+        f'<p class="continue"><a href="{escape(original)}">Continue reading at '
+        f"{escape(source.name)}</a></p></div>"
+        '<p class="copyright">Content republished with permission. All rights remain with the '
+        "original publisher.</p></div>"
+        '<footer>Newsline Digest &middot; <a href="/about">About</a> &middot; '
+        '<a href="/privacy">Privacy</a></footer></body></html>'
     )
     return html.encode("utf-8")
