@@ -168,3 +168,12 @@ def test_tables_without_a_suite_pass_through(tmp_path):
     result = run(tables, tmp_path)
     assert result.tables["scratch"].equals(extra)
     assert "scratch" not in result.validation_log["table_name"].to_pylist()
+
+
+def test_empty_batch_passes_with_every_check_logged(tmp_path):
+    names = ("articles", "stories", "syndication", "comments", "related", "quotes",
+             "rejections", "fetch_log")
+    result = run({n: schema.empty(n) for n in names}, tmp_path)
+    assert not result.batch_failed and result.quarantine.num_rows == 0
+    assert set(result.validation_log["table_name"].to_pylist()) == {*names, "source_quality"}
+    assert all(t.num_rows == 0 for t in result.tables.values())
