@@ -47,3 +47,26 @@ def test_allow_private_is_per_source(server, tmp_path, make_config):
     assert by_url == {"http://faults.test/article/7": None,
                       "http://public.test/article/7": "ssrf_blocked",
                       "http://unknown.test/article/7": "ssrf_blocked"}
+
+
+def test_names_resolving_to_private_addresses(monkeypatch, tmp_path):
+    """Resolution is checked before connecting; an unknown name is a dns row."""
+    import socket
+
+    def fake_getaddrinfo(host, port, *args, **kwargs):
+        if host == "intranet.example":
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.0.0.5", port))]
+        if host == "mixed.example":
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", port)),
+                    (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("192.168.0.9", port))]
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", fake_getaddrinfo)
+    config = parse_sources("crawler: {retries: 0}\nsources:\n  - {id: s, url: 'http://e.test/'}\n")
+    urls = ["http://intranet.example/a", "http://mixed.example/a", "http://gone.example/a"]
+    result = fetch_pages([{"url": u, "source_id": "s"} for u in urls], config,
+                         warc_path=str(tmp_path / "d.warc.gz"))
+    by_url = {r["url"]: r["error_class"] for r in result.fetch_log if r["kind"] == "page"}
+    assert by_url == {"http://intranet.example/a": "ssrf_blocked",
+                      "http://mixed.example/a": "ssrf_blocked",
+                      "http://gone.example/a": "dns"}

@@ -21,6 +21,7 @@ import asyncio
 import ipaddress
 import logging
 import socket
+import ssl
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -128,25 +129,37 @@ class Crawler:
         self._dns: dict[tuple[str, int], list[str]] = {}
         self._robots: dict[str, asyncio.Future[Robots]] = {}
         self._global = asyncio.Semaphore(settings.max_connections)
-        self._client: httpx.AsyncClient | None = None
+        self._clients: dict[str, httpx.AsyncClient] = {}
+        self._ssl: ssl.SSLContext | None = None
 
     async def __aenter__(self) -> Crawler:
-        s = self.settings
-        self._client = httpx.AsyncClient(
-            timeout=httpx.Timeout(connect=s.connect_timeout_s, read=s.read_timeout_s,
-                                  write=s.read_timeout_s, pool=None),
-            limits=httpx.Limits(max_connections=s.max_connections,
-                                max_keepalive_connections=s.max_connections),
-            follow_redirects=False,
-            headers={"User-Agent": s.effective_user_agent,
-                     "Accept-Encoding": "gzip, deflate, br"},
-            trust_env=False,
-        )
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        if self._client is not None:
-            await self._client.aclose()
+        clients, self._clients = list(self._clients.values()), {}
+        for client in clients:
+            await client.aclose()
+
+    def _client_for(self, host: str) -> httpx.AsyncClient:
+        """The connection pool of one host (small pools: httpcore scans a pool per request)."""
+        client = self._clients.get(host)
+        if client is None:
+            s = self.settings
+            size = self.gate.concurrency_of(host)
+            if self._ssl is None:
+                self._ssl = httpx.create_ssl_context()  # loading CA certificates is slow
+            client = httpx.AsyncClient(
+                verify=self._ssl,
+                timeout=httpx.Timeout(connect=s.connect_timeout_s, read=s.read_timeout_s,
+                                      write=s.read_timeout_s, pool=None),
+                limits=httpx.Limits(max_connections=size, max_keepalive_connections=size),
+                follow_redirects=False,
+                headers={"User-Agent": s.effective_user_agent,
+                         "Accept-Encoding": "gzip, deflate, br"},
+                trust_env=False,
+            )
+            self._clients[host] = client
+        return client
 
     def configure_host(self, url: str, politeness: Politeness) -> None:
         """Apply a source's politeness to the host of ``url``."""
@@ -188,8 +201,8 @@ class Crawler:
             raise FetchFailure("invalid_url", url)
         port = parts.port or (443 if parts.scheme == "https" else 80)
         ip, port = await self._address(parts.hostname.lower(), port, allow_private)
-        assert self._client is not None
-        request = self._client.build_request("GET", url, headers=headers)
+        client = self._client_for(host_key(url))
+        request = client.build_request("GET", url, headers=headers)
         netloc = parts.netloc.rsplit("@", 1)[-1]
         request.url = request.url.copy_with(host=ip, port=port)
         request.headers["Host"] = netloc
@@ -201,7 +214,7 @@ class Crawler:
             record_id = self.writer.write_request(
                 url, "GET", [(k, v) for k, v in request.headers.items()], when, source_id)
         try:
-            await self._send(request, url, ex)
+            await self._send(client, request, ex)
         except FetchFailure as failure:
             if self.writer is not None and ex.status is None:
                 self.writer.write_failure(url, failure.error_class, failure.detail,
@@ -219,13 +232,13 @@ class Crawler:
             url, ex.status or 0, ex.reason, ex.headers, ex.body, ex.fetched_at, source_id,
             requested_url=requested, truncated=truncated, concurrent_to=record_id)
 
-    async def _send(self, request: httpx.Request, url: str, ex: Exchange) -> None:
-        assert self._client is not None
+    async def _send(self, client: httpx.AsyncClient, request: httpx.Request,
+                    ex: Exchange) -> None:
         limit = self.settings.max_body_bytes
         ex.status, ex.body, ex.headers = None, b"", []
         try:
             async with asyncio.timeout(self.settings.total_timeout_s):
-                response = await self._client.send(request, stream=True)
+                response = await client.send(request, stream=True)
                 try:
                     ex.fetched_at = datetime.now(UTC)
                     ex.status = response.status_code

@@ -71,6 +71,10 @@ class HostGate:
         """The current minimum gap between request starts for ``host``."""
         return self._state(host).delay
 
+    def concurrency_of(self, host: str) -> int:
+        """The most requests allowed in flight at once to ``host``."""
+        return self._state(host).concurrency
+
     def max_in_flight(self, host: str) -> int:
         """The most requests seen in flight at once to ``host``."""
         return self._state(host).max_in_flight

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
@@ -16,6 +17,7 @@ class _Group:
     crawl_delay: float | None = None
 
 
+@functools.lru_cache(maxsize=4096)
 def _pattern(path: str) -> re.Pattern[str]:
     anchored = path.endswith("$")
     body = path[:-1] if anchored else path
