@@ -63,9 +63,10 @@ def newsbreak_page(copy: DemoArticle, source: Site, related: list[DemoArticle],
     )
     tags = "".join(f'<a class="tag" href="/topics/{escape(t.lower().replace(" ", "-"))}">'
                    f"#{escape(t)}</a>" for t in copy.tags)
-    stats = (f'<div class="pub-stats"><b>{source.followers}</b><span>Followers</span>'
-             f"<b>{source.posts}</b><span>Posts</span><b>{source.views}</b>"
-             "<span>Views</span></div>")
+    stats = "".join(f'<div class="stat"><div class="n">{n}</div><div>{label}</div></div>'
+                    for n, label in ((source.followers, "Followers"), (source.posts, "Posts"),
+                                     (source.views, "Views")))
+    stats = f'<div class="pub-stats">{stats}</div>'
     author = " and ".join(copy.authors)
     html = (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
@@ -87,14 +88,16 @@ def newsbreak_page(copy: DemoArticle, source: Site, related: list[DemoArticle],
         f'<time datetime="{iso(copy.published_at)}">{relative(copy.published_at)}</time></div>'
         f'<figure><img src="{escape(copy.image_url)}"><figcaption>'
         f"{escape(copy.image_caption)}</figcaption></figure>"
-        f'<div class="nb-body">{paras}</div>{more}'
+        f'<div class="nb-body">{paras}</div>'
         f'<p class="nb-origin">Originally published by <a class="original-link" '
-        f'href="{escape(original)}">{escape(source.name)}</a></p>'
+        f'href="{escape(original)}">{escape(source.name)}</a></p>{more}'
         f'<section class="nb-comments"><h2>Comments / {copy.comment_count}</h2>'
         f"<ul>{comments}</ul></section>"
-        f'<section class="nb-more"><p>Check out more stories from {escape(source.name)}</p>'
-        f"{stats}<p>and other trusted sources in the NewsBreak App, the go-to source for "
-        "breaking news around you</p></section>"
+        '<section class="nb-more"><p>Check out more stories from</p>'
+        f'<div class="nb-more-pub"><img alt="{escape(source.name)}" '
+        f'src="/logos/{source.key}.png"><div>{escape(source.name)}</div></div>{stats}'
+        "<p>and other trusted sources in the NewsBreak App, the go-to source for breaking news "
+        "around you</p></section>"
         f'<section class="nb-related"><h2>Related</h2><ul>{rel}</ul></section>'
         f'<section class="nb-tags"><h2>IN THIS ARTICLE</h2>{tags}</section>'
         f'<aside class="nb-publisher-card"><h2>{escape(source.name)}</h2>'
@@ -171,6 +174,7 @@ def digest_page(copy: DemoArticle, source: Site) -> bytes:
         '<div class="topbar"><a href="/">Newsline Digest</a> <span>Your daily news roundup'
         '</span></div><div class="ad-slot">Advertisement</div><div class="wrap">'
         f'<h1>{escape(copy.title)}</h1><div class="meta">{stamp}</div>'
+        f'<p class="byline">By {escape(" and ".join(copy.authors))}</p>'
         f'<p class="credit">Source: {escape(source.name)}</p>'
         f'<div class="entry">{paras}<div class="ad-slot">Advertisement</div>'
         f'<p class="continue"><a href="{escape(original)}">Continue reading at '
