@@ -154,3 +154,13 @@ def test_syndicator_jsonld_names_the_source(web: DemoWeb) -> None:
         assert ld["datePublished"] == iso(c.published_at)
         based_on += ld.get("isBasedOn") == web.article(c.original_url).canonical_url
     assert based_on >= 1
+
+
+def test_newsbreak_relative_dates_in_hours_and_days(web: DemoWeb) -> None:
+    shown = set()
+    for c in web.articles:
+        if c.syndicator == "newsbreak":
+            html = web.pages[c.url][2].decode()
+            shown.update(w for w in ("h ago</time>", "day ago</time>", "days ago</time>")
+                         if w in html)
+    assert shown == {"h ago</time>", "day ago</time>", "days ago</time>"}

@@ -26,6 +26,7 @@ YAHOO_PICKS = (("ukraine-1", "chips-1", "schools-1"),
 DIGEST_PICKS = (("transit-1", "wildfire-1"), ("ukraine-2", "bridge-2"),
                 (SEED_KEY, "fisheries-3"))
 COPY_DELAYS_H = (3, 5, 26, 2, 7, 4, 3, 1, 2)  # hours after the original, by pick position
+NEWSBREAK_DELAYS_H = (3, 5, 26, 2, 7, 4, 3, 1, 14)  # the last copy shows "Nh ago"
 DIGEST_DELAYS_H = (6, 30, 9, 4, 2, 5)
 
 _COMMENTERS = ("Golfman", "Marta K.", "riverbend_dave", "Linda from Ohio", "TJ Pruitt",
@@ -154,7 +155,8 @@ def newsbreak_copy(original: DemoArticle, d: int, i: int) -> DemoArticle:
     url = article_url(NEWSBREAK, original.section, DAYS[d], slugify(title, 12), number)
     return replace(
         original, url=url, site=NEWSBREAK.domain, title=title, is_original=False,
-        syndicator="newsbreak", published_at=_copy_time(original, d, i), modified_at=None,
+        syndicator="newsbreak", published_at=_copy_time(original, d, i, NEWSBREAK_DELAYS_H),
+        modified_at=None,
         body="\n\n".join(paragraphs), is_truncated=truncated,
         canonical_url=url.replace("http://", "https://", 1),
         image_url=f"http://img.newsbreak.com/image.php?url={number:x}_{d}{i}",
