@@ -59,8 +59,9 @@ def test_head_has_headers_and_no_body(server: DemoServer, web: DemoWeb) -> None:
 def test_conditional_get(server: DemoServer, web: DemoWeb) -> None:
     url = web.feeds[0].url
     _, headers, _ = _get(server, url)
-    status, _, body = _get(server, url, **{"If-None-Match": headers["etag"]})
+    status, not_modified, body = _get(server, url, **{"If-None-Match": headers["etag"]})
     assert (status, body) == (304, b"")
+    assert not_modified["etag"] == headers["etag"] and "content-length" not in not_modified
     assert _get(server, url, **{"If-None-Match": '"other"'})[0] == 200
     assert _get(server, url, **{"If-Modified-Since": headers["last-modified"]})[0] == 304
     old = "Thu, 31 Mar 2022 00:00:00 GMT"

@@ -123,20 +123,21 @@ class _Handler(BaseHTTPRequestHandler):
             headers["Content-Encoding"] = "gzip"
             if etag:
                 headers["ETag"] = etag[:-1] + '-gzip"'
-        if ctype.startswith(("text/html", "application/")) and not ctype.startswith(_NO_GZIP):
+        if not ctype.startswith(_NO_GZIP):
             headers["Vary"] = "Accept-Encoding"
         etags = tuple(t for t in (etag, etag[:-1] + '-gzip"' if etag else None) if t)
         if status == 200 and etags and self._not_modified(headers, etags):
             status, body = 304, b""
+            headers.pop("Content-Encoding", None)
         self._send(status, ctype, body, headers, with_body)
 
     def _send(self, status: int, ctype: str, body: bytes, headers: dict[str, str],
               with_body: bool) -> None:
         self.server.record(self.command, self.headers.get("Host", ""), self.path, status)
         self.send_response(status)
-        if status != 304:
+        if status != 304:  # a 304 carries neither type nor length (RFC 9110 15.4.5)
             self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
+            self.send_header("Content-Length", str(len(body)))
         for key, value in headers.items():
             self.send_header(key, value)
         self.end_headers()
@@ -162,6 +163,10 @@ class _DemoHTTPServer(ThreadingHTTPServer):
         self.as_of: date | None = None
         self._lock = threading.Lock()
         self._gzip: dict[int, bytes] = {}
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        if self.verbose:
+            super().handle_error(request, client_address)
 
     def gzipped(self, body: bytes) -> bytes:
         key = id(body)
