@@ -116,15 +116,25 @@ def test_every_eval_feed_parses_or_records_an_error(shared_eval, tmp_path):
             assert row["status"] == 200, (path, row)
             assert row["error_class"] in (None, "feed_parse_error"), (path, row)
             if row["error_class"]:
-                assert row["error"] and not result.candidates, path
-            key = "error" if row["error_class"] else ("entries" if result.candidates else "empty")
+                assert row["error"], path
+            key = "entries" if result.candidates else ("error" if row["error_class"] else "empty")
             outcomes[key] = outcomes.get(key, 0) + 1
             # the same bytes give the same outcome without the network
             ctype, body = served[f"/f/{i}"]
             try:
-                offline = "entries" if parse_feed(body, "auto", source.url,
-                                                  {"content-type": ctype}).entries else "empty"
+                parsed = parse_feed(body, "auto", source.url, {"content-type": ctype})
+                offline = "entries" if parsed.entries else "empty"
+                assert (row["error_class"] is not None) == parsed.malformed, path
             except FeedParseError:
                 offline = "error"
             assert offline == key, path
     assert outcomes.get("entries", 0) >= 30, outcomes
+
+
+def test_ill_formed_feed_keeps_recovered_entries():
+    body = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
+            b"<item><title>ok</title><link>http://a.test/ok</link></item>"
+            b"<item><title>cut<link>\x00\x01 &bogus; <<</channel>")
+    parsed = parse_feed(body, "rss", "http://a.test/feed")
+    assert parsed.malformed and parsed.warning
+    assert [e.url for e in parsed.entries] == ["http://a.test/ok"]

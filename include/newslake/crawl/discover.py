@@ -30,9 +30,15 @@ class DiscoverResult:
 
     @property
     def failed(self) -> bool:
-        """True when the source's own feed (first row) failed."""
+        """True when the source's own feed (first row) failed and gave no candidates.
+
+        An ill-formed feed whose entries could be recovered is logged as
+        ``feed_parse_error`` but is not a failed source.
+        """
         feed_rows = [r for r in self.fetch_log if r.get("kind") == "feed"]
-        return bool(feed_rows) and feed_rows[0].get("error_class") not in FEED_OK
+        if not feed_rows or feed_rows[0].get("error_class") in FEED_OK:
+            return False
+        return not self.candidates
 
 
 def all_failed(results: Iterable[DiscoverResult]) -> bool:
@@ -81,9 +87,13 @@ class _Discovery:
             ex.error = str(exc)[:500]
             self.rows.append(exchange_row(ex, self.source.id, "feed", warc, "feed_parse_error"))
             return None
-        if parsed.warning:
+        error_class = None
+        if parsed.malformed:  # ill-formed: recorded as a feed error, recovered entries kept
+            error_class = "feed_parse_error"
+            ex.error = f"{len(parsed.entries)} entries recovered: {parsed.warning}"[:500]
+        elif parsed.warning:
             ex.error = f"parsed with warning: {parsed.warning}"[:500]
-        self.rows.append(exchange_row(ex, self.source.id, "feed", warc))
+        self.rows.append(exchange_row(ex, self.source.id, "feed", warc, error_class))
         self.state.remember(url, ex.header("etag"), ex.header("last-modified"), self.crawl_date)
         return parsed
 

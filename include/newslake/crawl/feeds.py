@@ -12,6 +12,7 @@ import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
+from xml.sax import SAXException
 
 import feedparser
 from feedparser.datetimes import _parse_date as _feedparser_date
@@ -43,6 +44,7 @@ class ParsedFeed:
     entries: list[Entry] = field(default_factory=list)
     sitemaps: list[Entry] = field(default_factory=list)
     warning: str | None = None
+    malformed: bool = False  # not well-formed XML; ``entries`` are what could be recovered
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -118,15 +120,16 @@ def _feedparser(body: bytes, headers: dict[str, str], base: str, kind: str) -> P
             names = [item["author"]]
         entries.append(Entry(url=url, title=item.get("title"), published_at=published,
                              authors=[str(n).strip() for n in names if str(n).strip()]))
-    warning = None
+    warning, malformed = None, False
     if result.get("bozo"):
         exc = result.get("bozo_exception")
         warning = f"{type(exc).__name__}: {exc}"
-    if not entries and not result.get("version"):
+        malformed = isinstance(exc, SAXException)
+    if not entries and (malformed or not result.get("version")):
         raise FeedParseError(warning or "not a feed")
     return ParsedFeed(kind=result.get("version") or kind,
                       title=result.get("feed", {}).get("title"), entries=entries,
-                      warning=warning)
+                      warning=warning, malformed=malformed)
 
 
 def _jsonfeed(body: bytes, base: str) -> ParsedFeed:

@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import logging
 import socket
@@ -87,6 +88,12 @@ def _blocked(ip: str) -> bool:
             or addr.is_reserved or addr.is_unspecified)
 
 
+@functools.lru_cache(maxsize=1)
+def _ssl_context() -> ssl.SSLContext:
+    """The verifying TLS context shared by every client (loading CA certificates is slow)."""
+    return httpx.create_ssl_context()
+
+
 def retry_after_seconds(value: str | None) -> float | None:
     """Seconds to wait from a Retry-After header (delta-seconds or HTTP date)."""
     if not value:
@@ -130,7 +137,6 @@ class Crawler:
         self._robots: dict[str, asyncio.Future[Robots]] = {}
         self._global = asyncio.Semaphore(settings.max_connections)
         self._clients: dict[str, httpx.AsyncClient] = {}
-        self._ssl: ssl.SSLContext | None = None
 
     async def __aenter__(self) -> Crawler:
         return self
@@ -146,10 +152,8 @@ class Crawler:
         if client is None:
             s = self.settings
             size = self.gate.concurrency_of(host)
-            if self._ssl is None:
-                self._ssl = httpx.create_ssl_context()  # loading CA certificates is slow
             client = httpx.AsyncClient(
-                verify=self._ssl,
+                verify=_ssl_context(),
                 timeout=httpx.Timeout(connect=s.connect_timeout_s, read=s.read_timeout_s,
                                       write=s.read_timeout_s, pool=None),
                 limits=httpx.Limits(max_connections=size, max_keepalive_connections=size),
