@@ -91,3 +91,8 @@ def test_search_and_catalog_commands(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert main(["catalog", "--lake", lake]) == 0
     assert capsys.readouterr().out.strip() == str(Path(lake) / "newslake.duckdb")
     assert (Path(lake) / "newslake.duckdb").is_file()
+
+
+def test_search_on_an_empty_lake_finds_nothing(tmp_path: Path) -> None:
+    assert search(str(tmp_path), "anything") == (
+        ["score", "crawl_date", "published_at", "site", "title", "url", "article_id"], [])

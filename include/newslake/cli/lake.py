@@ -138,6 +138,6 @@ def write_rows(columns: list[str], rows: list[tuple[Any, ...]], fmt: str, out: T
         writer.writerows([[_cell(v) for v in row] for row in rows])
     elif fmt == "json":
         records = [dict(zip(columns, [_json_value(v) for v in row], strict=True)) for row in rows]
-        out.write(json.dumps(records, ensure_ascii=False) + "\n")
+        out.write(json.dumps(records, ensure_ascii=False, default=str) + "\n")
     else:
         out.write(format_table(columns, rows) + "\n")
