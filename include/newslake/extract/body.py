@@ -8,6 +8,8 @@ import trafilatura
 from lxml.html import HtmlElement
 
 _WORD = re.compile(r"\w+")
+SHORT_BODY_WORDS = 50
+"""Below this many words the precision-first body is retried favouring recall."""
 _BOILERPLATE = re.compile(
     r"^\W*(?:advertisement|advertising|anzeige|publicité|publicidad|pubblicità|sponsored|"
     r"read more|read also|read next|see more|see also|more from|more on this|don'?t miss|"
@@ -48,6 +50,24 @@ def run_trafilatura(tree: HtmlElement, url: str | None, precision: bool = True) 
         deduplicate=False,
     )
     return (document.text or "") if document is not None else ""
+
+
+def main_text(tree: HtmlElement, url: str | None, title: str | None) -> str:
+    """Cleaned body: trafilatura favouring precision, or favouring recall when that is short."""
+    text = clean_body(run_trafilatura(tree, url, precision=True), tree, title)
+    if word_count(text) < SHORT_BODY_WORDS:
+        document = trafilatura.bare_extraction(
+            tree,
+            url=url,
+            favor_recall=True,
+            include_comments=False,
+            with_metadata=False,
+            deduplicate=False,
+        )
+        wider = clean_body((document.text or "") if document is not None else "", tree, title)
+        if word_count(wider) > word_count(text):
+            text = wider
+    return text
 
 
 def link_texts(tree: HtmlElement) -> set[str]:

@@ -71,8 +71,11 @@ def parse_relative(text: str, fetched_at: datetime) -> datetime | None:
     return fetched_at - timedelta(seconds=count * _UNITS[found.group(2)])
 
 
-def parse_absolute(value: str | None) -> datetime | None:
-    """Parse an ISO-8601-like date or datetime; naive values are taken as UTC."""
+def parse_absolute(value: str | None, keep_zone: bool = False) -> datetime | None:
+    """Parse an ISO-8601-like date or datetime; naive values are taken as UTC.
+
+    The result is in UTC, or in its own time zone with ``keep_zone``.
+    """
     if not value or not isinstance(value, str):
         return None
     text = value.strip()
@@ -90,7 +93,7 @@ def parse_absolute(value: str | None) -> datetime | None:
             return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    return parsed if keep_zone else parsed.astimezone(UTC)
 
 
 def _parse_loose(text: str) -> datetime | None:

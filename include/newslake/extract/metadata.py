@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from copy import deepcopy
 from typing import Any
 
 from lxml.html import HtmlElement
@@ -11,7 +12,9 @@ from newslake.extract.jsonld import parse_jsonld
 
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•»/]\s+")
 _BY = re.compile(
-    r"^\s*(?:written\s+|posted\s+|story\s+|words\s+|text\s+)?(?:by|von|par|por|di|door|av|af)\b[:\s]*",
+    r"^\s*(?:(?:written|posted|published|story|words|text|veröffentlicht|geschrieben|publié|"
+    r"publicado|pubblicato|escrito)\s+)?(?:by|von|par|por|di|door|av|af|de)\b[:\s]*"
+    r"|^\s*(?:autor(?:in)?|author|auteur|autore)\b[:\s]*",
     re.I,
 )
 _AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|\||&|\band\b|\bund\b|\bet\b|\by\b|\be\b)\s*", re.I)
@@ -20,6 +23,10 @@ _AUTHOR_NOISE = re.compile(
     r"posted|follow|twitter|email|facebook)\b.*$)|\S+@\S+|https?://\S+|@\w+|\d{1,2}[:/.]\d{2}.*$",
     re.I,
 )
+_GENERIC_AUTHORS = frozenset(
+    {"admin", "administrator", "webmaster", "redaktion", "editorial", "staff", "editor", "user"}
+)
+_DOMAIN = re.compile(r"\.(?:com|net|org|de|at|ch|fr|it|es|uk|co|io|info|news)\b", re.I)
 META_DATE_KEYS = (
     "article:published_time",
     "og:article:published_time",
@@ -150,23 +157,26 @@ def choose_title(
 
 
 def page_authors(tree: HtmlElement) -> list[str]:
-    """Byline texts marked up in the page (rel=author, itemprop=author, byline classes)."""
-    found: list[str] = []
-    for xpath in (
-        ".//*[@itemprop='author']//*[@itemprop='name']",
-        ".//*[@rel='author']",
-        ".//*[@itemprop='author']",
-        ".//*[contains(@class,'byline')][not(.//*[contains(@class,'byline')])]",
-        ".//*[contains(@class,'author-name') or contains(@class,'authorName') "
-        "or contains(@class,'author__name')]",
-    ):
-        for element in tree.xpath(xpath)[:3]:
-            value = element.get("content") or text_of(element)
-            if value and len(value) < 120:
-                found.append(value)
-        if found:
-            break
-    return found
+    """Byline text found by trafilatura's author XPaths (on a pruned copy of the tree)."""
+    from trafilatura.htmlprocessing import prune_unwanted_nodes
+    from trafilatura.metadata import extract_metainfo
+    from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
+
+    subtree = prune_unwanted_nodes(deepcopy(tree), AUTHOR_DISCARD_XPATHS)
+    found = extract_metainfo(subtree, AUTHOR_XPATHS, len_limit=120)
+    return [found] if found else []
+
+
+def usable_authors(raw_values: list[str], publishers: set[str]) -> list[str]:
+    """Cleaned names of ``raw_values`` without publishers, domains and generic accounts."""
+    names: list[str] = []
+    for raw in raw_values:
+        names.extend(clean_author(raw, publishers))
+    return [
+        n
+        for n in dict.fromkeys(names)
+        if n.lower() not in _GENERIC_AUTHORS and not _DOMAIN.search(n)
+    ]
 
 
 def page_dates(tree: HtmlElement) -> tuple[str | None, str | None]:
@@ -197,16 +207,12 @@ def collect(tree: HtmlElement) -> dict[str, Any]:
     site_names = {n for n in [site_name, ld.get("publisher"), *ld.get("publisher_names", [])] if n}
     site_names |= {n.lstrip("@") for n in list(site_names)}
     publishers = {n.lower() for n in site_names}
-    raw_authors = (
-        ld.get("authors")
-        or [a for a in (meta.get(k, [None])[0] for k in META_AUTHOR_KEYS) if a and "://" not in a][
-            :1
-        ]
-        or page_authors(tree)
+    meta_authors = [meta[k][0] for k in META_AUTHOR_KEYS if k in meta and "://" not in meta[k][0]]
+    authors = usable_authors(ld.get("authors", []), publishers) or usable_authors(
+        meta_authors[:1], publishers
     )
-    authors: list[str] = []
-    for raw in raw_authors:
-        authors.extend(clean_author(raw, publishers))
+    if not authors:
+        authors = usable_authors(page_authors(tree), publishers)
     page_published, page_modified = page_dates(tree)
     html = tree if tree.tag == "html" else tree.getroottree().getroot()
     tags = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import trafilatura
@@ -27,7 +27,6 @@ _NON_ARTICLE_OG = ("profile", "video.", "music.", "book", "product")
 _TRUNCATED = re.compile(
     r"(?:read more|continue reading|subscribe to (?:read|continue)|…|\.\.\.)\W*$", re.I
 )
-_HTMLDATE_OPTIONS: dict[str, Any] = {"extensive_search": False, "original_date": True}
 
 
 class NotHtml(Exception):
@@ -67,35 +66,65 @@ def rejection(page: Any, hints: Hints, reason: str, detail: str = "") -> dict[st
 
 def _choose_date(
     candidates: list[tuple[str, Any]], fetched_at: datetime, dropped: list[str]
-) -> tuple[datetime | None, str | None]:
-    """The first plausible date among ``(source, value)``; implausible ones are noted."""
+) -> tuple[datetime | None, str | None, date | None]:
+    """The first plausible date among ``(source, value)``; implausible ones are noted.
+
+    Returns the UTC datetime, its source, and its day in the source's own time zone. A value
+    may be a callable, evaluated only when every earlier source gave nothing.
+    """
     for source, value in candidates:
+        if callable(value):
+            value = value()
         if value is None:
             continue
-        parsed = (
-            _aware(value)
-            if isinstance(value, datetime)
-            else (
-                parse_relative(value, fetched_at) if source == "relative" else parse_absolute(value)
-            )
-        )
-        if parsed is None:
+        if isinstance(value, datetime):
+            local = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+        elif source == "relative":
+            local = parse_relative(value, fetched_at)
+        else:
+            local = parse_absolute(value, keep_zone=True)
+        if local is None:
             continue
+        parsed = local.astimezone(UTC)
         if plausible(parsed, fetched_at):
-            return parsed, source
+            return parsed, source, local.date()
         dropped.append(f"{source}={parsed.isoformat()}")
-    return None, None
+    return None, None, None
 
 
-def _page_date(tree: HtmlElement, md: dict[str, Any]) -> str | None:
-    if md["published_page"]:
-        return md["published_page"]
+def _reconcile_with_url(
+    published_at: datetime | None, source: str | None, day: date | None, url_day: datetime | None
+) -> tuple[datetime | None, str | None, date | None, datetime | None]:
+    """Let the day in the URL (fixed at first publication) overrule a later metadata date.
+
+    A metadata date more than a day after the URL's day is an update: the URL day becomes
+    the publication date and the metadata date is returned as the update time. One day after
+    is a time-zone shift: only the local day follows the URL.
+    """
+    if published_at is None or url_day is None or day is None or source == "url":
+        return published_at, source, day, None
+    lag = (day - url_day.date()).days
+    if lag > 1:
+        return url_day, "url", url_day.date(), published_at
+    if lag == 1:
+        return published_at, source, url_day.date(), None
+    return published_at, source, day, None
+
+
+def _htmldate(tree: HtmlElement, extensive: bool) -> str | None:
+    """A date found by htmldate (markup and URL; with ``extensive`` also the free text).
+
+    Free-text search falls back to a bare year, reported as January 1st: that is dropped.
+    """
     from htmldate import find_date
 
     try:
-        return find_date(tree, **_HTMLDATE_OPTIONS)
+        found = find_date(tree, extensive_search=extensive, original_date=True)
     except Exception:  # noqa: BLE001 - htmldate is a best-effort fallback
         return None
+    if extensive and found and found.endswith("-01-01"):
+        return None  # a bare year in free text (copyright lines), not a publication day
+    return found
 
 
 def _relative_on_page(tree: HtmlElement) -> str | None:
@@ -113,7 +142,7 @@ def _body_and_adapter(
     if adapter is not None and adapter.body:
         text = adapter.body
     else:
-        text = body_mod.clean_body(body_mod.run_trafilatura(tree, page_url), tree, title)
+        text = body_mod.main_text(tree, page_url, title)
     lines = text.split("\n")
     if adapter is None and attribution.credited_in(lines):
         adapter = attribution.extract(page_url, tree)
@@ -186,23 +215,26 @@ def _rows(
     canonical_url, article_id = article_identity(url, md["rel_canonical"])
     dropped: list[str] = []
     relative = adapter.relative_date if adapter is not None else None
-    published_at, date_source = _choose_date(
+    published_at, date_source, published_date = _choose_date(
         [
             ("jsonld", md["published_jsonld"]),
             ("meta", md["published_meta"]),
-            (
-                "page",
-                _page_date(tree, md) if adapter is None or not relative else md["published_page"],
-            ),
+            ("page", md["published_page"]),
+            ("page", None if relative else lambda: _htmldate(tree, extensive=False)),
             ("url", date_from_url(url)),
             ("feed", hints.feed_published_at),
-            ("relative", relative or _relative_on_page(tree)),
+            ("relative", relative or (lambda: _relative_on_page(tree))),
+            ("page", lambda: _htmldate(tree, extensive=True)),
         ],
         fetched_at,
         dropped,
     )
-    updated_at, _ = _choose_date(
+    published_at, date_source, published_date, republished = _reconcile_with_url(
+        published_at, date_source, published_date, date_from_url(url)
+    )
+    updated_at, _, _ = _choose_date(
         [
+            ("page", republished),
             ("jsonld", md["modified_jsonld"]),
             ("meta", md["modified_meta"]),
             ("page", md["modified_page"]),
@@ -229,6 +261,7 @@ def _rows(
         "published_at": published_at,
         "updated_at": updated_at,
         "date_source": date_source,
+        "published_date": published_date,
         "fetched_at": fetched_at,
         "language": language,
         "description": md["description"],

@@ -51,6 +51,7 @@ ARTICLES = pa.schema(
         pa.field("is_original", pa.bool_()),
         pa.field("original_url", pa.string()),
         pa.field("original_signal", pa.string()),  # why this original: canonical | jsonld | ...
+        pa.field("published_date", pa.date32()),  # day of published_at in the page's own time zone
     ]
 )
 
