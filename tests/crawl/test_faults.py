@@ -31,6 +31,8 @@ EXPECTED = {
     "/wrong-charset": (200, None, 1),
     "/binary": (200, "not_html", 1),
     "/pdf": (200, "not_html", 1),
+    "/chain?n=5": (200, None, 6),  # max_redirects 5: five hops are fine
+    "/chain?n=6": (302, "redirect_loop", 6),  # the sixth is one too many
 }
 
 
@@ -85,7 +87,7 @@ def test_rows_conform_to_fetch_log_schema(run):
     assert classes <= set(schema.ERROR_CLASSES)
     assert result.ok == sum(1 for r in result.fetch_log if r["kind"] == "page"
                             and r["error_class"] is None)
-    assert result.ok == 6  # article, redirect, 429-once, 503-once, wrong-charset, robots open
+    assert result.ok == 7  # article, redirect, chain 5, 429-once, 503-once, charset, robots open
 
 
 def test_warc_holds_every_exchange(run):
@@ -123,3 +125,13 @@ def test_pages_read_back(run):
     bomb = pages["http://faults.test/gzip-bomb"]
     assert len(bomb.body) == 2_000_000 and "content-encoding" not in bomb.headers
     assert all(p.fetched_at.tzinfo is not None for p in pages.values())
+
+
+def test_retry_after_is_honoured(run):
+    result, _ = run
+    for path in ("/429-once", "/503-once"):
+        assert _row(result, f"http://faults.test{path}")["elapsed_ms"] >= 1000  # Retry-After: 1
+
+
+def test_user_agent_names_project_and_contact(run, server):
+    assert "newslake-test/1.0 (+https://example.org/contact)" in server.stats.user_agents

@@ -138,3 +138,12 @@ def test_ill_formed_feed_keeps_recovered_entries():
     parsed = parse_feed(body, "rss", "http://a.test/feed")
     assert parsed.malformed and parsed.warning
     assert [e.url for e in parsed.entries] == ["http://a.test/ok"]
+
+
+def test_declared_kind_wrong_falls_back_to_the_sniffed_one():
+    sitemap = (b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+               b"<url><loc>http://a.test/x</loc></url></urlset>")
+    assert [e.url for e in parse_feed(sitemap, "rss", "http://a.test/").entries] == [
+        "http://a.test/x"]
+    assert [e.url for e in parse_feed(ATOM, "sitemap", "http://a.test/").entries] == [
+        "http://a.test/1"]

@@ -208,20 +208,18 @@ def _sitemap(body: bytes, base: str) -> ParsedFeed:
     return ParsedFeed(kind="news_sitemap" if news else "sitemap", entries=entries)
 
 
-def parse_feed(body: bytes, kind: str, base_url: str,
-               headers: dict[str, str] | None = None) -> ParsedFeed:
-    """Parse a feed or sitemap body; ``kind`` is a source kind (``auto`` sniffs)."""
-    if not body or not body.strip():
-        raise FeedParseError("empty body")
-    headers = {k.lower(): v for k, v in (headers or {}).items()}
-    if body[:2] == b"\x1f\x8b":
-        body = _maybe_gunzip(body)
-    if kind == "auto":
-        kind = sniff_kind(body)
+def _family(kind: str) -> str:
+    if kind == "jsonfeed":
+        return "json"
+    return "sitemap" if kind in ("sitemap", "sitemap_index", "news_sitemap") else "feed"
+
+
+def _parse_as(family: str, body: bytes, kind: str, base_url: str,
+              headers: dict[str, str]) -> ParsedFeed:
     try:
-        if kind == "jsonfeed":
+        if family == "json":
             return _jsonfeed(body, base_url)
-        if kind in ("sitemap", "sitemap_index", "news_sitemap"):
+        if family == "sitemap":
             return _sitemap(body, base_url)
         return _feedparser(body, headers, base_url, kind)
     except FeedParseError:
@@ -229,3 +227,24 @@ def parse_feed(body: bytes, kind: str, base_url: str,
     except Exception as exc:  # noqa: BLE001 - third-party parsers on hostile input
         raise FeedParseError(f"{type(exc).__name__}: {exc}") from exc
 
+
+def parse_feed(body: bytes, kind: str, base_url: str,
+               headers: dict[str, str] | None = None) -> ParsedFeed:
+    """Parse a feed or sitemap body; ``kind`` is a source kind (``auto`` sniffs).
+
+    When the declared kind does not parse and the body looks like another family (a sitemap
+    declared as RSS, say), that family is tried before giving up.
+    """
+    if not body or not body.strip():
+        raise FeedParseError("empty body")
+    headers = {k.lower(): v for k, v in (headers or {}).items()}
+    if body[:2] == b"\x1f\x8b":
+        body = _maybe_gunzip(body)
+    sniffed = sniff_kind(body)
+    kind = sniffed if kind == "auto" else kind
+    try:
+        return _parse_as(_family(kind), body, kind, base_url, headers)
+    except FeedParseError:
+        if _family(sniffed) == _family(kind):
+            raise
+    return _parse_as(_family(sniffed), body, sniffed, base_url, headers)

@@ -7,6 +7,7 @@ host serves the same paths, each one a behaviour:
 ``/slow-headers?s=S``  headers after S s    ``/slow-body``      body trickles for ~10 s
 ``/reset``      connection reset (RST)      ``/loop/a``         301 a -> b -> a
 ``/redirect``   302 to /article/1           ``/429``            429, Retry-After: 1, always
+``/chain?n=N``  N redirects, then an article
 ``/429-once``   429 then 200                ``/429-long``       429, Retry-After: 3600
 ``/503-once``   503 (Retry-After: 1) then 200                   ``/500``, ``/404``
 ``/huge``       advertises a 10 GB body     ``/gzip-bomb``      50 MB of zeros, gzipped
@@ -81,6 +82,7 @@ class _Stats:
         self.max_in_flight: dict[str, int] = defaultdict(int)
         self.requests: dict[str, list[tuple[str, float]]] = defaultdict(list)
         self.counters: dict[tuple[str, str], int] = defaultdict(int)
+        self.user_agents: set[str] = set()
 
     def as_dict(self) -> dict:
         return {"max_in_flight": dict(self.max_in_flight),
@@ -183,6 +185,7 @@ class FixtureServer:
             return True
         stats = self.stats
         stats.requests[host].append((path, time.monotonic()))
+        stats.user_agents.add(headers.get("user-agent", ""))
         stats.in_flight[host] += 1
         stats.max_in_flight[host] = max(stats.max_in_flight[host], stats.in_flight[host])
         try:
@@ -238,6 +241,10 @@ class FixtureServer:
         elif path in ("/loop/a", "/loop/b"):
             other = "/loop/b" if path == "/loop/a" else "/loop/a"
             await _send(writer, 301, "text/html", b"moved", [("Location", other)])
+        elif path == "/chain":
+            n = int(query.get("n", ["1"])[0])
+            target = f"/chain?n={n - 1}" if n > 1 else "/article/chain-end"
+            await _send(writer, 302, "text/html", b"moved", [("Location", target)])
         elif path == "/redirect":
             await _send(writer, 302, "text/html", b"moved", [("Location", "/article/1")])
         elif path == "/429" or (path == "/429-once" and first):
