@@ -299,12 +299,24 @@ class NativeCluster:
                               for k in ("metadatabase", "scheduler", "triggerer", "dag_processor"))
             except Exception as exc:  # noqa: BLE001 - not up yet
                 last, jobs_ok = repr(exc), False
-            workers_ok = all(" ready." in self.components[w].tail(400)
-                             for w in self.worker_names())
-            if jobs_ok and workers_ok:
+            if jobs_ok and self.ready_workers() >= {
+                    f"worker{w.split('-')[1]}@" for w in self.worker_names()}:
                 return
             time.sleep(1)
         raise TimeoutError(f"cluster not healthy after {timeout} s: {last}")
+
+    def ready_workers(self) -> set[str]:
+        """Celery workers answering a broadcast ping, as ``worker<n>@`` prefixes."""
+        from celery import Celery
+
+        app = Celery(broker=self.env["AIRFLOW__CELERY__BROKER_URL"])
+        try:
+            replies = app.control.ping(timeout=1.0)
+        except Exception:  # noqa: BLE001 - broker not reachable yet
+            return set()
+        finally:
+            app.close()
+        return {name.split("@")[0] + "@" for reply in replies for name in reply}
 
     def restart(self, name: str, sig: int = signal.SIGTERM) -> None:
         """Stop a component (SIGTERM: clean stop, SIGKILL: crash) and start it again."""
