@@ -53,6 +53,18 @@ def _services_up() -> str | None:
     return None
 
 
+def _celery_provider_problem() -> str | None:
+    """Why Airflow's Celery provider cannot load with the installed celery, or None."""
+    try:
+        import airflow.providers.celery.executors.celery_executor_utils  # noqa: F401
+    except ImportError as exc:
+        from importlib.metadata import version
+
+        return (f"apache-airflow-providers-celery {version('apache-airflow-providers-celery')} "
+                f"does not load with celery {version('celery')}: {exc}")
+    return None
+
+
 @pytest.fixture(scope="module")
 def demo_address():
     from newslake.demo import build_site
@@ -102,6 +114,8 @@ def cluster(newslake_env, reference_lake, tmp_path_factory):
     problem = _services_up()
     assert problem is None, (
         f"PostgreSQL/Redis on 127.0.0.1 not reachable ({problem}); start them: .ci/services.sh")
+    problem = _celery_provider_problem()
+    assert problem is None, problem
     home = tmp_path_factory.mktemp("airflow")
     cl = NativeCluster(home, workers=2, concurrency=2,
                        extra_env={**newslake_env, **TEST_SETTINGS})
