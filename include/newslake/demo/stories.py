@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 from newslake.demo import seed
+from newslake.demo.francophone import french_article
 from newslake.demo.model import DemoArticle, DemoComment, Site
 from newslake.demo.sites import DIGEST, NEWSBREAK, PUBLISHERS, YAHOO
 from newslake.demo.textgen import WEEKDAYS, generate_body
@@ -102,9 +103,10 @@ def _seed_original() -> DemoArticle:
 
 
 def originals() -> list[DemoArticle]:
-    """Every original article: one per topic and day, plus the seed story."""
+    """Every original article: one per topic and day, the seed story and a French piece."""
     found = [_original(topic, t, d) for d in range(3) for t, topic in enumerate(TOPICS)]
     found.append(_seed_original())
+    found.append(french_article())
     return sorted(found, key=lambda a: (a.published_at, a.url))
 
 

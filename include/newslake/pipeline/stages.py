@@ -135,7 +135,8 @@ def stage_extract(ctx: RunContext, batch: int) -> dict[str, Any]:
     candidates = {c["url"]: c for c in read_json(ctx.path("plan", f"{batch:04d}.json"))}
     hints_for = hints_factory(_sources(ctx), candidates)
     warc = Path(ctx.raw_warc(f"{batch:04d}"))
-    pages = iter_responses(str(warc)) if warc.exists() else iter(())
+    # The batch's WARC also holds robots.txt and redirect hops: extract the planned pages.
+    pages = (p for p in iter_responses(str(warc)) if p.url in candidates) if warc.exists() else ()
     return extract_to_staging(ctx, f"{batch:04d}", pages, hints_for)
 
 
@@ -240,6 +241,14 @@ def _staged_fetch_log(ctx: RunContext) -> pa.Table:
     return concat([read_table(p, "fetch_log") for p in parts], "fetch_log")
 
 
+def configured_languages(ctx: RunContext) -> frozenset[str] | None:
+    """Languages of the configured sources (``None``, any language, without a sources file)."""
+    if not ctx.sources_path:
+        return None
+    languages = frozenset(s.language for s in _sources(ctx).sources if s.language)
+    return languages or None
+
+
 def stage_validate(ctx: RunContext) -> dict[str, Any]:
     """Gate the batch with Great Expectations; failing rows go to quarantine.
 
@@ -261,7 +270,7 @@ def stage_validate(ctx: RunContext) -> dict[str, Any]:
         lake=ctx.lake,
         crawl_date=ctx.crawl_date,
         run_id=ctx.run_id,
-        config=ValidationConfig(),
+        config=ValidationConfig(languages=configured_languages(ctx)),
     )
     if result.batch_failed:
         publish_day(
