@@ -96,3 +96,23 @@ def test_search_and_catalog_commands(tmp_path: Path, capsys: pytest.CaptureFixtu
 def test_search_on_an_empty_lake_finds_nothing(tmp_path: Path) -> None:
     assert search(str(tmp_path), "anything") == (
         ["score", "crawl_date", "published_at", "site", "title", "url", "article_id"], [])
+
+
+def test_scores_equal_the_extension_match_bm25(tmp_path: Path) -> None:
+    import duckdb
+    from lake_samples import build_small_lake
+    from newslake.lake.extensions import load_extension
+
+    lake = str(build_small_lake(tmp_path / "lake"))
+    _, rows = search(lake, "election results budget", limit=50)
+    con = duckdb.connect(build_index(lake).path, read_only=True)
+    try:
+        load_extension(con, "fts")
+        expected = dict(con.execute(
+            "SELECT article_id, fts_main_docs.match_bm25(article_id, ?) AS s FROM docs "
+            "WHERE s IS NOT NULL", ["election results budget"]).fetchall())
+    finally:
+        con.close()
+    assert {r[-1] for r in rows} == set(expected)
+    for row in rows:
+        assert row[0] == pytest.approx(expected[row[-1]], rel=1e-9)

@@ -23,6 +23,44 @@ from newslake.lake.storage import TEMP_PREFIX, TEMP_SUFFIX, Lake, open_lake
 INDEX_DIR = "_search"
 INDEX_FILE = "fts.duckdb"
 RESULT_COLUMNS = ["score", "crawl_date", "published_at", "site", "title", "url", "article_id"]
+BM25_K, BM25_B = 1.2, 0.75
+"""BM25 parameters (the fts extension's defaults)."""
+
+SEARCH_SQL = """
+WITH tokens AS (
+    SELECT DISTINCT stem(unnest(fts_main_docs.tokenize($query)), 'english') AS term
+), query_terms AS (
+    SELECT dict.termid, dict.df FROM fts_main_docs.dict AS dict JOIN tokens USING (term)
+), in_range AS (
+    SELECT d.docid
+    FROM fts_main_docs.docs AS d JOIN docs AS a ON a.article_id = d.name
+    WHERE a.crawl_date BETWEEN coalesce($date_from, DATE '0001-01-01')
+                           AND coalesce($date_to, DATE '9999-12-31')
+), term_freq AS (
+    SELECT docid, termid, count(*) AS tf
+    FROM fts_main_docs.terms
+    WHERE termid IN (SELECT termid FROM query_terms) AND docid IN (SELECT docid FROM in_range)
+    GROUP BY docid, termid
+), scores AS (
+    SELECT f.docid,
+           sum(log((stats.num_docs - q.df + 0.5) / (q.df + 0.5) + 1)
+               * (f.tf * ($k + 1))
+               / (f.tf + $k * (1 - $b + $b * (d.len / stats.avgdl)))) AS score
+    FROM term_freq AS f
+    JOIN query_terms AS q USING (termid)
+    JOIN fts_main_docs.docs AS d ON d.docid = f.docid
+    CROSS JOIN fts_main_docs.stats AS stats
+    GROUP BY f.docid
+)
+SELECT s.score, a.crawl_date, a.published_at, a.site, a.title, a.url, a.article_id
+FROM scores AS s
+JOIN fts_main_docs.docs AS d ON d.docid = s.docid
+JOIN docs AS a ON a.article_id = d.name
+ORDER BY s.score DESC, a.article_id
+LIMIT $limit
+"""
+"""BM25 over the index tables, as the extension's ``match_bm25`` scores it, with the date
+range applied before scoring."""
 
 
 @dataclass(frozen=True)
@@ -119,19 +157,9 @@ def search(lake: str, query: str, date_from: date | None = None, date_to: date |
         load_extension(con, "fts")
         con.execute("SET TimeZone = 'UTC'")
         rows = con.execute(
-            """
-            SELECT score, crawl_date, published_at, site, title, url, article_id
-            FROM (
-                SELECT *, fts_main_docs.match_bm25(article_id, $query) AS score
-                FROM docs
-                WHERE crawl_date BETWEEN coalesce($date_from, DATE '0001-01-01')
-                                     AND coalesce($date_to, DATE '9999-12-31')
-            )
-            WHERE score IS NOT NULL
-            ORDER BY score DESC, article_id
-            LIMIT $limit
-            """,
-            {"query": query, "date_from": date_from, "date_to": date_to, "limit": limit},
+            SEARCH_SQL,
+            {"query": query, "date_from": date_from, "date_to": date_to, "limit": limit,
+             "k": BM25_K, "b": BM25_B},
         ).fetchall()
     finally:
         con.close()
