@@ -9,6 +9,8 @@ from newslake.sources import SourcesConfig, parse_sources
 ROBOTS = {
     "robots.test": "User-agent: *\nDisallow: /article/secret\nCrawl-delay: 0.3\n",
     "norobots.test": None,
+    "deadrobots.test": "!reset",
+    "brokenrobots.test": "!500",
 }
 
 
@@ -36,6 +38,9 @@ sources:
     url: http://robots.test/feed.xml
     allow_private: true
     politeness: {{min_delay_s: 0.0, max_concurrency: 4}}
+  - id: hosts
+    url: http://norobots.test/feed.xml
+    allow_private: true
   - id: public-only
     url: http://public.test/feed.xml
 {sources}

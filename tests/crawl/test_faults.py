@@ -45,6 +45,9 @@ def run(server, tmp_path_factory, make_config):
         {"url": "http://robots.test/article/open", "source_id": "robots"},
         {"url": "http://public.test/article/1", "source_id": "public-only"},
         {"url": "ftp://faults.test/file", "source_id": "faults"},
+        {"url": "http://norobots.test/article/1", "source_id": "hosts"},
+        {"url": "http://deadrobots.test/article/1", "source_id": "hosts"},
+        {"url": "http://brokenrobots.test/article/1", "source_id": "hosts"},
     ]
     warc = tmp_path_factory.mktemp("faults") / "raw" / "crawl_date=2022-04-03" / "b.warc.gz"
     result = fetch_pages(candidates, config, warc_path=str(warc))
@@ -74,6 +77,11 @@ def test_robots_and_ssrf_and_scheme(run):
     assert _row(result, "http://robots.test/article/open")["error_class"] is None
     assert _row(result, "http://public.test/article/1")["error_class"] == "ssrf_blocked"
     assert _row(result, "ftp://faults.test/file")["error_class"] == "invalid_url"
+    assert _row(result, "http://norobots.test/article/1")["error_class"] is None  # 404: allowed
+    dead = _row(result, "http://deadrobots.test/article/1")
+    assert dead["error_class"] == "connect" and "robots.txt" in dead["error"]
+    broken = _row(result, "http://brokenrobots.test/article/1")
+    assert broken["error_class"] == "robots_disallowed" and "unavailable" in broken["error"]
     robots = {r["url"]: r for r in result.fetch_log if r["kind"] == "robots"}
     assert robots["http://robots.test/robots.txt"]["status"] == 200
     assert robots["http://public.test/robots.txt"]["error_class"] == "ssrf_blocked"
@@ -87,7 +95,7 @@ def test_rows_conform_to_fetch_log_schema(run):
     assert classes <= set(schema.ERROR_CLASSES)
     assert result.ok == sum(1 for r in result.fetch_log if r["kind"] == "page"
                             and r["error_class"] is None)
-    assert result.ok == 7  # article, redirect, chain 5, 429-once, 503-once, charset, robots open
+    assert result.ok == 8  # article, redirect, chain 5, 429/503-once, charset, 2 robots ok
 
 
 def test_warc_holds_every_exchange(run):

@@ -40,7 +40,8 @@ log = logging.getLogger(__name__)
 
 TRANSIENT = frozenset({"timeout", "connect", "http_5xx", "http_429"})
 """Error classes worth a retry."""
-_HOST_FAILURES = frozenset({"ssrf_blocked", "dns", "invalid_url", "tls"})
+_HOST_FAILURES = frozenset({"ssrf_blocked", "dns", "invalid_url", "tls", "timeout", "connect"})
+"""robots.txt failures that pages of the host inherit (nothing is fetched from the host)."""
 
 
 class FetchFailure(Exception):
@@ -296,12 +297,17 @@ class Crawler:
             future: asyncio.Future = asyncio.get_running_loop().create_future()
             self._robots[origin] = future
             ex = await self.fetch(origin + "/robots.txt", source_id=source_id,
-                                  allow_private=allow_private, check_robots=False, retries=0)
+                                  allow_private=allow_private, check_robots=False)
             self.robots_log.append(exchange_row(ex, source_id, "robots", self.warc_name))
             future.set_result((self._robots_rules(url, ex), ex))
         rules, ex = await self._robots[origin]
         if ex.error_class in _HOST_FAILURES:
-            raise FetchFailure(ex.error_class, ex.error or "")
+            raise FetchFailure(ex.error_class, f"robots.txt: {ex.error or ''}")
+        if not rules.rules or rules.allowed(url):
+            return rules
+        if ex.status is None or ex.status >= 500:
+            raise FetchFailure("robots_disallowed",
+                               f"robots.txt unavailable ({ex.status or ex.error_class})")
         return rules
 
     def _robots_rules(self, url: str, ex: Exchange) -> Robots:

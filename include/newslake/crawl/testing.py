@@ -12,7 +12,8 @@ host serves the same paths, each one a behaviour:
 ``/503-once``   503 (Retry-After: 1) then 200                   ``/500``, ``/404``
 ``/huge``       advertises a 10 GB body     ``/gzip-bomb``      50 MB of zeros, gzipped
 ``/wrong-charset``  UTF-8 sent as ISO-8859-1                    ``/binary``  PNG as text/html
-``/pdf``        application/pdf             ``/robots.txt``     per-host text (``robots=``)
+``/pdf``        application/pdf             ``/robots.txt``     per-host text (``robots=``;
+None: 404, "!500": 500, "!reset": connection reset)
 ``/__stats``    JSON: per-host request count, max in flight, request start times
 ``files=``      extra paths served as given: ``{path: (content_type, body)}``
 
@@ -207,7 +208,12 @@ class FixtureServer:
             await _send(writer, 200, ctype, body)
         elif path == "/robots.txt":
             text = self.robots.get(host, "User-agent: *\nAllow: /\n")
-            if text is None:
+            if text == "!reset":
+                writer.transport.abort()
+                return False
+            if text == "!500":
+                await _send(writer, 500, "text/plain", b"robots broken")
+            elif text is None:
                 await _send(writer, 404, "text/plain", b"no robots")
             else:
                 await _send(writer, 200, "text/plain", text.encode())
