@@ -19,8 +19,14 @@ _BY = re.compile(
 )
 _AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|\||&|\band\b|\bund\b|\bet\b|\by\b|\be\b)\s*", re.I)
 _AUTHOR_NOISE = re.compile(
-    r"(?:\b(?:staff|reporter|correspondent|editor|writer|contributor|columnist|updated|published|"
-    r"posted|follow|twitter|email|facebook)\b.*$)|\S+@\S+|https?://\S+|@\w+|\d{1,2}[:/.]\d{2}.*$",
+    r"(?:\b(?:updated|published|posted|follow|twitter|email|facebook)\b.*$)|@\w+"
+    r"|\d{1,2}[:/.]\d{2}.*$",
+    re.I,
+)
+_CONTACT = re.compile(r"\S+@\S+\.\w+|https?://\S+|www\.\S+", re.I)
+_JOB = re.compile(
+    r"^(?:(?:staff|senior|chief|special|political|contributing|guest|associate|managing)\s+)*"
+    r"(?:reporter|correspondent|editor|writer|contributor|columnist|staff)s?$",
     re.I,
 )
 _GENERIC_AUTHORS = frozenset(
@@ -101,11 +107,11 @@ def text_of(element: HtmlElement | None) -> str:
 
 def clean_author(raw: str, publishers: set[str]) -> list[str]:
     """Split a byline into cleaned names, without "By" and without publisher names."""
-    text = _BY.sub("", " ".join(raw.split()))
+    text = _BY.sub("", " ".join(_CONTACT.sub(" ", raw).split()))
     names = []
     for part in _AUTHOR_SPLIT.split(text):
         name = _AUTHOR_NOISE.sub("", _BY.sub("", part)).strip(" .,:;-–—|")
-        if not name or name.lower() in publishers or len(name) > 60:
+        if not name or name.lower() in publishers or len(name) > 60 or _JOB.match(name):
             continue
         if not re.search(r"[^\W\d_]", name) or name.lower().startswith(("http", "www.")):
             continue

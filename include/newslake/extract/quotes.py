@@ -157,12 +157,23 @@ _NOT_NAMES = frozenset(
 _PERSON = re.compile(rf"\b({_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,3}})")
 
 
+MIN_QUOTE_WORDS = 4
+"""Shorter quoted phrases are names of shows, scare quotes or terms, not statements."""
+
+
+def _is_title(quote: str) -> bool:
+    """True for a quoted name ("Meet the Press", "State of the Union"): long words capitalised."""
+    long_words = [w for w in quote.split() if len(w) > 3]
+    return bool(long_words) and all(w[0].isupper() for w in long_words)
+
+
 def _strip_titles(name: str) -> str | None:
     """Drop leading titles: "Secretary of State Antony Blinken" -> "Antony Blinken"."""
     tokens = name.replace("’s", "").replace("'s", "").split()
     keep: list[str] = []
     for token in reversed(tokens):
-        if token.lower().strip(".,") in _TITLES or token.lower() in {"of", "the", "for"}:
+        parts = re.split(r"[-‐–]", token.lower().strip(".,"))
+        if any(part in _TITLES for part in parts) or token.lower() in {"of", "the", "for"}:
             break
         keep.append(token)
     keep.reverse()
@@ -229,7 +240,7 @@ def extract_quotes(paragraphs: list[str]) -> list[tuple[str, str]]:
             hits.append((match.start("q"), match.group("who"), match.group("q")))
         for start, who, quote in sorted(hits):
             quote = " ".join(quote.split()).strip(" ,")
-            if len(quote.split()) < 3:
+            if len(quote.split()) < MIN_QUOTE_WORDS or _is_title(quote):
                 continue
             if who.lower() in {"he", "she", "they"}:
                 context = previous + " " + paragraph[:start]

@@ -18,6 +18,11 @@ HOSTS = ("newsbreak.com", "newsbreakapp.com", "particlenews.com")
 _COMMENTS = re.compile(r"^Comments?\s*(?:/|\(|:)?\s*(\d[\d,.]*[KkMm]?)\)?$", re.I)
 _RELATIVE = re.compile(r"^(?:\d+\s*[a-z]+\s+ago|yesterday|just now|now|today)$", re.I)
 _STAT = re.compile(r"(\d[\d.,]*\s*[KkMmBb]?\+?)\s*(Followers?|Posts?|Views?)\b", re.I)
+_WRAPPING = re.compile(
+    r"^(?:originally (?:published|appeared) (?:by|on|in|at)|read (?:more|the full story) (?:at|on)"
+    r"|continue reading (?:at|on))\b",
+    re.I,
+)
 _TAGS = re.compile(r"^(?:#[^#]+){1,}$")
 _STOP_LABELS = {"RELATED PEOPLE", "IN THIS ARTICLE", "YOU MAY ALSO LIKE", "ABOUT", "RELATED"}
 _CREDIT = re.compile(
@@ -77,6 +82,35 @@ def _comments(lines: list[str], start: int, stop: int) -> list[dict]:
         )
         i = j
     return found
+
+
+def _marked_comments(tree: HtmlElement) -> list[dict]:
+    """Comments marked up as items (class "comment" / schema.org Comment), read by class."""
+    items = tree.xpath(
+        ".//*[contains(concat(' ', normalize-space(@class), ' '), ' comment ')"
+        " or contains(@class, 'comment-item') or contains(@itemtype, 'Comment')]"
+    )
+    found = []
+    for item in items:
+
+        def part(*needles: str, node: HtmlElement = item) -> str | None:
+            condition = " or ".join(f"contains(@class,'{n}')" for n in needles)
+            hits = node.xpath(f".//*[{condition}]")
+            return " ".join(hits[0].text_content().split()) if hits else None
+
+        when = item.find(".//time")
+        text = [" ".join(p.text_content().split()) for p in item.iterfind(".//p")]
+        found.append(
+            {
+                "author": part("author", "user", "name"),
+                "when": " ".join(when.text_content().split())
+                if when is not None
+                else part("time", "date", "ago"),
+                "text": "\n".join(t for t in text if t) or part("text", "body", "content"),
+                "likes": parse_count(part("like", "vote")),
+            }
+        )
+    return [c for c in found if c["text"]]
 
 
 def _related(
@@ -164,11 +198,18 @@ def extract(url: str, tree: HtmlElement) -> AdapterResult:
     body_start = header_end + (
         1 if caption and header_end < len(lines) and lines[header_end] == caption else 0
     )
-    body = [s for s in lines[body_start:comments_at] if not s.startswith("http") and s != caption]
+    body = [
+        s
+        for s in lines[body_start:comments_at]
+        if not s.startswith("http") and s != caption and not _WRAPPING.match(s)
+    ]
     result.body = "\n".join(body) or None
     result.fields["image_caption"] = caption
-    image = next(
-        (img for img in tree.iterfind(".//img[@src]") if h1 is not None and _follows(img, h1)), None
+    figures = tree.xpath(".//figure//img[@src]")
+    image = (
+        figures[0]
+        if figures
+        else next((img for img in tree.iterfind(".//img[@src]") if _follows(img, h1)), None)
     )
     if image is not None:
         result.fields["image_url"] = urljoin(url, image.get("src"))
@@ -178,7 +219,7 @@ def extract(url: str, tree: HtmlElement) -> AdapterResult:
     )
     related_at = _index(lines, lambda s: s.strip().lower() == "related", start=comments_at)
     comments_end = min(x for x in (more_at, related_at, len(lines)) if x is not None)
-    result.comments = _comments(lines, comments_at + 1, comments_end)
+    result.comments = _marked_comments(tree) or _comments(lines, comments_at + 1, comments_end)
     publisher = None
     if more_at is not None and more_at + 1 < len(lines):
         publisher = lines[more_at + 1]

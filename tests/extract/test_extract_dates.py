@@ -1,0 +1,135 @@
+"""Dates: every relative form, absolute parsing, the URL pattern, and the plausibility bounds."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from extract_fixtures import FETCHED_AT, article_html
+from newslake.extract import Hints, extract_page
+from newslake.extract.dates import date_from_url, parse_absolute, parse_relative, plausible
+
+
+@pytest.mark.parametrize(
+    ("text", "delta"),
+    [
+        ("1 day ago", timedelta(days=1)),
+        ("3 days ago", timedelta(days=3)),
+        ("3h ago", timedelta(hours=3)),
+        ("1h ago", timedelta(hours=1)),
+        ("2 hours ago", timedelta(hours=2)),
+        ("45m ago", timedelta(minutes=45)),
+        ("10 minutes ago", timedelta(minutes=10)),
+        ("30 seconds ago", timedelta(seconds=30)),
+        ("2 weeks ago", timedelta(weeks=2)),
+        ("an hour ago", timedelta(hours=1)),
+        ("a day ago", timedelta(days=1)),
+        ("yesterday", timedelta(days=1)),
+        ("Yesterday", timedelta(days=1)),
+        ("just now", timedelta(0)),
+        ("Just now", timedelta(0)),
+        ("today", timedelta(0)),
+        ("Posted 5 hours ago", timedelta(hours=5)),
+    ],
+)
+def test_relative_forms_resolve_against_fetch_time(text: str, delta: timedelta) -> None:
+    assert parse_relative(text, FETCHED_AT) == FETCHED_AT - delta
+
+
+@pytest.mark.parametrize("text", ["", "April 3", "ago", "3 parsecs ago", "in 2 days"])
+def test_non_relative_text_is_not_a_date(text: str) -> None:
+    assert parse_relative(text, FETCHED_AT) is None
+
+
+def test_absolute_dates_become_utc() -> None:
+    assert parse_absolute("2022-04-03T15:42:00-04:00") == datetime(2022, 4, 3, 19, 42, tzinfo=UTC)
+    assert parse_absolute("2022-04-03T15:42:00Z") == datetime(2022, 4, 3, 15, 42, tzinfo=UTC)
+    assert parse_absolute("2022-04-03") == datetime(2022, 4, 3, tzinfo=UTC)
+    assert parse_absolute("Sun, 03 Apr 2022 15:42:00 GMT") == datetime(2022, 4, 3, 15, 42,
+                                                                      tzinfo=UTC)
+    assert parse_absolute("2022-04-03T15:42:00+0200").hour == 13
+    assert parse_absolute("not a date") is None
+    local = parse_absolute("2023-11-08T23:50:00-06:00", keep_zone=True)
+    assert local is not None and local.date().isoformat() == "2023-11-08"
+
+
+def test_url_dates() -> None:
+    assert date_from_url("https://x.com/2019/11/18/story") == datetime(2019, 11, 18, tzinfo=UTC)
+    assert date_from_url("https://x.com/home/2017/7/12/story") == datetime(2017, 7, 12, tzinfo=UTC)
+    assert date_from_url("https://x.com/news/20220503/story") == datetime(2022, 5, 3, tzinfo=UTC)
+    assert date_from_url("https://x.com/2019/13/45/story") is None
+    assert date_from_url("https://x.com/story-2019") is None
+
+
+def test_plausibility_bounds() -> None:
+    assert plausible(FETCHED_AT - timedelta(days=400), FETCHED_AT)
+    assert plausible(FETCHED_AT + timedelta(hours=20), FETCHED_AT)
+    assert not plausible(FETCHED_AT + timedelta(days=2), FETCHED_AT)
+    assert not plausible(datetime(1989, 12, 31, tzinfo=UTC), FETCHED_AT)
+
+
+def _ld(date: str) -> str:
+    return ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "x", '
+            f'"datePublished": "{date}"}}</script>')
+
+
+def test_future_date_is_dropped_with_a_note(make_page) -> None:
+    page = make_page(article_html(head=_ld("2031-01-01T00:00:00Z")), url="https://e.com/a/story")
+    outcome = extract_page(page, Hints())
+    assert outcome.article is not None
+    assert outcome.article["published_at"] is None and outcome.article["date_source"] is None
+    assert outcome.rejection is not None and outcome.rejection["reason"] == "bad_date"
+
+
+def test_pre_1990_date_is_dropped_and_next_source_used(make_page) -> None:
+    html = article_html(head=_ld("1970-01-01T00:00:00Z"))
+    outcome = extract_page(make_page(html, url="https://e.com/2022/04/02/story"), Hints())
+    assert outcome.article["published_at"] == datetime(2022, 4, 2, tzinfo=UTC)
+    assert outcome.article["date_source"] == "url"
+    assert "1970" in outcome.rejection["detail"]
+
+
+def test_date_source_order(make_page) -> None:
+    meta = '<meta property="article:published_time" content="2022-04-02T08:00:00Z">'
+    jsonld = _ld("2022-04-01T08:00:00Z")
+    url = "https://e.com/news/story"
+    both = extract_page(make_page(article_html(head=meta + jsonld), url=url), Hints()).article
+    assert (both["date_source"], both["published_at"].day) == ("jsonld", 1)
+    only_meta = extract_page(make_page(article_html(head=meta), url=url), Hints()).article
+    assert (only_meta["date_source"], only_meta["published_at"].day) == ("meta", 2)
+    page_time = '<time datetime="2022-04-01T09:00:00Z">April 1</time>'
+    visible = extract_page(make_page(article_html(extra_body=page_time), url=url), Hints())
+    assert visible.article["date_source"] == "page"
+    dated_url = extract_page(make_page(article_html(), url="https://e.com/2022/03/31/s"), Hints())
+    assert (dated_url.article["date_source"], dated_url.article["published_at"].day) == ("url", 31)
+
+
+def test_url_day_overrules_a_later_metadata_date(make_page) -> None:
+    meta = '<meta property="article:published_time" content="2022-04-02T08:00:00Z">'
+    page = make_page(article_html(head=meta), url="https://e.com/2022/03/20/story")
+    article = extract_page(page, Hints()).article
+    assert article["date_source"] == "url"
+    assert article["published_at"] == datetime(2022, 3, 20, tzinfo=UTC)
+    assert article["updated_at"] == datetime(2022, 4, 2, 8, tzinfo=UTC)
+
+
+def test_published_date_is_the_local_day(make_page) -> None:
+    meta = '<meta property="article:published_time" content="2022-04-02T23:30:00-05:00">'
+    article = extract_page(make_page(article_html(head=meta), url="https://e.com/a/s"),
+                           Hints()).article
+    assert article["published_at"] == datetime(2022, 4, 3, 4, 30, tzinfo=UTC)
+    assert article["published_date"].isoformat() == "2022-04-02"
+
+
+def test_feed_date_ranks_after_page_dates_before_relative(make_page) -> None:
+    feed = datetime(2022, 4, 3, 12, 0, tzinfo=UTC)
+    plain = make_page(article_html(extra_body="<time>2h ago</time>"), url="https://e.com/a/s")
+    outcome = extract_page(plain, Hints(feed_published_at=feed))
+    assert outcome.article["date_source"] == "feed"
+    assert outcome.article["published_at"] == feed
+    outcome = extract_page(plain, Hints())
+    assert outcome.article["date_source"] == "relative"
+    assert outcome.article["published_at"] == FETCHED_AT - timedelta(hours=2)
+    meta = '<meta property="article:published_time" content="2022-04-02T08:00:00Z">'
+    dated = make_page(article_html(head=meta), url="https://e.com/a/s")
+    assert extract_page(dated, Hints(feed_published_at=feed)).article["date_source"] == "meta"
