@@ -9,7 +9,7 @@ from newslake.dedup.urls import TRACKING_PARAMS, TRACKING_PREFIXES
 
 _label = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=10)
 _hosts = st.lists(_label, min_size=1, max_size=3).map(lambda p: ".".join(p) + ".com")
-_segment = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-_.~%é ", min_size=1, max_size=12)
+_segment = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-_.~%é", min_size=1, max_size=12)
 _paths = st.lists(_segment, min_size=0, max_size=4).map(lambda s: "/" + "/".join(s))
 _keys = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=8).filter(
     lambda k: k not in TRACKING_PARAMS and not k.startswith(TRACKING_PREFIXES)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from newslake.dedup.candidates import Sketch
+import numpy as np
+import pyarrow as pa
+
 from newslake.dedup.config import DedupConfig
 from newslake.dedup.history import History
 from newslake.dedup.originals import choose_original
+from newslake.dedup.shingles import Shingled
 from newslake.lake import schema
 
 
@@ -19,6 +22,15 @@ def _when(row: dict[str, Any]) -> datetime | None:
 def _lag(copy: dict[str, Any], original: dict[str, Any]) -> float | None:
     a, b = _when(copy), _when(original)
     return None if a is None or b is None else (a - b).total_seconds() / 60.0
+
+
+def _lists(matrix: np.ndarray, keep: np.ndarray, kind: pa.DataType) -> pa.Array:
+    """Rows of ``matrix`` as an Arrow list array, null where ``keep`` is false."""
+    width = matrix.shape[1] if matrix.ndim == 2 else 0
+    offsets = np.arange(len(matrix) + 1, dtype=np.int32) * width
+    values = pa.array(matrix.ravel(), kind)
+    mask = pa.array(~keep) if len(keep) else None
+    return pa.ListArray.from_arrays(pa.array(offsets), values, mask=mask)
 
 
 def _history_members(history: History) -> dict[str, list[dict[str, Any]]]:
@@ -34,13 +46,13 @@ def _history_members(history: History) -> dict[str, list[dict[str, Any]]]:
     return by_story
 
 
-def assemble(kept: list[dict[str, Any]], sketches: list[Sketch], groups: dict[int, list[int]],
-             group_story: dict[int, str | None], history: History, rejected: list[dict[str, Any]],
-             crawl_date: date, config: DedupConfig, syndicator_sites: frozenset[str]):
+def assemble(table: pa.Table, kept: list[dict[str, Any]], shingled: Shingled, keys: np.ndarray,
+             groups: dict[int, list[int]], group_story: dict[int, str | None], history: History,
+             rejected: list[dict[str, Any]], config: DedupConfig,
+             syndicator_sites: frozenset[str]):
     """Choose each group's original and build the result tables."""
     from newslake.dedup.stories import DedupResult, story_id_for
 
-    del crawl_date
     claims = [(r["original_url"], r["original_signal"]) for r in kept]
     past = _history_members(history) if any(group_story.values()) else {}
     now = datetime.now(UTC)
@@ -71,21 +83,26 @@ def assemble(kept: list[dict[str, Any]], sketches: list[Sketch], groups: dict[in
             "copies": len(members), "sites": sorted({m["site"] for m in members if m["site"]}),
             "updated_at": now,
         })
-    signatures = [
-        {
-            "article_id": row["article_id"], "story_id": row["story_id"],
-            "canonical_url": row["canonical_url"], "n_shingles": int(sk.shingles.size),
-            "signature": None if sk.signature is None else sk.signature.tolist(),
-            "band_keys": None if sk.keys is None else sk.keys.tolist(),
-            "scheme": config.scheme, "claimed_url": claimed, "claim_signal": claim_signal,
-        }
-        for row, sk, (claimed, claim_signal) in zip(kept, sketches, claims, strict=True)
-    ]
-    articles = [{k: v for k, v in row.items() if not k.startswith("_")} for row in kept]
+    eligible = shingled.words >= config.min_words
+    signatures = {
+        "article_id": [r["article_id"] for r in kept],
+        "story_id": [r["story_id"] for r in kept],
+        "canonical_url": [r["canonical_url"] for r in kept],
+        "n_shingles": np.diff(shingled.offsets).astype(np.int32),
+        "signature": _lists(shingled.signatures, eligible, pa.uint32()),
+        "band_keys": _lists(keys, eligible, pa.int64()),
+        "scheme": [config.scheme] * len(kept),
+        "claimed_url": [c for c, _ in claims], "claim_signal": [s for _, s in claims],
+    }
+    out = table.take(pa.array([r["_order"] for r in kept], pa.int64()))
+    for name in ("canonical_url", "story_id", "is_original", "original_url", "original_signal"):
+        position = out.schema.get_field_index(name)
+        values = pa.array([r[name] for r in kept], out.schema.field(name).type)
+        out = out.set_column(position, out.schema.field(name), values)
     return DedupResult(
-        articles=schema.conform("articles", articles),
+        articles=out,
         stories=schema.conform("stories", stories),
         syndication=schema.conform("syndication", syndication),
         rejections=schema.conform("rejections", rejected),
-        signatures=schema.conform("dedup_index", signatures),
+        signatures=schema.conform("dedup_index", pa.table(signatures)),
     )

@@ -2,58 +2,42 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import duckdb
 import numpy as np
 import pyarrow as pa
 
 from newslake.dedup.config import DedupConfig
-from newslake.dedup.shingles import band_keys, containment, minhash, shingle_hashes, tokens
+from newslake.dedup.history import History
+from newslake.dedup.shingles import Shingled, containment, shingle_batch
 
 
-@dataclass
-class Sketch:
-    """Shingles and LSH keys of one body; ``None`` keys when the body is too short."""
-
-    shingles: np.ndarray
-    signature: np.ndarray | None
-    keys: np.ndarray | None
-
-
-def sketch(body: str | None, config: DedupConfig) -> Sketch:
-    """Shingle, sign and band one article body."""
-    words = tokens(body or "")
-    shingles = shingle_hashes(words, config.shingle_size)
-    if len(words) < config.min_words:
-        return Sketch(shingles, None, None)
-    signature = minhash(shingles, config)
-    return Sketch(shingles, signature, band_keys(signature, config))
-
-
-def _key_table(keys: list[np.ndarray | None]) -> pa.Table:
-    docs = [np.full(k.size, i, dtype=np.int32) for i, k in enumerate(keys) if k is not None]
-    flat = [k for k in keys if k is not None]
-    if not flat:
-        return pa.table({"key": pa.array([], pa.int64()), "doc": pa.array([], pa.int32())})
-    return pa.table({"key": np.concatenate(flat), "doc": np.concatenate(docs)})
+def _pairs(result: dict[str, np.ndarray]) -> np.ndarray:
+    if not len(result["i"]):
+        return np.empty((0, 2), np.int64)
+    return np.stack([result["i"], result["j"]], axis=1).astype(np.int64)
 
 
 def candidate_pairs(
-    batch_keys: list[np.ndarray | None], history_keys: pa.Array | pa.ChunkedArray,
+    keys: np.ndarray, eligible: np.ndarray, history_keys: pa.Array | pa.ChunkedArray,
     config: DedupConfig,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Pairs sharing at least one band key: ``(batch_i, batch_j)`` with i < j, and
     ``(batch_i, history_row)``. Buckets larger than ``max_bucket`` are skipped."""
-    batch = _key_table(batch_keys)
+    docs = np.flatnonzero(eligible)
+    batch = pa.table({
+        "key": keys[docs].ravel(),
+        "doc": np.repeat(docs, keys.shape[1]).astype(np.int32),
+    })
     if isinstance(history_keys, pa.ChunkedArray):
-        history_keys = history_keys.combine_chunks()
+        history_keys = history_keys.combine_chunks() if history_keys.num_chunks else pa.array(
+            [], pa.list_(pa.int64()))
     history = pa.table({
         "key": history_keys.flatten().cast(pa.int64()),
         "doc": pa.array(history_keys.value_parent_indices(), pa.int64()).cast(pa.int32()),
-    }) if len(history_keys) else _key_table([])
+    })
     con = duckdb.connect()
     try:
+        con.execute("SET threads TO 2")
         con.register("b", batch)
         con.register("h_all", history)
         con.execute("CREATE TEMP TABLE h AS SELECT * FROM h_all SEMI JOIN b USING (key)")
@@ -75,13 +59,28 @@ def candidate_pairs(
     return _pairs(within), _pairs(across)
 
 
-def _pairs(result: dict[str, np.ndarray]) -> np.ndarray:
-    if not len(result["i"]):
-        return np.empty((0, 2), np.int64)
-    return np.stack([result["i"], result["j"]], axis=1).astype(np.int64)
-
-
-def verify(a: np.ndarray, b: np.ndarray, config: DedupConfig) -> float:
-    """Containment of two shingle sets, or 0.0 when it is below the threshold."""
-    score = containment(a, b)
-    return score if score >= config.threshold else 0.0
+def verified_edges(shingled: Shingled, keys: np.ndarray, history: History,
+                   config: DedupConfig) -> list[tuple[float, int, tuple[str, int]]]:
+    """Candidate pairs whose exact containment reaches the threshold, best first:
+    ``(score, batch_i, ("b", batch_j) | ("h", history_index_row))``."""
+    eligible = shingled.words >= config.min_words
+    within, across = candidate_pairs(keys, eligible, history.index["band_keys"], config)
+    edges = []
+    for i, j in within:
+        score = containment(shingled.doc(i), shingled.doc(j))
+        if score >= config.threshold:
+            edges.append((score, int(i), ("b", int(j))))
+    if len(across):
+        ids = history.index["article_id"].to_pylist()
+        bodies = history.bodies({ids[j] for j in across[:, 1]})
+        wanted = sorted(bodies)
+        past = shingle_batch([bodies[a] for a in wanted], config)
+        position = {a: n for n, a in enumerate(wanted)}
+        for i, j in across:
+            if ids[j] not in position:
+                continue
+            score = containment(shingled.doc(i), past.doc(position[ids[j]]))
+            if score >= config.threshold:
+                edges.append((score, int(i), ("h", int(j))))
+    edges.sort(key=lambda e: (-e[0], e[1], e[2]))
+    return edges

@@ -1,31 +1,45 @@
-"""Body text to word shingles, MinHash signatures and LSH band keys (numpy, deterministic)."""
+"""Body text to word shingles, MinHash signatures and LSH band keys, a batch at a time.
+
+Tokenising runs in Arrow (NFKC, lower case, split on anything but letters, marks, digits and
+``_``; CJK characters are one token each); only the batch's distinct tokens are hashed in
+Python (xxh3). Signatures use one-permutation hashing with rotation densification: one hash
+per shingle picks a bin and the minimum per bin is kept, so the cost does not grow with
+``num_perm``. Everything is deterministic across processes and machines.
+"""
 
 from __future__ import annotations
 
-import html
-import re
-import unicodedata
-from functools import lru_cache
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 import xxhash
 
 from newslake.dedup.config import DedupConfig
 
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_TOKEN = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+")
+_CJK = r"([\p{Han}\p{Hiragana}\p{Katakana}])"
+_SPLIT = r"[^\p{L}\p{M}\p{N}_]+"
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _MIX2 = np.uint64(0xBF58476D1CE4E5B9)
-_MASK64 = (1 << 64) - 1
+_EMPTY = np.uint32(0xFFFFFFFF)
+CHUNK_DOCS = 4000
 
 
-def tokens(text: str) -> list[str]:
-    """Lower-case word tokens of ``text``; CJK ideographs count one token each.
+@dataclass
+class Shingled:
+    """Sorted unique 32-bit shingle ids of each document, concatenated (``ids[offsets[i]:
+    offsets[i + 1]]``), with each document's word count and its OPH signature rows."""
 
-    Entities, Unicode forms, quotes, punctuation and whitespace do not matter.
-    """
-    text = unicodedata.normalize("NFKC", html.unescape(text or "")).casefold()
-    return _TOKEN.findall(text)
+    ids: np.ndarray
+    offsets: np.ndarray
+    words: np.ndarray
+    signatures: np.ndarray  # (docs, num_perm) uint32
+
+    def doc(self, i: int) -> np.ndarray:
+        """Shingle ids of document ``i``."""
+        return self.ids[self.offsets[i] : self.offsets[i + 1]]
 
 
 def _finalize(values: np.ndarray) -> np.ndarray:
@@ -35,57 +49,122 @@ def _finalize(values: np.ndarray) -> np.ndarray:
         return values ^ (values >> np.uint64(29))
 
 
-def shingle_hashes(words: list[str], size: int) -> np.ndarray:
-    """Sorted unique 64-bit hashes of the ``size``-word shingles of ``words``."""
-    if not words:
-        return np.empty(0, dtype=np.uint64)
+def tokens_of(bodies: Sequence[str | None] | pa.Array) -> tuple[list[str], np.ndarray]:
+    """Distinct tokens of a batch and, per token occurrence, ``(doc, token index)`` arrays."""
+    text = pa.array(bodies, pa.large_string()) if not isinstance(bodies, pa.Array) else bodies
+    text = pc.utf8_lower(pc.utf8_normalize(pc.fill_null(text.cast(pa.large_string()), ""), "NFKC"))
+    text = pc.replace_substring_regex(text, pattern=_CJK, replacement=r" \1 ")
+    lists = pc.split_pattern_regex(text, pattern=_SPLIT)
+    flat = pc.list_flatten(lists)
+    parents = pc.list_parent_indices(lists)
+    keep = pc.greater(pc.utf8_length(flat), 0)
+    flat, parents = flat.filter(keep), parents.filter(keep)
+    encoded = pc.dictionary_encode(flat)
+    if isinstance(encoded, pa.ChunkedArray):
+        encoded = encoded.combine_chunks()
+    return (
+        encoded.dictionary.to_pylist(),
+        np.stack([parents.to_numpy(zero_copy_only=False).astype(np.int64),
+                  encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)]),
+    )
+
+
+def tokens(text: str) -> list[str]:
+    """The word tokens of one text, as shingling sees them."""
+    vocab, occurrences = tokens_of([text])
+    return [vocab[i] for i in occurrences[1]]
+
+
+def _oph(values: np.ndarray, doc: np.ndarray, docs: int, config: DedupConfig) -> np.ndarray:
+    seed = np.uint64(config.seed) * _MIX2
+    mixed = _finalize(values ^ seed)
+    bins = (mixed % np.uint64(config.num_perm)).astype(np.int64)
+    sig = np.full(docs * config.num_perm, _EMPTY, dtype=np.uint32)
+    np.minimum.at(sig, doc * config.num_perm + bins, (mixed >> np.uint64(32)).astype(np.uint32))
+    sig = sig.reshape(docs, config.num_perm)
+    empty = sig == _EMPTY
+    rows = np.flatnonzero(empty.any(axis=1) & ~empty.all(axis=1))
+    for row in rows:  # rotation densification: borrow the next filled bin, salted by distance
+        filled = np.flatnonzero(~empty[row])
+        holes = np.flatnonzero(empty[row])
+        nxt = np.searchsorted(filled, holes) % filled.size
+        source = filled[nxt]
+        distance = (source - holes) % config.num_perm
+        with np.errstate(over="ignore"):
+            salted = sig[row, source].astype(np.uint64) + distance.astype(np.uint64) * _MIX
+            salted = _finalize(salted)
+        sig[row, holes] = (salted >> np.uint64(32)).astype(np.uint32)
+    return sig
+
+
+def _chunk(bodies: pa.Array, config: DedupConfig) -> Shingled:
+    vocab, (doc, token) = tokens_of(bodies)
+    docs = len(bodies)
     digest = xxhash.xxh3_64_intdigest
-    ids = np.fromiter((digest(w.encode()) for w in words), dtype=np.uint64, count=len(words))
-    if len(words) < size:
-        size = len(words)
-    span = len(words) - size + 1
+    hashed = np.fromiter((digest(t.encode()) for t in vocab), dtype=np.uint64, count=len(vocab))
+    ids = hashed[token]
+    words = np.bincount(doc, minlength=docs).astype(np.int64)
+    size = config.shingle_size
+    starts = np.concatenate([[0], np.cumsum(words)[:-1]])
+    span = max(0, ids.size - size + 1)
     acc = np.zeros(span, dtype=np.uint64)
     with np.errstate(over="ignore"):
         for offset in range(size):
             acc = acc * _MIX + ids[offset : offset + span]
-    return np.unique(_finalize(acc))
+    valid = doc[:span] == doc[size - 1 : size - 1 + span] if span else np.zeros(0, bool)
+    sh_doc, sh_val = doc[:span][valid], _finalize(acc[valid])
+    short = np.flatnonzero((words > 0) & (words < size))
+    if short.size:  # a body shorter than one shingle is one shingle of all its words
+        extra = []
+        for d in short:
+            value = np.uint64(0)
+            with np.errstate(over="ignore"):
+                for t in ids[starts[d] : starts[d] + words[d]]:
+                    value = value * _MIX + t
+            extra.append(value)
+        sh_doc = np.concatenate([sh_doc, short])
+        sh_val = np.concatenate([sh_val, _finalize(np.array(extra, dtype=np.uint64))])
+    order = np.lexsort((sh_val, sh_doc))
+    sh_doc, sh_val = sh_doc[order], sh_val[order]
+    sig = _oph(sh_val, sh_doc, docs, config)
+    short_ids = (sh_val >> np.uint64(32)).astype(np.uint32)
+    first = np.ones(short_ids.size, dtype=bool)
+    first[1:] = (short_ids[1:] != short_ids[:-1]) | (sh_doc[1:] != sh_doc[:-1])
+    short_ids, sh_doc = short_ids[first], sh_doc[first]
+    # ids sorted by (doc, high bits) already: high bits order equals full-value order
+    offsets = np.concatenate([[0], np.cumsum(np.bincount(sh_doc, minlength=docs))])
+    return Shingled(short_ids, offsets.astype(np.int64), words, sig)
 
 
-@lru_cache(maxsize=16)
-def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    rng = np.random.Generator(np.random.PCG64(seed))
-    a = rng.integers(1, 2**63, size=num_perm, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
-    b = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64)
-    return a, b
-
-
-def minhash(hashes: np.ndarray, config: DedupConfig) -> np.ndarray:
-    """MinHash signature (``num_perm`` uint32) of a set of shingle hashes.
-
-    Permutations are multiply-add hashes modulo 2**64 keeping the high 32 bits.
-    """
-    a, b = _permutations(config.num_perm, config.seed)
-    if hashes.size == 0:
-        return np.full(config.num_perm, np.iinfo(np.uint32).max, dtype=np.uint32)
-    out = np.empty(config.num_perm, dtype=np.uint32)
-    chunk = max(1, 262144 // max(1, hashes.size))
-    with np.errstate(over="ignore"):
-        for start in range(0, config.num_perm, chunk):
-            stop = min(config.num_perm, start + chunk)
-            values = hashes[:, None] * a[None, start:stop] + b[None, start:stop]
-            out[start:stop] = (values.min(axis=0) >> np.uint64(32)).astype(np.uint32)
-    return out
-
-
-def band_keys(signature: np.ndarray, config: DedupConfig) -> np.ndarray:
-    """One int64 key per LSH band: equal keys mean the band's ``rows`` values all agree."""
-    used = signature[: config.bands * config.rows].astype(np.uint64).reshape(
-        config.bands, config.rows
+def shingle_batch(bodies: Sequence[str | None] | pa.Array, config: DedupConfig) -> Shingled:
+    """Shingle ids, word counts and signatures of every body, in chunks to bound memory."""
+    if isinstance(bodies, pa.ChunkedArray):
+        bodies = bodies.combine_chunks()
+    array = bodies if isinstance(bodies, pa.Array) else pa.array(bodies, pa.large_string())
+    parts = [_chunk(array.slice(i, CHUNK_DOCS), config) for i in range(0, len(array), CHUNK_DOCS)]
+    if not parts:
+        return Shingled(np.empty(0, np.uint32), np.zeros(1, np.int64), np.empty(0, np.int64),
+                        np.empty((0, config.num_perm), np.uint32))
+    offsets, base = [np.zeros(1, np.int64)], 0
+    for part in parts:
+        offsets.append(part.offsets[1:] + base)
+        base += int(part.offsets[-1])
+    return Shingled(
+        np.concatenate([p.ids for p in parts]), np.concatenate(offsets),
+        np.concatenate([p.words for p in parts]), np.concatenate([p.signatures for p in parts]),
     )
+
+
+def band_keys(signatures: np.ndarray, config: DedupConfig) -> np.ndarray:
+    """One int64 key per LSH band and document: equal keys mean the band's ``rows`` agree."""
+    used = signatures[:, : config.bands * config.rows].astype(np.uint64)
+    used = used.reshape(len(signatures), config.bands, config.rows)
     with np.errstate(over="ignore"):
-        acc = np.arange(1, config.bands + 1, dtype=np.uint64) * _MIX2
+        acc = np.broadcast_to(
+            np.arange(1, config.bands + 1, dtype=np.uint64) * _MIX2, used.shape[:2]
+        ).copy()
         for column in range(config.rows):
-            acc = (acc ^ used[:, column]) * _MIX
+            acc = (acc ^ used[:, :, column]) * _MIX
         return _finalize(acc).view(np.int64)
 
 

@@ -9,13 +9,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-import numpy as np
 import pyarrow as pa
 
-from newslake.dedup.candidates import Sketch, candidate_pairs, sketch, verify
+from newslake.dedup.candidates import verified_edges
 from newslake.dedup.config import DedupConfig
-from newslake.dedup.history import History, load_history
-from newslake.dedup.shingles import shingle_hashes, tokens
+from newslake.dedup.history import META_COLUMNS, History, load_history
+from newslake.dedup.shingles import band_keys, shingle_batch
 from newslake.dedup.urls import canonicalize_url
 from newslake.lake import schema
 
@@ -92,32 +91,6 @@ class _Components:
             self.story[ra] = sb
 
 
-def _edges(kept, sketches: list[Sketch], history: History, config: DedupConfig):
-    """Verified ``(score, batch_i, ('b', j) | ('h', history_row))`` edges."""
-    hist_keys = history.index["band_keys"]
-    within, across = candidate_pairs([s.keys for s in sketches], hist_keys, config)
-    edges = []
-    for i, j in within:
-        score = verify(sketches[i].shingles, sketches[j].shingles, config)
-        if score:
-            edges.append((score, int(i), ("b", int(j))))
-    if len(across):
-        ids = history.index["article_id"].to_pylist()
-        bodies = history.bodies({ids[j] for j in across[:, 1]})
-        cache: dict[str, np.ndarray] = {}
-        for i, j in across:
-            aid = ids[j]
-            if aid not in bodies:
-                continue
-            if aid not in cache:
-                cache[aid] = shingle_hashes(tokens(bodies[aid] or ""), config.shingle_size)
-            score = verify(sketches[i].shingles, cache[aid], config)
-            if score:
-                edges.append((score, int(i), ("h", int(j))))
-    edges.sort(key=lambda e: (-e[0], e[1], e[2]))
-    return edges
-
-
 def assign_stories(
     articles: pa.Table,
     *,
@@ -136,14 +109,17 @@ def assign_stories(
     from newslake.dedup.assemble import assemble
 
     table = schema.conform("articles", articles)
-    rows = table.to_pylist()
+    columns = [c for c in (*META_COLUMNS, "source_id") if c not in ("story_id", "is_original")]
+    rows = table.select(columns).to_pylist()
     for n, row in enumerate(rows):
         row["_order"] = n
         row["canonical_url"] = row["canonical_url"] or canonicalize_url(row["url"])
     history = load_history(lake, crawl_date, config)
     kept, rejected = _drop_duplicate_urls(rows, history)
-    sketches = [sketch(r["body"], config) for r in kept]
-    edges = _edges(kept, sketches, history, config)
+    order = pa.array([r["_order"] for r in kept], pa.int64())
+    shingled = shingle_batch(table["body"].take(order), config)
+    keys = band_keys(shingled.signatures, config)
+    edges = verified_edges(shingled, keys, history, config)
 
     index_rows = history.index.select(["article_id", "story_id"]).to_pylist()
     hist_story_ids = sorted({r["story_id"] or r["article_id"] for r in index_rows})
@@ -151,7 +127,7 @@ def assign_stories(
     comps = _Components(len(kept) + len(hist_story_ids))
     for s, node in node_of_story.items():
         comps.story[node] = s
-    for _score, i, (kind, j) in edges:
+    for _score, i, (kind, j) in edges:  # best first: a copy joins its closest story
         if kind == "b":
             comps.union(i, j)
         else:
@@ -161,6 +137,6 @@ def assign_stories(
     for i in range(len(kept)):
         groups[comps.find(i)].append(i)
     return assemble(
-        kept, sketches, groups, {root: comps.story.get(root) for root in groups},
-        history, rejected, crawl_date, config, syndicator_sites,
+        table, kept, shingled, keys, groups, {root: comps.story.get(root) for root in groups},
+        history, rejected, config, syndicator_sites,
     )
