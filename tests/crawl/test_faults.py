@@ -31,6 +31,9 @@ EXPECTED = {
     "/wrong-charset": (200, None, 1),
     "/binary": (200, "not_html", 1),
     "/pdf": (200, "not_html", 1),
+    "/encoded?e=gzip": (200, None, 1),
+    "/encoded?e=deflate": (200, None, 1),
+    "/encoded?e=br": (200, None, 1),
     "/chain?n=5": (200, None, 6),  # max_redirects 5: five hops are fine
     "/chain?n=6": (302, "redirect_loop", 6),  # the sixth is one too many
 }
@@ -95,7 +98,8 @@ def test_rows_conform_to_fetch_log_schema(run):
     assert classes <= set(schema.ERROR_CLASSES)
     assert result.ok == sum(1 for r in result.fetch_log if r["kind"] == "page"
                             and r["error_class"] is None)
-    assert result.ok == 8  # article, redirect, chain 5, 429/503-once, charset, 2 robots ok
+    assert result.ok == 11  # article, 3 encoded, redirect, chain 5, 429/503-once, charset,
+    # and two robots hosts
 
 
 def test_warc_holds_every_exchange(run):
@@ -143,3 +147,12 @@ def test_retry_after_is_honoured(run):
 
 def test_user_agent_names_project_and_contact(run, server):
     assert "newslake-test/1.0 (+https://example.org/contact)" in server.stats.user_agents
+
+
+def test_content_encodings_decoded(run):
+    _, warc = run
+    pages = {p.final_url: p for p in iter_responses(warc)}
+    for encoding in ("gzip", "deflate", "br"):
+        page = pages[f"http://faults.test/encoded?e={encoding}"]
+        assert page.body.startswith(b"<!DOCTYPE html>"), encoding
+        assert page.headers["x-newslake-content-encoding"] == encoding

@@ -190,7 +190,9 @@ class Crawler:
                     infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
                 except (socket.gaierror, UnicodeError) as exc:
                     raise FetchFailure("dns", f"{host}: {exc}") from exc
-                self._dns[key] = list(dict.fromkeys(info[4][0] for info in infos))
+                found = list(dict.fromkeys(info[4][0] for info in infos))
+                found.sort(key=lambda ip: ":" in ip)  # IPv4 first: IPv6 routes are often missing
+                self._dns[key] = found
         addresses = self._dns[key]
         if not allow_private:
             bad = [ip for ip in addresses if _blocked(ip)]

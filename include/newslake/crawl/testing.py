@@ -7,7 +7,7 @@ host serves the same paths, each one a behaviour:
 ``/slow-headers?s=S``  headers after S s    ``/slow-body``      body trickles for ~10 s
 ``/reset``      connection reset (RST)      ``/loop/a``         301 a -> b -> a
 ``/redirect``   302 to /article/1           ``/429``            429, Retry-After: 1, always
-``/chain?n=N``  N redirects, then an article
+``/chain?n=N``  N redirects, then an article ``/encoded?e=E``  article with gzip|deflate|br
 ``/429-once``   429 then 200                ``/429-long``       429, Retry-After: 3600
 ``/503-once``   503 (Retry-After: 1) then 200                   ``/500``, ``/404``
 ``/huge``       advertises a 10 GB body     ``/gzip-bomb``      50 MB of zeros, gzipped
@@ -33,9 +33,12 @@ import socket
 import struct
 import threading
 import time
+import zlib
 from collections import defaultdict
 from collections.abc import Callable
 from urllib.parse import parse_qs, urlsplit
+
+import brotli
 
 _BOMB: bytes | None = None
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
@@ -274,6 +277,12 @@ class FixtureServer:
             body = f"<html><head><title>{WRONG_CHARSET_TEXT}</title></head><body><p>" \
                    f"{WRONG_CHARSET_TEXT}</p></body></html>".encode()
             await _send(writer, 200, "text/html; charset=iso-8859-1", body)
+        elif path == "/encoded":
+            encoding = query.get("e", ["gzip"])[0]
+            raw = article_html(host, f"encoded-{encoding}")
+            packed = {"gzip": gzip.compress, "deflate": zlib.compress,
+                      "br": brotli.compress}[encoding](raw)
+            await _send(writer, 200, html, packed, [("Content-Encoding", encoding)])
         elif path == "/binary":
             await _send(writer, 200, "text/html", PNG)
         elif path == "/pdf":
