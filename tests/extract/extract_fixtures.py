@@ -24,8 +24,12 @@ class FakePage:
     warc_file: str = "test.warc.gz"
 
 
-def article_html(body_paragraphs: int = 6, head: str = "", extra_body: str = "",
-                 title: str = "Council approves the new harbour budget after long debate") -> str:
+def article_html(
+    body_paragraphs: int = 6,
+    head: str = "",
+    extra_body: str = "",
+    title: str = "Council approves the new harbour budget after long debate",
+) -> str:
     """A plain article page with enough text to pass the length checks."""
     paras = "".join(
         f"<p>Paragraph {i} of the story explains in plain words what the council decided on "

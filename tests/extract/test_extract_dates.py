@@ -45,8 +45,9 @@ def test_absolute_dates_become_utc() -> None:
     assert parse_absolute("2022-04-03T15:42:00-04:00") == datetime(2022, 4, 3, 19, 42, tzinfo=UTC)
     assert parse_absolute("2022-04-03T15:42:00Z") == datetime(2022, 4, 3, 15, 42, tzinfo=UTC)
     assert parse_absolute("2022-04-03") == datetime(2022, 4, 3, tzinfo=UTC)
-    assert parse_absolute("Sun, 03 Apr 2022 15:42:00 GMT") == datetime(2022, 4, 3, 15, 42,
-                                                                      tzinfo=UTC)
+    assert parse_absolute("Sun, 03 Apr 2022 15:42:00 GMT") == datetime(
+        2022, 4, 3, 15, 42, tzinfo=UTC
+    )
     assert parse_absolute("2022-04-03T15:42:00+0200").hour == 13
     assert parse_absolute("not a date") is None
     local = parse_absolute("2023-11-08T23:50:00-06:00", keep_zone=True)
@@ -69,8 +70,10 @@ def test_plausibility_bounds() -> None:
 
 
 def _ld(date: str) -> str:
-    return ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "x", '
-            f'"datePublished": "{date}"}}</script>')
+    return (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "x", '
+        f'"datePublished": "{date}"}}</script>'
+    )
 
 
 def test_future_date_is_dropped_with_a_note(make_page) -> None:
@@ -115,8 +118,9 @@ def test_url_day_overrules_a_later_metadata_date(make_page) -> None:
 
 def test_published_date_is_the_local_day(make_page) -> None:
     meta = '<meta property="article:published_time" content="2022-04-02T23:30:00-05:00">'
-    article = extract_page(make_page(article_html(head=meta), url="https://e.com/a/s"),
-                           Hints()).article
+    article = extract_page(
+        make_page(article_html(head=meta), url="https://e.com/a/s"), Hints()
+    ).article
     assert article["published_at"] == datetime(2022, 4, 3, 4, 30, tzinfo=UTC)
     assert article["published_date"].isoformat() == "2022-04-02"
 

@@ -29,8 +29,9 @@ META = """<meta property="og:title" content="Harbour budget approved (meta)">
 
 
 def test_jsonld_source(make_page) -> None:
-    page = make_page(article_html(head=JSONLD, title="Harbour budget approved"),
-                     url="https://www.e.com/story")
+    page = make_page(
+        article_html(head=JSONLD, title="Harbour budget approved"), url="https://www.e.com/story"
+    )
     article = extract_page(page, Hints()).article
     assert article["title"] == "Harbour budget approved"
     assert article["authors"] == ["Jane Roe", "Ann Lee"]
@@ -58,7 +59,9 @@ def test_meta_source(make_page) -> None:
     assert article["image_url"] == "https://e.com/og.jpg"
     assert article["site_name"] == "Example News"
     assert article["language"] == "fr"
-    canonical, article_id = article_identity("https://e.com/story", "https://e.com/story?utm_source=x")
+    canonical, article_id = article_identity(
+        "https://e.com/story", "https://e.com/story?utm_source=x"
+    )
     assert (article["canonical_url"], article["article_id"]) == (canonical, article_id)
 
 
@@ -91,16 +94,20 @@ def test_author_cleaning() -> None:
 
 
 def test_title_drops_site_suffix() -> None:
-    tree = fromstring("<html><head><title>Harbour budget approved after debate | Example News"
-                      "</title><meta property='og:site_name' content='Example News'></head>"
-                      "<body><p>x</p></body></html>")
+    tree = fromstring(
+        "<html><head><title>Harbour budget approved after debate | Example News"
+        "</title><meta property='og:site_name' content='Example News'></head>"
+        "<body><p>x</p></body></html>"
+    )
     assert collect(tree)["title"] == "Harbour budget approved after debate"
 
 
 def test_jsonld_tolerates_bad_scripts() -> None:
-    tree = fromstring('<html><head><script type="application/ld+json">{not json</script>'
-                      '<script type="application/ld+json">[{"@type": ["NewsArticle"], '
-                      '"headline": "Ok"}]</script></head><body></body></html>')
+    tree = fromstring(
+        '<html><head><script type="application/ld+json">{not json</script>'
+        '<script type="application/ld+json">[{"@type": ["NewsArticle"], '
+        '"headline": "Ok"}]</script></head><body></body></html>'
+    )
     assert parse_jsonld(tree)["title"] == "Ok"
 
 

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from newslake.extract.page import extract_page, is_html, rejection
+from newslake.extract.page import extract_page, rejection
 from newslake.extract.types import ExtractBatch, ExtractConfig, ExtractOutcome, Hints
 from newslake.lake import schema
 
@@ -65,7 +65,10 @@ def extract_one(page: Any, hints: Hints, config: ExtractConfig) -> ExtractOutcom
 
 def _skipped(page: Any) -> bool:
     kind = (page.content_type or "").split(";")[0].strip().lower()
-    return kind.startswith(_SKIPPED_TYPES) and not is_html(page.body, None)
+    if not kind.startswith(_SKIPPED_TYPES):
+        return False
+    head = page.body[:1024].lstrip().lower()
+    return not (head.startswith(b"<") and (b"<html" in head or b"<!doctype html" in head))
 
 
 def extract_pages(
