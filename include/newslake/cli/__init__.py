@@ -21,6 +21,7 @@ COMMAND_MODULES: list[str] = [
     "newslake.cli.lake",
     "newslake.cli.validate",
     "newslake.cli.demo",
+    "newslake.cli.crawl",
 ]
 """Dotted names of the modules that register sub-commands, in help order."""
 
