@@ -33,7 +33,7 @@ import numpy as np  # noqa: E402
 import psutil  # noqa: E402
 import pyarrow as pa  # noqa: E402
 from newslake.dedup import DedupConfig, assign_stories  # noqa: E402
-from newslake.dedup.shingles import shingle_hashes, tokens  # noqa: E402
+from newslake.dedup.shingles import shingle_batch  # noqa: E402
 from newslake.lake import publish_day, schema  # noqa: E402
 
 DAY0 = date(2024, 1, 1)
@@ -171,10 +171,11 @@ def run_baseline(corpus_batches, config: DedupConfig, rss: PeakRss, variant_of, 
         started = time.perf_counter()
         ids = table["article_id"].to_pylist()
         batch = []
-        for article_id, body in zip(ids, table["body"].to_pylist(), strict=True):
-            shingles = shingle_hashes(tokens(body), config.shingle_size)
+        shingled = shingle_batch(table["body"], config)
+        for n, article_id in enumerate(ids):
+            shingles = shingled.doc(n)
             m = MinHash(num_perm=config.num_perm, hashfunc=int, seed=config.seed)
-            m.update_batch((shingles & np.uint64(0xFFFFFFFF)).tolist())
+            m.update_batch(shingles.tolist())
             batch.append((article_id, m, shingles.size))
         for article_id, m, size in batch:
             best = None

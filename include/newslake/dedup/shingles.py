@@ -1,10 +1,11 @@
 """Body text to word shingles, MinHash signatures and LSH band keys, a batch at a time.
 
-Tokenising runs in Arrow (NFKC, lower case, split on anything but letters, marks, digits and
-``_``; CJK characters are one token each); only the batch's distinct tokens are hashed in
-Python (xxh3). Signatures use one-permutation hashing with rotation densification: one hash
-per shingle picks a bin and the minimum per bin is kept, so the cost does not grow with
-``num_perm``. Everything is deterministic across processes and machines.
+Tokenising runs in Arrow (NFKC, curly quotes made straight, lower case, split on white
+space, punctuation trimmed from both ends of a token; CJK characters are one token each);
+only the batch's distinct tokens are hashed in Python (xxh3). Signatures use one-permutation
+hashing with rotation densification: one hash per shingle picks a bin and the minimum per bin
+is kept, so the cost does not grow with ``num_perm``. Deterministic across processes and
+machines.
 """
 
 from __future__ import annotations
@@ -20,7 +21,14 @@ import xxhash
 from newslake.dedup.config import DedupConfig
 
 _CJK = r"([\p{Han}\p{Hiragana}\p{Katakana}])"
-_SPLIT = r"[^\p{L}\p{M}\p{N}_]+"
+_PUNCT = (
+    "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~\u00a1\u00ab\u00b7\u00bb\u00bf\u2010\u2011\u2012"
+    "\u2013\u2014\u2015\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u2022\u2026\u2039"
+    "\u203a\u3001\u3002\u300c\u300d\u300e\u300f\u3010\u3011\uff01\uff08\uff09\uff0c"
+    "\uff0e\uff1a\uff1b\uff1f"
+)
+_QUOTES = {"\u2018": "'", "\u2019": "'", "\u201b": "'", "\u201c": '"', "\u201d": '"',
+           "\u201e": '"'}
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _MIX2 = np.uint64(0xBF58476D1CE4E5B9)
 _EMPTY = np.uint32(0xFFFFFFFF)
@@ -52,12 +60,18 @@ def _finalize(values: np.ndarray) -> np.ndarray:
 def tokens_of(bodies: Sequence[str | None] | pa.Array) -> tuple[list[str], np.ndarray]:
     """Distinct tokens of a batch and, per token occurrence, ``(doc, token index)`` arrays."""
     text = pa.array(bodies, pa.large_string()) if not isinstance(bodies, pa.Array) else bodies
-    text = pc.utf8_lower(pc.utf8_normalize(pc.fill_null(text.cast(pa.large_string()), ""), "NFKC"))
-    text = pc.replace_substring_regex(text, pattern=_CJK, replacement=r" \1 ")
-    lists = pc.split_pattern_regex(text, pattern=_SPLIT)
-    flat = pc.list_flatten(lists)
+    text = pc.fill_null(text.cast(pa.large_string()), "")
+    wide = pc.invert(pc.string_is_ascii(text))
+    if pc.any(wide).as_py():
+        sub = pc.utf8_normalize(text.filter(wide), "NFKC")
+        for curly, straight in _QUOTES.items():
+            sub = pc.replace_substring(sub, curly, straight)
+        sub = pc.replace_substring_regex(sub, pattern=_CJK, replacement=r" \1 ")
+        text = pc.replace_with_mask(text, wide, sub)
+    lists = pc.utf8_split_whitespace(pc.utf8_lower(text))
+    flat = pc.utf8_trim(pc.list_flatten(lists), characters=_PUNCT)
     parents = pc.list_parent_indices(lists)
-    keep = pc.greater(pc.utf8_length(flat), 0)
+    keep = pc.greater(pc.binary_length(flat), 0)
     flat, parents = flat.filter(keep), parents.filter(keep)
     encoded = pc.dictionary_encode(flat)
     if isinstance(encoded, pa.ChunkedArray):
@@ -124,16 +138,16 @@ def _chunk(bodies: pa.Array, config: DedupConfig) -> Shingled:
             extra.append(value)
         sh_doc = np.concatenate([sh_doc, short])
         sh_val = np.concatenate([sh_val, _finalize(np.array(extra, dtype=np.uint64))])
-    order = np.lexsort((sh_val, sh_doc))
-    sh_doc, sh_val = sh_doc[order], sh_val[order]
     sig = _oph(sh_val, sh_doc, docs, config)
-    short_ids = (sh_val >> np.uint64(32)).astype(np.uint32)
-    first = np.ones(short_ids.size, dtype=bool)
-    first[1:] = (short_ids[1:] != short_ids[:-1]) | (sh_doc[1:] != sh_doc[:-1])
-    short_ids, sh_doc = short_ids[first], sh_doc[first]
-    # ids sorted by (doc, high bits) already: high bits order equals full-value order
-    offsets = np.concatenate([[0], np.cumsum(np.bincount(sh_doc, minlength=docs))])
-    return Shingled(short_ids, offsets.astype(np.int64), words, sig)
+    composite = (sh_doc.astype(np.uint64) << np.uint64(32)) | (sh_val >> np.uint64(32))
+    composite.sort()
+    first = np.ones(composite.size, dtype=bool)
+    first[1:] = composite[1:] != composite[:-1]
+    composite = composite[first]
+    ids = (composite & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    counts = np.bincount((composite >> np.uint64(32)).astype(np.int64), minlength=docs)
+    offsets = np.concatenate([[0], np.cumsum(counts)])
+    return Shingled(ids, offsets.astype(np.int64), words, sig)
 
 
 def shingle_batch(bodies: Sequence[str | None] | pa.Array, config: DedupConfig) -> Shingled:
