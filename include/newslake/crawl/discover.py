@@ -77,11 +77,14 @@ class _Discovery:
         if ex.error_class is not None:
             self.rows.append(exchange_row(ex, self.source.id, "feed", warc))
             return None
+        body = ex.body
         if ex.status == 304:
             self.rows.append(exchange_row(ex, self.source.id, "feed", warc, "not_modified"))
-            return None
+            body = self.state.cached_body(url)
+            if body is None:
+                return None
         try:
-            parsed = parse_feed(ex.body, kind, ex.final_url,
+            parsed = parse_feed(body, kind, ex.final_url,
                                 {k: v for k, v in ex.headers})
         except FeedParseError as exc:
             ex.error = str(exc)[:500]
@@ -93,8 +96,11 @@ class _Discovery:
             ex.error = f"{len(parsed.entries)} entries recovered: {parsed.warning}"[:500]
         elif parsed.warning:
             ex.error = f"parsed with warning: {parsed.warning}"[:500]
+        if ex.status == 304:
+            return parsed
         self.rows.append(exchange_row(ex, self.source.id, "feed", warc, error_class))
         self.state.remember(url, ex.header("etag"), ex.header("last-modified"), self.crawl_date)
+        self.state.remember_body(url, ex.body)
         return parsed
 
     async def run(self, start: datetime, end: datetime) -> list[Entry]:

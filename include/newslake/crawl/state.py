@@ -3,11 +3,16 @@
 One file per source, so parallel discover tasks never write the same file. Each feed URL
 maps to ``{etag, last_modified, crawl_date}``. Validators are sent only when they were
 stored by an earlier crawl date: re-running a day fetches its feeds in full again.
+The body of the last full fetch is kept beside the state, so a 304 answer ("unchanged
+since you fetched it") is served from it: entries of a later day already listed in the
+unchanged feed are still discovered.
 Lakes on object storage (``s3://``) keep no state: every feed is fetched in full.
 """
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import json
 import os
 import re
@@ -52,6 +57,30 @@ class FeedState:
                               "crawl_date": crawl_date.isoformat()}
         else:
             self.data.pop(url, None)
+
+    def _body_path(self, url: str) -> Path | None:
+        if self.path is None:
+            return None
+        digest = hashlib.sha1(url.encode("utf-8")).hexdigest()[:20]
+        return self.path.with_suffix("") / f"{digest}.body.gz"
+
+    def remember_body(self, url: str, body: bytes) -> None:
+        """Keep the body of a full fetch of ``url`` for later 304 answers."""
+        target = self._body_path(url)
+        if target is None:
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
+        tmp.write_bytes(gzip.compress(body, compresslevel=5))
+        os.replace(tmp, target)
+
+    def cached_body(self, url: str) -> bytes | None:
+        """The body of the last full fetch of ``url``, if kept."""
+        target = self._body_path(url)
+        try:
+            return gzip.decompress(target.read_bytes()) if target else None
+        except (OSError, EOFError):
+            return None
 
     def save(self) -> None:
         """Write the state atomically."""
