@@ -16,7 +16,8 @@ _BOILERPLATE = re.compile(
     r"related(?: articles| stories| posts| coverage| content)?|recommended|trending|most popular|"
     r"tags?|topics?|share(?: this(?: article| story)?)?|click here|subscribe|sign up|"
     r"follow us|watch|video|photo|image|leia também|lesen sie auch|lire aussi|mehr zum thema|"
-    r"weiterlesen|ver también|leer más|tell us what you think|comments?|\d+ comments?)\b",
+    r"weiterlesen|ver también|leer más|tell us what you think|story continues|comments?|"
+    r"\d+ comments?)\b",
     re.I,
 )
 _PROMO = re.compile(

@@ -136,7 +136,7 @@ def _relative_on_page(tree: HtmlElement) -> str | None:
 
 
 def _body_and_adapter(
-    page_url: str, tree: HtmlElement, hints: Hints, title: str | None
+    page_url: str, tree: HtmlElement, html: str, hints: Hints, title: str | None
 ) -> tuple[str, AdapterResult | None]:
     adapter = run_adapter(hints.syndicator, page_url, tree)
     if adapter is not None and adapter.body:
@@ -144,8 +144,10 @@ def _body_and_adapter(
     else:
         text = body_mod.main_text(tree, page_url, title)
     lines = text.split("\n")
-    if adapter is None and attribution.credited_in(lines):
+    if adapter is None and (attribution.credited_in(lines) or attribution.CREDIT_HINT.search(html)):
         adapter = attribution.extract(page_url, tree)
+        if not adapter.fields:
+            adapter = None
     if adapter is not None:
         drop = set(adapter.fields.pop("drop_lines", []))
         if drop:
@@ -174,7 +176,7 @@ def extract_page(page: Any, hints: Hints, config: ExtractConfig | None = None) -
     if tree is None:
         return ExtractOutcome(None, rejection=rejection(page, hints, "parse_error", "no HTML tree"))
     md = metadata.collect(tree)
-    body, adapter = _body_and_adapter(url, tree, hints, md["title"])
+    body, adapter = _body_and_adapter(url, tree, text, hints, md["title"])
     found = adapter.fields if adapter is not None else {}
     if not body.strip() and md["body_jsonld"]:
         body = md["body_jsonld"]
@@ -242,6 +244,7 @@ def _rows(
         fetched_at,
         dropped,
     )
+    original_url, original_signal = _claimed_original(url, md, found)
     publishers = {p.lower() for p in (found.get("original_publisher"), md["site_name"]) if p}
     authors = metadata.clean_author(found["byline"], publishers) if found.get("byline") else []
     authors = (
@@ -277,12 +280,14 @@ def _rows(
         "syndicator": found.get("syndicator"),
         "body": body,
         "word_count": words,
-        "is_truncated": _truncated(md, body),
+        "is_truncated": bool(found.get("is_truncated")) or _truncated(md, body),
         "comment_count": found.get("comment_count"),
         "publisher_followers": found.get("publisher_followers"),
         "publisher_posts": found.get("publisher_posts"),
         "publisher_views": found.get("publisher_views"),
         "extractor_version": EXTRACTOR_VERSION,
+        "original_url": original_url,
+        "original_signal": original_signal,
         "content_hash": hashlib.sha1(" ".join(body.lower().split()).encode("utf-8")).hexdigest(),
     }
     comments = [
@@ -308,6 +313,24 @@ def _rows(
     if dropped:
         note = rejection(page, hints, "bad_date", "dropped " + ", ".join(dropped))
     return ExtractOutcome(article, comments, related, quotes, note)
+
+
+def _claimed_original(
+    url: str, md: dict[str, Any], found: dict[str, Any]
+) -> tuple[str | None, str | None]:
+    """The original this page names on another site, and how: canonical | jsonld | attribution.
+
+    Deduplication reads this claim and then overwrites both columns with the story's original.
+    """
+    site = registered_site(url)
+    for signal, claim in (
+        ("canonical", md["rel_canonical"]),
+        ("jsonld", md["is_based_on"]),
+        ("attribution", found.get("original_link")),
+    ):
+        if claim and claim.startswith("http") and registered_site(claim) != site:
+            return claim, signal
+    return None, None
 
 
 def _caption(tree: HtmlElement) -> str | None:

@@ -1,9 +1,10 @@
-"""Aggregator pages (Yahoo/MSN-like) that credit the original: "Originally published on X"."""
+"""Pages that credit another publisher: "Originally published on X", "Source: X",
+"Continue reading at X" (Yahoo/MSN-like portals and news digests)."""
 
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
@@ -11,26 +12,40 @@ from newslake.extract.adapters.base import AdapterResult, visible_lines
 
 NAME = "attribution"
 HOSTS = ("yahoo.com", "msn.com", "aol.com", "flipboard.com")
+_NAME = r"(?P<{}>[^.,;:|]{{2,80}}?)"
+# A credit line: the publisher's name and, for some forms, a link to the original story.
 ATTRIBUTION = re.compile(
     r"^(?:this (?:article|story|post) )?(?:was )?(?:originally|first) (?:published|appeared|posted)"
-    r"(?: on| in| at| by)?\s+(?P<name>[^.,;:]{2,80}?)(?:\s+on\s+\S.*)?\.?$"
-    r"|^read (?:the|more at the) original (?:article|story) (?:on|at)\s+"
-    r"(?P<name2>[^.,;]{2,80}?)\.?$"
-    r"|^(?:provided|brought to you|reprinted with permission) by\s+(?P<name3>[^.,;]{2,80}?)\.?$"
-    r"|^(?:source|via|from):\s+(?P<name4>[^.,;]{2,60}?)\.?$",
+    r"(?: on| in| at| by)?\s+" + _NAME.format("a") + r"(?:\s+on\s+\S.*)?\.?$"
+    r"|^read (?:the (?:original|full) (?:article|story)|more) (?:on|at)\s+"
+    + _NAME.format("b")
+    + r"\.?$"
+    r"|^continue reading (?:on|at)\s+" + _NAME.format("c") + r"\.?$"
+    r"|^(?:provided|brought to you|reprinted with permission) by\s+" + _NAME.format("d") + r"\.?$"
+    r"|^(?:source|via|credit):\s+" + _NAME.format("e") + r"\.?$",
     re.I,
 )
+# Cheap test on the raw HTML before the page's lines are read.
+CREDIT_HINT = re.compile(
+    r">\s*(?:(?:this (?:article|story) )?(?:was )?(?:originally|first) (?:published|appeared)|"
+    r"read (?:the original|the full|more) (?:article |story )?(?:on|at)|continue reading (?:on|at)|"
+    r"provided by|source:|credit:)",
+    re.I,
+)
+
+
+_CUT = re.compile(r"^(?:read (?:the full|more)|continue reading)\b", re.I)
 
 
 def _match(line: str) -> str | None:
     found = ATTRIBUTION.match(line)
     if not found:
         return None
-    return next(g for g in found.group("name", "name2", "name3", "name4") if g).strip()
+    return next(g for g in found.group("a", "b", "c", "d", "e") if g).strip()
 
 
 def detect(url: str, tree: HtmlElement) -> bool:
-    """True for aggregator hosts (pages elsewhere are checked by ``credited_in``)."""
+    """True for aggregator hosts (pages elsewhere are checked with ``CREDIT_HINT``)."""
     host = re.sub(r"^https?://", "", url).split("/")[0].lower()
     return any(host == h or host.endswith("." + h) for h in HOSTS)
 
@@ -41,19 +56,28 @@ def credited_in(lines: list[str]) -> bool:
 
 
 def extract(url: str, tree: HtmlElement) -> AdapterResult:
-    """The credited publisher and its link; the attribution line is not part of the body."""
+    """The credited publisher, its site and the linked original; credit lines leave the body."""
     result = AdapterResult(name=NAME, fields={"syndicator": NAME})
+    host = urlsplit(url).hostname or ""
+    drop: list[str] = []
     for text, holder in visible_lines(tree):
         if len(text) >= 200:
             continue
         name = _match(text)
         if not name:
             continue
-        result.fields["original_publisher"] = name
+        drop.append(text)
+        result.fields.setdefault("original_publisher", name)
+        if _CUT.match(text):
+            result.fields["is_truncated"] = True
         anchors = holder.xpath(".//a[@href]") or list(holder.iterancestors("a"))
-        href = next((a.get("href") for a in anchors if a.get("href")), None)
-        if href:
-            result.fields["original_publisher_url"] = urljoin(url, href)
-        result.fields["drop_lines"] = [text]
-        break
+        links = [urljoin(url, a.get("href")) for a in anchors]
+        links = [link for link in links if (urlsplit(link).hostname or "") not in ("", host)]
+        if links and "original_link" not in result.fields:
+            parts = urlsplit(links[0])
+            result.fields["original_link"] = links[0]
+            result.fields["original_publisher_url"] = f"{parts.scheme}://{parts.netloc}"
+    if not drop:
+        return AdapterResult(name=NAME)
+    result.fields["drop_lines"] = drop
     return result

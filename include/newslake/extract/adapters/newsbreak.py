@@ -204,6 +204,15 @@ def extract(url: str, tree: HtmlElement) -> AdapterResult:
         if not s.startswith("http") and s != caption and not _WRAPPING.match(s)
     ]
     result.body = "\n".join(body) or None
+    for i in range(body_start, comments_at):
+        if _WRAPPING.match(lines[i]):
+            if not lines[i].lower().startswith("originally"):
+                result.fields["is_truncated"] = True
+            anchors = holders[i].xpath(".//a[@href]") or list(holders[i].iterancestors("a"))
+            links = [urljoin(url, a.get("href")) for a in anchors if a.get("href")]
+            links = [link for link in links if not any(h in link for h in HOSTS)]
+            if links:
+                result.fields.setdefault("original_link", links[0])
     result.fields["image_caption"] = caption
     figures = tree.xpath(".//figure//img[@src]")
     image = (
