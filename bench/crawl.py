@@ -21,7 +21,6 @@ import time
 from pathlib import Path
 
 import requests
-
 from newslake.crawl import fetch_pages
 from newslake.sources import CrawlerSettings, Politeness, Source, SourcesConfig
 
@@ -100,8 +99,15 @@ def main() -> None:
         proc.terminate()
         proc.wait(10)
     seen = max(stats["max_in_flight"].values())
+    gaps = []
+    for requests_of_host in stats["requests"].values():
+        starts = sorted(t for _, t in requests_of_host)
+        gaps += [b - a for a, b in zip(starts, starts[1:], strict=False)]
     print(f"crawler: {rate:.1f} pages/s, {ok}/{len(pairs)} ok, {cpu_ms:.2f} CPU ms/page, "
-          f"WARC {warc_mb:.1f} MB; max in flight per host {seen} (allowed {args.concurrency})")
+          f"WARC {warc_mb:.1f} MB; max in flight per host {seen} (allowed {args.concurrency}); "
+          f"gap between request arrivals at one host: min {min(gaps, default=0):.3f} s, "
+          f"1st percentile {sorted(gaps)[len(gaps) // 100] if gaps else 0:.3f} s "
+          f"(delay {args.delay} s; the server's clock jitters under load)")
     if ok != len(pairs):
         print(f"warning: {len(pairs) - ok} pages failed", file=sys.stderr)
     print(json.dumps({

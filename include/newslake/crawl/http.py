@@ -215,6 +215,13 @@ class Crawler:
         request.headers["Host"] = netloc
         if parts.scheme == "https":
             request.extensions["sni_hostname"] = parts.hostname
+        gate, host = self.gate, host_key(url)
+
+        async def trace(event: str, info: dict) -> None:
+            if event == "http11.send_request_headers.started":
+                await gate.before_send(host)
+
+        request.extensions["trace"] = trace
         when = datetime.now(UTC)
         record_id = None
         if self.writer is not None:

@@ -25,6 +25,7 @@ class _Host:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     next_start: float = 0.0
     last_start: float = 0.0
+    last_sent: float = float("-inf")
     in_flight: int = 0
     max_in_flight: int = 0
 
@@ -103,6 +104,21 @@ class HostGate:
                 yield
             finally:
                 state.in_flight -= 1
+
+    async def before_send(self, host: str) -> None:
+        """Wait until ``delay`` has passed since the last request to ``host`` went out.
+
+        Called when the request headers are about to be written (after any connection set-up),
+        so the gaps the server sees hold even when connecting took longer for one request.
+        """
+        state = self._state(host)
+        while True:
+            now = time.monotonic()
+            due = state.last_sent + state.delay
+            if now >= due:
+                state.last_sent = now
+                return
+            await asyncio.sleep(due - now)
 
     def mark_started(self, host: str) -> None:
         """Record that a request to ``host`` actually starts now (after other waits)."""

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import gzip
 import json
 import random
@@ -48,6 +49,7 @@ _TEXT = ("the council said on tuesday that new rules for river water quality wou
 _WORDS = _TEXT.split()
 
 
+@functools.lru_cache(maxsize=20_000)
 def article_html(host: str, n: int | str, words: int = 600) -> bytes:
     """A deterministic article page of about ``words`` words."""
     rng = random.Random(f"{host}/{n}")
