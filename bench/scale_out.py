@@ -202,12 +202,15 @@ def run_cluster(sources: Path, lake: Path, day: str, workers_list: list[int],
             elapsed = time.perf_counter() - t0
             if state != "success":
                 raise RuntimeError(f"run with {n} worker(s) {state}:\n{cl.logs()}")
-            tasks = len(api.task_instances(DAG_ID, run_id))
-            results[n] = {"seconds": elapsed, "tasks": tasks,
+            tis = api.task_instances(DAG_ID, run_id)
+            tasks = len(tis)
+            busy = sum(t.get("duration") or 0.0 for t in tis)
+            results[n] = {"seconds": elapsed, "tasks": tasks, "busy": busy,
                           "articles": count_articles(lake, day)}
             print(f"{n} worker(s) x {concurrency} slots: {elapsed:.1f} s, {tasks} tasks, "
-                  f"{tasks / elapsed:.2f} tasks/s, {results[n]['articles']} articles",
-                  flush=True)
+                  f"{tasks / elapsed:.2f} tasks/s, {busy / tasks:.2f} s in a task on average, "
+                  f"slots busy {busy / (elapsed * n * concurrency):.0%}, "
+                  f"{results[n]['articles']} articles", flush=True)
     return results
 
 
@@ -251,6 +254,7 @@ def main(argv: list[str] | None = None) -> int:
         "tasks": runs[1]["tasks"],
         "tasks_per_s_1": round(runs[1]["tasks"] / w1, 3),
         "tasks_per_s_2": round(runs[2]["tasks"] / w2, 3),
+        "mean_task_s": round(runs[1]["busy"] / runs[1]["tasks"], 3),
         "overhead_ratio": round(w1 / inprocess_s, 3),
         "scaling": round(w1 / w2, 3),
     }
