@@ -56,7 +56,15 @@ def _ours_via_lake(warcs: list[Path]) -> dict[str, dict]:
     lake = Path(tempfile.mkdtemp(prefix="newslake-eval-"))
     for warc in warcs:
         subprocess.run(
-            [sys.executable, "-m", "newslake.cli", "import-warc", "--lake", str(lake), str(warc)],
+            [
+                sys.executable,
+                "-c",
+                "from newslake.cli import main; raise SystemExit(main())",
+                "import-warc",
+                "--lake",
+                str(lake),
+                str(warc),
+            ],
             check=True,
         )
     table = ds.dataset(lake / "articles", format="parquet", partitioning="hive").to_table()
