@@ -12,7 +12,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 AIRFLOW = Path(sys.executable).with_name("airflow")
-DAY = "2022-04-03"
+DAYS = ("2022-04-02", "2022-04-03")  # the 404 and 500 are on the 2nd, the seed story on the 3rd
+DAY = DAYS[-1]
 SEED_TITLE = "Blinken, Stoltenberg hold back on labeling Russia's actions 'genocide'"
 
 
@@ -56,7 +57,8 @@ def run_day(env: dict[str, str], day: str) -> None:
 
 @pytest.fixture(scope="module")
 def lake(airflow_env) -> str:
-    run_day(airflow_env, DAY)
+    for day in DAYS:
+        run_day(airflow_env, day)
     return airflow_env["NEWSLAKE_LAKE"]
 
 
@@ -117,9 +119,12 @@ def test_bad_row_quarantined(lake):
 
 
 def test_rerun_same_day_is_idempotent(lake, airflow_env):
-    before = query(lake, "SELECT article_id, story_id FROM articles ORDER BY 1")
+    snapshot = "SELECT crawl_date, article_id, story_id, is_original FROM articles ORDER BY 2"
+    before = query(lake, snapshot)
+    counts = "SELECT count(*) FROM fetch_log UNION ALL SELECT count(*) FROM quarantine"
+    counts_before = query(lake, counts)
     run_day(airflow_env, DAY)
-    after = query(lake, "SELECT article_id, story_id FROM articles ORDER BY 1")
-    assert after == before
+    assert query(lake, snapshot) == before
+    assert query(lake, counts) == counts_before
     dupes = query(lake, "SELECT article_id FROM articles GROUP BY 1 HAVING count(*) > 1")
     assert dupes == []
