@@ -28,7 +28,6 @@ CATALOG_FILE = "newslake.duckdb"
 HISTORY_VIEWS = {"stories": "stories_history"}
 """Base views renamed because ``include/sql/views.sql`` defines the table's name."""
 SQL_FILES = ("views.sql", "macros.sql")
-VIEWS = tuple(schema.TABLES)
 
 
 def base_view_name(table: str) -> str:
