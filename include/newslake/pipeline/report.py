@@ -45,10 +45,19 @@ REPORT_QUERIES: list[tuple[str, str]] = [
     (
         "Validation results per day",
         """
-        SELECT crawl_date, table_name, count(*) AS checks,
+        SELECT crawl_date, count(DISTINCT suite) AS suites, count(*) AS checks,
                count(*) FILTER (WHERE NOT success) AS failed,
-               string_agg(DISTINCT expectation, ', ') FILTER (WHERE NOT success) AS failed_checks
-        FROM validation_log GROUP BY ALL ORDER BY 1, 2
+               coalesce(string_agg(DISTINCT table_name || '.' || expectation, ', ')
+                        FILTER (WHERE NOT success), '') AS failed_checks
+        FROM validation_log GROUP BY ALL ORDER BY 1
+        """,
+    ),
+    (
+        "Quarantined rows",
+        """
+        SELECT crawl_date, table_name, left(url, 70) AS url,
+               array_to_string(failed_expectations, ', ') AS failed_expectations
+        FROM quarantine ORDER BY 1, 3
         """,
     ),
 ]
