@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-
 from newslake.config import DEMO_SOURCES
 from newslake.crawl import discover_source
 from newslake.demo import build_site

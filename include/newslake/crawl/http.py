@@ -333,7 +333,7 @@ class Crawler:
 
     @property
     def warc_name(self) -> str | None:
-        return str(self.writer.path) if self.writer is not None else None
+        return self.writer.uri if self.writer is not None else None
 
     async def fetch(self, url: str, *, source_id: str | None = None, allow_private: bool = False,
                     headers: dict[str, str] | None = None, check_robots: bool = False,

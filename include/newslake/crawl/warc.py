@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
+import pyarrow.fs as pafs
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -51,13 +54,35 @@ def _warc_date(when: datetime) -> str:
     return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _remote(path: str | os.PathLike[str]) -> tuple[pafs.FileSystem, str] | None:
+    """The filesystem and key of an ``s3://`` path, or None for a local path."""
+    text = str(path)
+    if "://" not in text or text.startswith("file://"):
+        return None
+    from newslake.lake.storage import open_lake
+
+    store = open_lake(text)
+    return store.fs, store.root
+
+
 class WarcWriter:
-    """Writes gzip-per-record WARC 1.0 to a temporary file renamed into place on close."""
+    """Writes gzip-per-record WARC 1.0 to a temporary file moved into place on close.
+
+    Local paths are renamed into place; ``s3://`` paths are uploaded in one piece on close,
+    so readers never see a partial file either way.
+    """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._tmp = self.path.with_name(f".{self.path.name}.{uuid.uuid4().hex[:8]}.tmp")
+        self.uri = str(path)
+        self._target = _remote(path)
+        self.path = Path(self.uri.rsplit("/", 1)[-1] if self._target else path)
+        if self._target is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._tmp = self.path.with_name(f".{self.path.name}.{uuid.uuid4().hex[:8]}.tmp")
+        else:
+            handle, name = tempfile.mkstemp(prefix=".newslake-", suffix=".warc.gz.tmp")
+            os.close(handle)
+            self._tmp = Path(name)
         self._fh: BinaryIO = open(self._tmp, "wb")  # noqa: SIM115 - closed in close()
         self._writer = WARCWriter(self._fh, gzip=True, warc_version="WARC/1.0")
         self.records = 0
@@ -157,7 +182,15 @@ class WarcWriter:
         if self._fh.closed:
             return
         self._fh.close()
-        os.replace(self._tmp, self.path)
+        if self._target is None:
+            os.replace(self._tmp, self.path)
+            return
+        fs, key = self._target
+        try:
+            with open(self._tmp, "rb") as src, fs.open_output_stream(key) as out:
+                shutil.copyfileobj(src, out, 1 << 20)
+        finally:
+            self._tmp.unlink(missing_ok=True)
 
     def abort(self) -> None:
         """Drop the temporary file."""
@@ -194,13 +227,16 @@ def _headers_dict(http: StatusAndHeaders) -> dict[str, str]:
 
 
 def iter_responses(path: str | os.PathLike[str]) -> Iterator[Page]:
-    """Yield every HTTP ``response`` record of a WARC file (gzip or not) as a :class:`Page`.
+    """Yield every HTTP ``response`` record of a WARC file (gzip or not, local or ``s3://``)
+    as a :class:`Page`.
 
     Bodies are de-chunked and content-decoded. Records that are not HTTP responses
     (requests, metadata, ``dns:`` responses, revisits) are skipped.
     """
     name = str(path)
-    with open(path, "rb") as fh:
+    remote = _remote(path)
+    opened = remote[0].open_input_stream(remote[1]) if remote else open(path, "rb")  # noqa: SIM115
+    with opened as fh:
         for record in ArchiveIterator(fh, arc2warc=True):
             if record.rec_type != "response" or record.http_headers is None:
                 continue
