@@ -120,8 +120,12 @@ def test_warc_holds_every_exchange(run):
     failures = {url for kind, url, _ in records if kind == "metadata"}
     assert "http://faults.test/reset" in failures
     assert "http://faults.test/slow-headers?s=5" in failures
-    truncated = {url for kind, url, t in records if kind == "response" and t == "length"}
-    assert {"http://faults.test/gzip-bomb", "http://faults.test/huge"} <= truncated
+    truncated = {url: t for kind, url, t in records if kind == "response" and t}
+    assert truncated["http://faults.test/gzip-bomb"] == "length"
+    assert truncated["http://faults.test/huge"] == "length"
+    assert truncated["http://faults.test/slow-body"] == "time"
+    slow = [p for p in iter_responses(warc) if p.final_url == "http://faults.test/slow-body"]
+    assert slow and all(p.body.startswith(b"<html><body>x") for p in slow)  # partial body kept
 
 
 def test_pages_read_back(run):

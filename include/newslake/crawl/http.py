@@ -234,13 +234,15 @@ class Crawler:
                 self.writer.write_failure(url, failure.error_class, failure.detail,
                                           datetime.now(UTC), source_id, record_id)
             if self.writer is not None and ex.status is not None:
-                self._archive(url, ex, source_id, requested, record_id, truncated=True)
+                cut = {"too_large": "length", "timeout": "time"}.get(failure.error_class,
+                                                                     "unspecified")
+                self._archive(url, ex, source_id, requested, record_id, truncated=cut)
             raise
         if self.writer is not None:
-            self._archive(url, ex, source_id, requested, record_id, truncated=False)
+            self._archive(url, ex, source_id, requested, record_id, truncated=None)
 
     def _archive(self, url: str, ex: Exchange, source_id: str | None, requested: str,
-                 record_id: str | None, truncated: bool) -> None:
+                 record_id: str | None, truncated: str | None) -> None:
         assert self.writer is not None
         self.writer.write_response(
             url, ex.status or 0, ex.reason, ex.headers, ex.body, ex.fetched_at, source_id,
@@ -265,14 +267,16 @@ class Crawler:
                         raise FetchFailure("too_large", f"Content-Length {advertised} > {limit}")
                     chunks: list[bytes] = []
                     size = 0
-                    async for chunk in response.aiter_bytes():
-                        size += len(chunk)
-                        if size > limit:
-                            chunks.append(chunk[: len(chunk) - (size - limit)])
-                            ex.body = b"".join(chunks)
-                            raise FetchFailure("too_large", f"body over {limit} bytes (decoded)")
-                        chunks.append(chunk)
-                    ex.body = b"".join(chunks)
+                    try:
+                        async for chunk in response.aiter_bytes():
+                            size += len(chunk)
+                            if size > limit:
+                                chunks.append(chunk[: len(chunk) - (size - limit)])
+                                raise FetchFailure("too_large",
+                                                   f"body over {limit} bytes (decoded)")
+                            chunks.append(chunk)
+                    finally:
+                        ex.body = b"".join(chunks)  # what arrived, also when cut short
                 finally:
                     await response.aclose()
         except FetchFailure:

@@ -5,8 +5,8 @@ Records we write carry ``WARC-Newslake-Source`` (the source id) and, on a respon
 through redirects, ``WARC-Newslake-Requested-URI`` (the URL the crawl asked for). Bodies are
 stored as received after content decoding (``Content-Encoding`` is dropped and
 ``Content-Length`` set to the stored length; the original encoding is kept in
-``X-Newslake-Content-Encoding``). A body cut at the size limit carries ``WARC-Truncated:
-length``.
+``X-Newslake-Content-Encoding``). A body cut short carries ``WARC-Truncated``: ``length`` at
+the size limit, ``time`` at the total timeout.
 """
 
 from __future__ import annotations
@@ -132,10 +132,13 @@ class WarcWriter:
         when: datetime,
         source_id: str | None = None,
         requested_url: str | None = None,
-        truncated: bool = False,
+        truncated: str | None = None,
         concurrent_to: str | None = None,
     ) -> str:
-        """Write a ``response`` record of a decoded body; returns its WARC-Record-ID."""
+        """Write a ``response`` record of a decoded body; returns its WARC-Record-ID.
+
+        ``truncated`` is the WARC-Truncated reason when the body was cut short.
+        """
         kept = [(k, v) for k, v in headers if k.lower() not in _DROP]
         encoding = [v for k, v in headers if k.lower() == "content-encoding"]
         if encoding:
@@ -146,7 +149,7 @@ class WarcWriter:
         if requested_url and requested_url != url:
             extra[REQUESTED_HEADER] = requested_url
         if truncated:
-            extra["WARC-Truncated"] = "length"
+            extra["WARC-Truncated"] = truncated  # length | time | unspecified
         if concurrent_to:
             extra["WARC-Concurrent-To"] = concurrent_to
         record = self._writer.create_warc_record(
