@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from newslake.dedup.config import DedupConfig
 from newslake.dedup.history import History
@@ -33,13 +34,17 @@ def _lists(matrix: np.ndarray, keep: np.ndarray, kind: pa.DataType) -> pa.Array:
     return pa.ListArray.from_arrays(pa.array(offsets), values, mask=mask)
 
 
-def _history_members(history: History) -> dict[str, list[dict[str, Any]]]:
+def _history_members(history: History, stories: set[str]) -> dict[str, list[dict[str, Any]]]:
+    """History articles of ``stories`` (window only), with the claims their index rows kept."""
+    wanted = pa.array(sorted(stories), pa.string())
+    index = history.index.filter(pc.is_in(history.index["story_id"], wanted))
     claims = {
         r["article_id"]: (r["claimed_url"], r["claim_signal"])
-        for r in history.index.select(["article_id", "claimed_url", "claim_signal"]).to_pylist()
+        for r in index.select(["article_id", "claimed_url", "claim_signal"]).to_pylist()
     }
+    articles = history.articles.filter(pc.is_in(history.articles["story_id"], wanted))
     by_story: dict[str, list[dict[str, Any]]] = {}
-    for row in history.articles.to_pylist():
+    for row in articles.to_pylist():
         claimed, signal = claims.get(row["article_id"], (None, None))
         row = {**row, "original_url": claimed, "original_signal": signal, "_history": True}
         by_story.setdefault(row["story_id"] or row["article_id"], []).append(row)
@@ -54,7 +59,8 @@ def assemble(table: pa.Table, kept: list[dict[str, Any]], shingled: Shingled, ke
     from newslake.dedup.stories import DedupResult, story_id_for
 
     claims = [(r["original_url"], r["original_signal"]) for r in kept]
-    past = _history_members(history) if any(group_story.values()) else {}
+    touched = {s for s in group_story.values() if s}
+    past = _history_members(history, touched) if touched else {}
     now = datetime.now(UTC)
     stories, syndication = [], []
     for root in sorted(groups, key=lambda g: min(groups[g])):

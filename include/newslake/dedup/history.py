@@ -22,6 +22,11 @@ META_COLUMNS = (
 )
 """Article columns that story and original assignment need (never the body)."""
 
+INDEX_COLUMNS = (
+    "article_id", "story_id", "band_keys", "scheme", "claimed_url", "claim_signal", "crawl_date",
+)
+"""Index columns read back from history (signatures stay on disk)."""
+
 
 @dataclass
 class History:
@@ -57,7 +62,7 @@ def load_history(lake: str, crawl_date: date, config: DedupConfig) -> History:
     """
     start = crawl_date - timedelta(days=config.window_days)
     index_days = _window_days(lake, "dedup_index", start, crawl_date)
-    index = read_table(lake, "dedup_index", dates=index_days)
+    index = read_table(lake, "dedup_index", dates=index_days, columns=INDEX_COLUMNS)
     if index.num_rows:
         same = pc.equal(index["scheme"], config.scheme)
         skipped = index.num_rows - pc.sum(same.cast(pa.int64())).as_py()
