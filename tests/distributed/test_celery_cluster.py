@@ -172,9 +172,11 @@ def faulted_run(cluster: NativeCluster):
     run_id = api.trigger(DAG_ID, DAY, run_id=f"faults__{DAY}")
     victim, ti = _victim(cluster, api, run_id, time.monotonic() + 300)
     cluster.components[victim].kill()  # SIGKILL: worker, pool children and task processes
+    print(f"SIGKILLed {victim} running {ti['task_id']}[{ti['map_index']}]")
     time.sleep(1)
     assert api.run_state(DAG_ID, run_id) not in {"success", "failed"}, "run ended before restart"
     cluster.restart("scheduler")
+    print("scheduler restarted")
     state = api.wait_for_run(DAG_ID, run_id, timeout=420)
     tis = api.task_instances(DAG_ID, run_id)
     return {"state": state, "tis": tis, "victim": victim, "killed_ti": ti, "lake": lake,
