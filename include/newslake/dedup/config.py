@@ -19,11 +19,13 @@ class DedupConfig:
       index size grow linearly with it; copies published later than this are new stories.
     - ``shingle_size``: words per shingle. Smaller matches looser rewording but raises chance
       overlap between different articles; larger needs longer verbatim runs.
-    - ``num_perm``, ``bands``, ``rows``: MinHash permutations and LSH banding
-      (``bands * rows <= num_perm``). A pair becomes a candidate when one band of ``rows``
-      values agrees: probability ``1 - (1 - J**rows)**bands`` at Jaccard ``J``. Fewer rows
-      catch copies whose Jaccard is low (truncated, padded) at the price of more candidates
-      to verify; every candidate is verified with exact containment.
+    - ``num_perm``, ``bands``, ``rows``: MinHash signature length (one-permutation hashing
+      bins) and LSH banding (``bands * rows <= num_perm``). A pair becomes a candidate when
+      one band of ``rows`` values agrees: probability ``1 - (1 - J**rows)**bands`` at
+      Jaccard ``J`` (0.998 at J=0.3 with the defaults, since a copy truncated to a third of
+      its original has J near 0.3). Fewer rows catch such low-Jaccard copies at the price of
+      more candidates to verify; every candidate is verified with exact containment. More
+      bands cost index space (8 bytes per band and article).
     - ``min_words``: bodies shorter than this are only deduplicated by URL (too little text to
       tell a copy from a coincidence).
     - ``max_bucket``: LSH buckets holding more articles than this are ignored (boilerplate
