@@ -88,6 +88,14 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _die_with_parent() -> None:
+    """In the child before exec: get SIGTERM when the launching process dies (Linux)."""
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 def _pg(sql: str) -> None:
     import psycopg2
 
@@ -125,7 +133,7 @@ class Component:
             self.proc = subprocess.Popen(
                 [str(Path(sys.executable).with_name("airflow")), *self.args],
                 env=self.env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                start_new_session=True, cwd=str(REPO),
+                start_new_session=True, cwd=str(REPO), preexec_fn=_die_with_parent,
             )
 
     def alive(self) -> bool:
