@@ -54,6 +54,7 @@ class CrawlerSettings:
     max_crawl_delay_s: float = 30.0
     max_pages_per_source: int = 500
     max_sitemaps: int = 20
+    max_host_failures: int = 5
     politeness: Politeness = field(default_factory=Politeness)
 
     @property

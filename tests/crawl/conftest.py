@@ -15,7 +15,13 @@ ROBOTS = {
 
 
 def _make_config(address: str, extra_crawler: str = "", sources: str = "") -> SourcesConfig:
-    """A config whose hosts all map to ``address``, with short timeouts and backoff."""
+    """A config whose hosts all map to ``address``, with short timeouts and backoff.
+
+    Hosts are never given up (``max_host_failures: 0``) unless ``extra_crawler`` sets it, so
+    every fault endpoint ends in its own row whatever the order of the attempts.
+    """
+    if "max_host_failures" not in extra_crawler:
+        extra_crawler = f"max_host_failures: 0\n  {extra_crawler}"
     return parse_sources(f"""
 crawler:
   user_agent: "newslake-test/1.0"

@@ -160,3 +160,27 @@ def test_content_encodings_decoded(run):
         page = pages[f"http://faults.test/encoded?e={encoding}"]
         assert page.body.startswith(b"<!DOCTYPE html>"), encoding
         assert page.headers["x-newslake-content-encoding"] == encoding
+
+
+def test_dead_host_is_given_up(make_config, tmp_path):
+    """After max_host_failures attempts in a row got no response, the host's other URLs are
+    skipped with the same error class instead of being tried (and retried) one by one."""
+    from newslake.crawl.testing import FixtureServer
+
+    sources = """
+  - id: dead
+    url: http://dead.test/feed.xml
+    allow_private: true
+    politeness: {min_delay_s: 0.0, max_concurrency: 1}
+"""
+    with FixtureServer() as server:
+        config = make_config(server.address, extra_crawler="max_host_failures: 3",
+                             sources=sources)
+        candidates = [{"url": f"http://dead.test/reset?i={i}", "source_id": "dead"}
+                      for i in range(10)]
+        result = fetch_pages(candidates, config, warc_path=str(tmp_path / "d.warc.gz"))
+        requests = [p for p, _ in server.stats.requests["dead.test"] if p == "/reset"]
+    pages = [r for r in result.fetch_log if r["kind"] == "page"]
+    assert [r["error_class"] for r in pages] == ["connect"] * 10
+    assert sum("skipped for this run" in r["error"] for r in pages) >= 8
+    assert len(requests) == 3  # three attempts got no answer; nothing more was sent

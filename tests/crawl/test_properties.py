@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from newslake.crawl.charset import decode_html
+from newslake.crawl.exchange import retry_after_seconds
 from newslake.crawl.feeds import FeedParseError, parse_feed
-from newslake.crawl.http import retry_after_seconds
 from newslake.crawl.robots import parse_robots
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -8,8 +8,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from newslake.crawl.exchange import Exchange, exchange_row
 from newslake.crawl.feeds import Entry, FeedParseError, ParsedFeed, parse_feed
-from newslake.crawl.http import Crawler, Exchange, exchange_row
+from newslake.crawl.http import Crawler
 from newslake.crawl.state import FeedState
 from newslake.crawl.warc import WarcWriter
 from newslake.sources import Source, SourcesConfig

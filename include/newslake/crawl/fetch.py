@@ -7,7 +7,8 @@ import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from newslake.crawl.http import Crawler, Exchange, exchange_row
+from newslake.crawl.exchange import Exchange, exchange_row
+from newslake.crawl.http import Crawler
 from newslake.crawl.warc import WarcWriter
 from newslake.sources import SourcesConfig
 

@@ -24,13 +24,12 @@ import logging
 import socket
 import ssl
 import time
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from newslake.crawl.exchange import Exchange, FetchFailure, exchange_row, retry_after_seconds
 from newslake.crawl.politeness import HostGate
 from newslake.crawl.robots import Robots, parse_robots
 from newslake.crawl.warc import WarcWriter
@@ -42,43 +41,6 @@ TRANSIENT = frozenset({"timeout", "connect", "http_5xx", "http_429"})
 """Error classes worth a retry."""
 _HOST_FAILURES = frozenset({"ssrf_blocked", "dns", "invalid_url", "tls", "timeout", "connect"})
 """robots.txt failures that pages of the host inherit (nothing is fetched from the host)."""
-
-
-class FetchFailure(Exception):
-    """One attempt failed with ``error_class``."""
-
-    def __init__(self, error_class: str, detail: str, retry_after: float | None = None) -> None:
-        super().__init__(f"{error_class}: {detail}")
-        self.error_class = error_class
-        self.detail = detail
-        self.retry_after = retry_after
-
-
-@dataclass
-class Exchange:
-    """What fetching one URL (redirects and retries included) produced."""
-
-    url: str
-    final_url: str
-    status: int | None = None
-    reason: str = ""
-    headers: list[tuple[str, str]] = field(default_factory=list)
-    body: bytes = b""
-    error_class: str | None = None
-    error: str | None = None
-    attempts: int = 0
-    elapsed_ms: float = 0.0
-    fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
-
-    def header(self, name: str) -> str | None:
-        """The first value of header ``name`` (case-insensitive)."""
-        name = name.lower()
-        return next((v for k, v in self.headers if k.lower() == name), None)
-
-    @property
-    def content_type(self) -> str | None:
-        value = self.header("content-type")
-        return value.split(";", 1)[0].strip().lower() if value else None
 
 
 def _blocked(ip: str) -> bool:
@@ -93,24 +55,6 @@ def _blocked(ip: str) -> bool:
 def _ssl_context() -> ssl.SSLContext:
     """The verifying TLS context shared by every client (loading CA certificates is slow)."""
     return httpx.create_ssl_context()
-
-
-def retry_after_seconds(value: str | None) -> float | None:
-    """Seconds to wait from a Retry-After header (delta-seconds or HTTP date)."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def host_key(url: str) -> str:
@@ -387,8 +331,16 @@ class Crawler:
             ex.attempts += 1
             try:
                 async with self.gate.slot(host), self._global:
+                    dead = self.gate.given_up(host, self.settings.max_host_failures)
+                    if dead:  # checked once a slot is free: earlier requests may just have failed
+                        raise FetchFailure(dead[0], f"{host} skipped for this run after {dead[1]}")
                     self.gate.mark_started(host)
-                    await self._attempt(url, headers, allow_private, source_id, ex.url, ex)
+                    try:
+                        await self._attempt(url, headers, allow_private, source_id, ex.url, ex)
+                    except FetchFailure as exc:
+                        self.gate.record_outcome(host, exc.error_class, ex.status is not None)
+                        raise
+                    self.gate.record_outcome(host, None, True)
                 failure = self._status_failure(ex)
                 if failure is None:
                     return
@@ -417,23 +369,3 @@ class Crawler:
         if failure.retry_after is not None:
             return None if failure.retry_after > s.max_retry_after_s else failure.retry_after
         return min(s.max_backoff_s, s.backoff_s * (2 ** attempt))
-
-
-def exchange_row(ex: Exchange, source_id: str | None, kind: str, warc_file: str | None,
-                 error_class: str | None = None) -> dict:
-    """A ``fetch_log`` row for an exchange."""
-    return {
-        "url": ex.url,
-        "source_id": source_id,
-        "kind": kind,
-        "status": ex.status,
-        "error_class": error_class if error_class is not None else ex.error_class,
-        "error": ex.error,
-        "fetched_at": ex.fetched_at,
-        "bytes": len(ex.body),
-        "elapsed_ms": round(ex.elapsed_ms, 3),
-        "final_url": ex.final_url,
-        "content_type": ex.content_type,
-        "attempts": ex.attempts,
-        "warc_file": warc_file,
-    }

@@ -26,6 +26,8 @@ class _Host:
     next_start: float = 0.0
     last_start: float = 0.0
     last_sent: float = float("-inf")
+    failures: int = 0  # consecutive attempts that got no response at all
+    last_failure: tuple[str, str] | None = None
     in_flight: int = 0
     max_in_flight: int = 0
 
@@ -119,6 +121,22 @@ class HostGate:
                 state.last_sent = now
                 return
             await asyncio.sleep(due - now)
+
+    def record_outcome(self, host: str, error_class: str | None, got_response: bool) -> None:
+        """Count consecutive attempts on ``host`` that got no response (connect, timeout)."""
+        state = self._state(host)
+        if got_response or error_class not in ("connect", "timeout"):
+            state.failures, state.last_failure = 0, None
+        else:
+            state.failures += 1
+            state.last_failure = (error_class, f"{state.failures} consecutive failures")
+
+    def given_up(self, host: str, limit: int) -> tuple[str, str] | None:
+        """``(error_class, detail)`` once ``host`` failed ``limit`` times in a row, else None."""
+        state = self._state(host)
+        if limit > 0 and state.failures >= limit and state.last_failure:
+            return state.last_failure
+        return None
 
     def mark_started(self, host: str) -> None:
         """Record that a request to ``host`` actually starts now (after other waits)."""
