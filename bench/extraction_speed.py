@@ -37,7 +37,8 @@ def _ours(indices: list[int]) -> int:
 def _init(limit: int | None) -> None:
     logging.disable(logging.WARNING)
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    _PAGES.extend(p for _, p, _ in islice(aeb_pages(), limit))
+    if not _PAGES:
+        _PAGES.extend(p for _, p, _ in islice(aeb_pages(), limit))
 
 
 def _rate(func, pages: int) -> float:

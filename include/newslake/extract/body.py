@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import trafilatura
+from lxml import etree
 from lxml.html import HtmlElement
 
 _WORD = re.compile(r"\w+")
@@ -71,10 +72,13 @@ def main_text(tree: HtmlElement, url: str | None, title: str | None) -> str:
     return text
 
 
+_LONG_LINKS = etree.XPath("//a[string-length(normalize-space(.)) > 14]")
+
+
 def link_texts(tree: HtmlElement) -> set[str]:
     """Normalised texts of the page's links that are long enough to be a headline."""
     found = set()
-    for anchor in tree.iterfind(".//a"):
+    for anchor in _LONG_LINKS(tree):
         text = norm(anchor.text_content())
         if text.count(" ") >= 3:
             found.add(text)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from copy import deepcopy
 from typing import Any
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from newslake.extract.jsonld import parse_jsonld
@@ -33,6 +33,56 @@ _GENERIC_AUTHORS = frozenset(
     {"admin", "administrator", "webmaster", "redaktion", "editorial", "staff", "editor", "user"}
 )
 _DOMAIN = re.compile(r"\.(?:com|net|org|de|at|ch|fr|it|es|uk|co|io|info|news)\b", re.I)
+
+
+def _any(attribute: str, words: str, how: str = "contains") -> str:
+    return " or ".join(f"{how}(@{attribute},'{w}')" for w in words.split())
+
+
+_DISCARD_TEST = (
+    "self::time or self::figure or ((self::a or self::div or self::section or self::span) and ("
+    "@id='comments' or @class='comments' or @class='title' or @class='date' or "
+    + _any("id", "comments", "starts-with")
+    + " or "
+    + _any("id", "commentlist comment-list commentlist ProductReviews")
+    + " or "
+    + _any("class", "comments Comments", "starts-with")
+    + " or "
+    + _any(
+        "class",
+        "commentlist comments-list sidebar is-hidden quote embedly-instagram "
+        "article-share article-support print category meta-date meta-reviewer",
+    )
+    + " or contains(@data-component,'Figure')))"
+)
+_DISCARD = etree.XPath(f"self::*[{_DISCARD_TEST}]")
+_OUTSIDE = f"[not(ancestor::*[{_DISCARD_TEST}])]"
+_AUTHOR_XPATHS = [
+    etree.XPath(x + _OUTSIDE)
+    for x in (
+        "//*[self::a or self::address or self::div or self::link or self::p or self::span or "
+        "self::strong][@rel='author' or @id='author' or @class='author' or "
+        "@itemprop='author name' or rel='me' or @data-testid='AuthorCard' or "
+        "@data-testid='AuthorURL' or "
+        + _any("class", "authorname author-name authorName AuthorName")
+        + "]|//author",
+        "//*[self::a or self::div or self::h3 or self::h4 or self::p or self::span]["
+        "@class='byline' or @class='username' or @class='byl' or @class='BBL' or "
+        "contains(@itemprop,'author') or "
+        + _any("id", "author zuozhe bianji xiaobian")
+        + " or "
+        + _any(
+            "class",
+            "author channel-name zuozhe bianji xiaobian submitted-by posted-by journalist-name",
+        )
+        + "]",
+        "//*[contains(@data-component,'Byline') or contains(@itemprop,'author') or "
+        + _any("id", "author Author")
+        + " or "
+        + _any("class", "author Author screenname writer byline Byline")
+        + "]",
+    )
+]
 META_DATE_KEYS = (
     "article:published_time",
     "og:article:published_time",
@@ -162,15 +212,40 @@ def choose_title(
     return h1s[0] if h1s else None
 
 
-def page_authors(tree: HtmlElement) -> list[str]:
-    """Byline text found by trafilatura's author XPaths (on a pruned copy of the tree)."""
-    from trafilatura.htmlprocessing import prune_unwanted_nodes
-    from trafilatura.metadata import extract_metainfo
-    from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
+def _discarded(element: HtmlElement) -> bool:
+    return bool(_DISCARD(element))
 
-    subtree = prune_unwanted_nodes(deepcopy(tree), AUTHOR_DISCARD_XPATHS)
-    found = extract_metainfo(subtree, AUTHOR_XPATHS, len_limit=120)
-    return [found] if found else []
+
+def _text_outside_discarded(element: HtmlElement) -> str:
+    """Text of ``element`` without comment, date, figure or sidebar parts inside it."""
+    parts: list[str] = []
+
+    def walk(node: HtmlElement) -> None:
+        if isinstance(node.tag, str) and node is not element and _discarded(node):
+            return
+        if node.text:
+            parts.append(node.text)
+        for child in node:
+            walk(child)
+            if child.tail:
+                parts.append(child.tail)
+
+    walk(element)
+    return " ".join(" ".join(parts).split())
+
+
+def page_authors(tree: HtmlElement) -> list[str]:
+    """Byline text marked up in the page (author/byline classes, ids, rel and itemprop).
+
+    The same expressions as trafilatura's author search, written without regular-expression
+    callbacks; matches inside comments, dates, figures and sidebars do not count.
+    """
+    for expression in _AUTHOR_XPATHS:
+        for element in expression(tree):
+            content = _text_outside_discarded(element)
+            if 2 < len(content) < 120:
+                return [content]
+    return []
 
 
 def usable_authors(raw_values: list[str], publishers: set[str]) -> list[str]:
@@ -185,24 +260,25 @@ def usable_authors(raw_values: list[str], publishers: set[str]) -> list[str]:
     ]
 
 
+_DATE_MARKUP = etree.XPath(
+    "//*[@itemprop='datePublished' or @itemprop='dateCreated' or @itemprop='dateModified']"
+    "|//time[@datetime]"
+)
+
+
 def page_dates(tree: HtmlElement) -> tuple[str | None, str | None]:
-    """Published and modified dates marked up in the page (``<time>``, itemprop)."""
-    published = modified = None
-    for element in tree.xpath(".//*[@itemprop='datePublished' or @itemprop='dateCreated']"):
-        published = element.get("content") or element.get("datetime") or text_of(element)
-        if published:
-            break
-    for element in tree.xpath(".//*[@itemprop='dateModified']"):
-        modified = element.get("content") or element.get("datetime")
-        if modified:
-            break
-    if not published:
-        for element in tree.iterfind(".//time[@datetime]"):
-            value = element.get("datetime")
-            if value and re.match(r"\d{4}-\d{2}-\d{2}", value):
-                published = value
-                break
-    return published, modified
+    """Published and modified dates marked up in the page (itemprop, then ``<time>``)."""
+    published = modified = first_time = None
+    for element in _DATE_MARKUP(tree):
+        prop = element.get("itemprop")
+        value = element.get("content") or element.get("datetime")
+        if prop == "dateModified":
+            modified = modified or value
+        elif prop in ("datePublished", "dateCreated"):
+            published = published or value or text_of(element)
+        elif first_time is None and value and re.match(r"\d{4}-\d{2}-\d{2}", value):
+            first_time = value
+    return published or first_time, modified
 
 
 def collect(tree: HtmlElement) -> dict[str, Any]:

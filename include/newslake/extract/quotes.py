@@ -154,6 +154,7 @@ _NOT_NAMES = frozenset(
         "today",
     ]
 )
+_QUOTE_CHAR = re.compile("[\"“”«»„]")
 _PERSON = re.compile(rf"\b({_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,3}})")
 
 
@@ -215,10 +216,15 @@ class _Speakers:
 
     def mentioned(self, text: str) -> set[str]:
         """Persons named in ``text``: known surnames and multi-word capitalised names."""
+        found = self.persons(text)
+        words = set(re.findall(r"[\w'’.\-]+", text))
+        found.update(full for full in self.full if full.split()[-1] in words)
+        return found
+
+    @staticmethod
+    def persons(text: str) -> set[str]:
+        """Multi-word capitalised names in ``text``, titles stripped."""
         found = set()
-        for full in self.full:
-            if re.search(rf"\b{re.escape(full.split()[-1])}\b", text):
-                found.add(full)
         for match in _PERSON.finditer(text):
             name = _strip_titles(match.group(1))
             if name and " " in name:
@@ -230,21 +236,29 @@ def extract_quotes(paragraphs: list[str]) -> list[tuple[str, str]]:
     """``(speaker, quote)`` pairs in body order; pronoun speakers only when unambiguous."""
     speakers = _Speakers()
     found: list[tuple[str, str]] = []
-    previous = ""
-    for paragraph in paragraphs:
+    registered = 0  # paragraphs whose named persons are known to ``speakers``
+    for index, paragraph in enumerate(paragraphs):
+        if not _QUOTE_CHAR.search(paragraph):
+            continue
         hits: list[tuple[int, str, str]] = []
         for match in _QUOTE_FIRST.finditer(paragraph):
             who = match.group("who") or match.group("who2")
             hits.append((match.start(), who, match.group("q")))
         for match in _SPEAKER_FIRST.finditer(paragraph):
             hits.append((match.start("q"), match.group("who"), match.group("q")))
+        if not hits:
+            continue
+        for earlier in paragraphs[registered:index]:
+            for person in speakers.persons(earlier):
+                speakers.add(person)
+        registered = max(registered, index)
+        previous = paragraphs[index - 1] if index else ""
         for start, who, quote in sorted(hits):
             quote = " ".join(quote.split()).strip(" ,")
             if len(quote.split()) < MIN_QUOTE_WORDS or _is_title(quote):
                 continue
             if who.lower() in {"he", "she", "they"}:
-                context = previous + " " + paragraph[:start]
-                candidates = speakers.mentioned(context)
+                candidates = speakers.mentioned(previous + " " + paragraph[:start])
                 if len(candidates) != 1:
                     continue
                 speaker = candidates.pop()
@@ -255,7 +269,4 @@ def extract_quotes(paragraphs: list[str]) -> list[tuple[str, str]]:
                 speaker = speakers.add(name)
             if (speaker, quote) not in found:
                 found.append((speaker, quote))
-        for person in speakers.mentioned(paragraph):
-            speakers.add(person)
-        previous = paragraph
     return found
