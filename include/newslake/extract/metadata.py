@@ -295,7 +295,6 @@ def collect(tree: HtmlElement) -> dict[str, Any]:
     )
     if not authors:
         authors = usable_authors(page_authors(tree), publishers)
-    page_published, page_modified = page_dates(tree)
     html = tree if tree.tag == "html" else tree.getroottree().getroot()
     tags = (
         ld.get("keywords")
@@ -314,8 +313,6 @@ def collect(tree: HtmlElement) -> dict[str, Any]:
         "modified_jsonld": ld.get("modified"),
         "published_meta": first(meta, *META_DATE_KEYS),
         "modified_meta": first(meta, *META_MODIFIED_KEYS),
-        "published_page": page_published,
-        "modified_page": page_modified,
         "description": ld.get("description")
         or first(meta, "og:description", "description", "twitter:description"),
         "section": ld.get("section") or first(meta, "article:section", "section", "category"),

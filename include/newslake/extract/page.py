@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from datetime import UTC, date, datetime
@@ -217,11 +218,12 @@ def _rows(
     canonical_url, article_id = article_identity(url, md["rel_canonical"])
     dropped: list[str] = []
     relative = adapter.relative_date if adapter is not None else None
+    marked = functools.cache(lambda: metadata.page_dates(tree))
     published_at, date_source, published_date = _choose_date(
         [
             ("jsonld", md["published_jsonld"]),
             ("meta", md["published_meta"]),
-            ("page", md["published_page"]),
+            ("page", lambda: marked()[0]),
             ("page", None if relative else lambda: _htmldate(tree, extensive=False)),
             ("url", date_from_url(url)),
             ("feed", hints.feed_published_at),
@@ -239,7 +241,7 @@ def _rows(
             ("page", republished),
             ("jsonld", md["modified_jsonld"]),
             ("meta", md["modified_meta"]),
-            ("page", md["modified_page"]),
+            ("page", lambda: marked()[1]),
         ],
         fetched_at,
         dropped,
