@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import multiprocessing
 import os
 import shutil
 import tempfile
@@ -32,6 +33,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import numpy as np  # noqa: E402
 import psutil  # noqa: E402
 import pyarrow as pa  # noqa: E402
+import pyarrow.parquet as pq  # noqa: E402
 from newslake.dedup import DedupConfig, assign_stories  # noqa: E402
 from newslake.dedup.shingles import shingle_batch  # noqa: E402
 from newslake.lake import publish_day, schema  # noqa: E402
@@ -129,6 +131,16 @@ class Corpus:
             self.pool[int(self.rng.integers(0, len(self.pool)))] = (article_id, words)
 
 
+def generate(articles: int, batches: int, spool: str) -> None:
+    """Write the corpus as one Parquet file per batch plus ``variants.json`` (own process, so
+    generating it does not count in the measured RSS)."""
+    corpus = Corpus(articles, batches)
+    for number in range(batches):
+        pq.write_table(corpus.batch(number), os.path.join(spool, f"{number}.parquet"))
+    with open(os.path.join(spool, "variants.json"), "w", encoding="utf-8") as handle:
+        json.dump(corpus.variant_of, handle)
+
+
 def run_ours(corpus_batches, lake: str, config: DedupConfig, rss: PeakRss, variant_of):
     """assign_stories + publish for every batch; per-batch figures and the story of each id."""
     story: dict[str, str] = {}
@@ -207,25 +219,30 @@ def main() -> int:
     parser.add_argument("--lake", default=None, help="lake directory (default: a temp dir)")
     args = parser.parse_args()
     config = DedupConfig(window_days=args.batches + 1)
-    corpus = Corpus(args.articles, args.batches)
     tmp = tempfile.mkdtemp(prefix="dedup-scale-")
     lake = args.lake or os.path.join(tmp, "lake")
-    rss = PeakRss()
     spool = os.path.join(tmp, "batches")
     os.makedirs(spool)
-    import pyarrow.parquet as pq
-
-    for number in range(args.batches):
-        pq.write_table(corpus.batch(number), os.path.join(spool, f"{number}.parquet"))
+    started = time.perf_counter()
+    child = multiprocessing.get_context("spawn").Process(
+        target=generate, args=(args.articles, args.batches, spool))
+    child.start()
+    child.join()
+    if child.exitcode != 0:
+        raise SystemExit(f"corpus generation failed ({child.exitcode})")
+    with open(os.path.join(spool, "variants.json"), encoding="utf-8") as handle:
+        variant_of = json.load(handle)
+    print(f"corpus generated in {time.perf_counter() - started:.0f} s", flush=True)
+    rss = PeakRss()
 
     def batches():
         for number in range(args.batches):
             yield pq.read_table(os.path.join(spool, f"{number}.parquet"))
 
     try:
-        ours = run_ours(batches(), lake, config, rss, corpus.variant_of)
+        ours = run_ours(batches(), lake, config, rss, variant_of)
         gc.collect()
-        base = run_baseline(batches(), config, rss, corpus.variant_of, args.baseline_articles)
+        base = run_baseline(batches(), config, rss, variant_of, args.baseline_articles)
     finally:
         rss.stop()
         shutil.rmtree(tmp, ignore_errors=True)

@@ -9,9 +9,11 @@ from datetime import date, timedelta
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from newslake.dedup.config import DedupConfig
 from newslake.lake import published_dates, read_table
+from newslake.lake.storage import open_lake
 
 log = logging.getLogger(__name__)
 
@@ -38,16 +40,25 @@ class History:
     url_days: dict[str, date]  # canonical_url -> first crawl_date, every day before crawl_date
 
     def bodies(self, article_ids: Iterable[str]) -> dict[str, str]:
-        """Bodies of the given history articles, reading only the days that hold them."""
-        wanted = set(article_ids)
-        if not wanted:
+        """Bodies of the given history articles, one row group at a time (bounded memory)."""
+        wanted = pa.array(sorted(set(article_ids)), pa.string())
+        if not len(wanted):
             return {}
-        days = self.articles.filter(pc.is_in(self.articles["article_id"], pa.array(sorted(wanted))))
+        holding = self.articles.filter(pc.is_in(self.articles["article_id"], wanted))
+        store = open_lake(self.lake)
+        partitions = store.partitions("articles")
         out: dict[str, str] = {}
-        for day in sorted(set(days["crawl_date"].to_pylist())):
-            part = read_table(self.lake, "articles", dates=[day], columns=["article_id", "body"])
-            part = part.filter(pc.is_in(part["article_id"], pa.array(sorted(wanted))))
-            out.update(zip(part["article_id"].to_pylist(), part["body"].to_pylist(), strict=True))
+        for day in sorted(set(holding["crawl_date"].to_pylist())):
+            for info in store.data_files(partitions[day]):
+                with store.fs.open_input_file(info.path) as handle:
+                    parquet = pq.ParquetFile(handle)
+                    for group in range(parquet.num_row_groups):
+                        ids = parquet.read_row_group(group, columns=["article_id"])["article_id"]
+                        rows = pc.indices_nonzero(pc.is_in(ids, wanted))
+                        if not len(rows):
+                            continue
+                        part = parquet.read_row_group(group, columns=["body"])["body"].take(rows)
+                        out.update(zip(ids.take(rows).to_pylist(), part.to_pylist(), strict=True))
         return out
 
 
