@@ -65,7 +65,9 @@ _AUTHOR_XPATHS = [
         "@itemprop='author name' or rel='me' or @data-testid='AuthorCard' or "
         "@data-testid='AuthorURL' or "
         + _any("class", "authorname author-name authorName AuthorName")
-        + "]|//author",
+        + "]"
+        + _OUTSIDE
+        + "|//author",
         "//*[self::a or self::div or self::h3 or self::h4 or self::p or self::span]["
         "@class='byline' or @class='username' or @class='byl' or @class='BBL' or "
         "contains(@itemprop,'author') or "

@@ -154,7 +154,7 @@ _NOT_NAMES = frozenset(
         "today",
     ]
 )
-_QUOTE_CHAR = re.compile("[\"“”«»„]")
+_QUOTE_CHAR = re.compile('["“”«»„]')
 _PERSON = re.compile(rf"\b({_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,3}})")
 
 
