@@ -18,15 +18,21 @@ _BOILERPLATE = re.compile(
     r"tags?|topics?|share(?: this(?: article| story)?)?|click here|subscribe|sign up|"
     r"follow us|watch|video|photo|image|leia também|lesen sie auch|lire aussi|mehr zum thema|"
     r"weiterlesen|ver también|leer más|tell us what you think|story continues|comments?|"
-    r"\d+ comments?)\b",
+    r"you (?:may|might) also like|more stories|further reading|\d+ comments?)\b",
     re.I,
 )
 _PROMO = re.compile(
     r"\b(?:newsletter|sign up|subscribe|subscription|delivered to your inbox|in your inbox|"
     r"click here|follow us on|download (?:the|our) app|all rights reserved|copyright ©|©\s*\d{4}|"
-    r"cookie|javascript)\b",
+    r"cookie|javascript|follow (?:him|her|them|me) on|reach (?:the )?(?:reporter|writer|author)s?"
+    r"|full coverage of)\b",
     re.I,
 )
+# Agency credit lines: "(Reporting by ...; Editing by ...)", "Additional reporting by ..."
+_CREDITS = re.compile(
+    r"^\W*(?:(?:additional )?reporting by|editing by|writing by|compiled by|edited by)\b", re.I
+)
+_STAMP = re.compile(r"^\W*(?:updated|published|posted|last (?:updated|modified))\b", re.I)
 _BRACKET_TAG = re.compile(r"\[[A-Z][A-Z ]{2,20}\]\s*\|?\s*$")
 _DATE_LINE = re.compile(
     r"\b(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?|"
@@ -54,9 +60,11 @@ def run_trafilatura(tree: HtmlElement, url: str | None, precision: bool = True) 
     return (document.text or "") if document is not None else ""
 
 
-def main_text(tree: HtmlElement, url: str | None, title: str | None) -> str:
+def main_text(
+    tree: HtmlElement, url: str | None, title: str | None, tags: list[str] | None = None
+) -> str:
     """Cleaned body: trafilatura favouring precision, or favouring recall when that is short."""
-    text = clean_body(run_trafilatura(tree, url, precision=True), tree, title)
+    text = clean_body(run_trafilatura(tree, url, precision=True), tree, title, tags)
     if word_count(text) < SHORT_BODY_WORDS:
         document = trafilatura.bare_extraction(
             tree,
@@ -66,7 +74,7 @@ def main_text(tree: HtmlElement, url: str | None, title: str | None) -> str:
             with_metadata=False,
             deduplicate=False,
         )
-        wider = clean_body((document.text or "") if document is not None else "", tree, title)
+        wider = clean_body((document.text or "") if document is not None else "", tree, title, tags)
         if word_count(wider) > word_count(text):
             text = wider
     return text
@@ -85,7 +93,20 @@ def link_texts(tree: HtmlElement) -> set[str]:
     return found
 
 
-def _is_boilerplate(line: str, words: int, anchors: set[str], title: str) -> bool:
+_CAPTIONS = etree.XPath("//figcaption|//figure//*[contains(@class,'caption')]")
+
+
+def captions(tree: HtmlElement) -> set[str]:
+    """Normalised texts of figure captions (a caption is not part of the article's text)."""
+    found = set()
+    for element in _CAPTIONS(tree):
+        text = norm(element.text_content())
+        if text.count(" ") >= 1:
+            found.add(text)
+    return found
+
+
+def _is_boilerplate(line: str, words: int, anchors: set[str], title: str, extras: set[str]) -> bool:
     normalised = norm(line)
     if not normalised:
         return True
@@ -95,6 +116,12 @@ def _is_boilerplate(line: str, words: int, anchors: set[str], title: str) -> boo
         return True
     if words <= 40 and _PROMO.search(line):
         return True
+    if words <= 60 and _CREDITS.match(line):
+        return True
+    if words <= 10 and _STAMP.match(line) and _DATE_LINE.search(line[8:]):
+        return True
+    if normalised in extras:
+        return True
     if words >= 5 and _BRACKET_TAG.search(line):
         return True
     return bool(
@@ -102,18 +129,23 @@ def _is_boilerplate(line: str, words: int, anchors: set[str], title: str) -> boo
     )
 
 
-def clean_body(text: str, tree: HtmlElement, title: str | None) -> str:
-    """Remove boilerplate lines (promos, link lists, titles, datelines) from extracted text."""
+def clean_body(
+    text: str, tree: HtmlElement, title: str | None, tags: list[str] | None = None
+) -> str:
+    """Remove boilerplate lines (promos, link lists, captions, tag lists, titles, datelines)."""
     lines = [" ".join(line.split()) for line in text.splitlines()]
     lines = [line for line in lines if line]
     if not lines:
         return ""
     anchors = link_texts(tree)
     title_norm = norm(title or "")
+    extras = captions(tree)
+    if tags:
+        extras.add(norm(" ".join(tags)))
     kept: list[str] = []
     for line in lines:
         words = len(_WORD.findall(line))
-        if _is_boilerplate(line, words, anchors, title_norm):
+        if _is_boilerplate(line, words, anchors, title_norm, extras):
             continue
         kept.append(line)
     while kept and _is_edge_noise(kept[0]):

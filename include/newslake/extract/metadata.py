@@ -57,32 +57,34 @@ _DISCARD_TEST = (
 )
 _DISCARD = etree.XPath(f"self::*[{_DISCARD_TEST}]")
 _OUTSIDE = f"[not(ancestor::*[{_DISCARD_TEST}])]"
+# Explicit author markup (rel/id/class "author") is trusted wherever it sits; the looser
+# patterns of the second and third expression count only outside discarded parts.
 _AUTHOR_XPATHS = [
-    etree.XPath(x + _OUTSIDE)
-    for x in (
-        "//*[self::a or self::address or self::div or self::link or self::p or self::span or "
-        "self::strong][@rel='author' or @id='author' or @class='author' or "
-        "@itemprop='author name' or rel='me' or @data-testid='AuthorCard' or "
-        "@data-testid='AuthorURL' or "
-        + _any("class", "authorname author-name authorName AuthorName")
-        + "]"
-        + _OUTSIDE
-        + "|//author",
-        "//*[self::a or self::div or self::h3 or self::h4 or self::p or self::span]["
-        "@class='byline' or @class='username' or @class='byl' or @class='BBL' or "
-        "contains(@itemprop,'author') or "
-        + _any("id", "author zuozhe bianji xiaobian")
-        + " or "
-        + _any(
-            "class",
-            "author channel-name zuozhe bianji xiaobian submitted-by posted-by journalist-name",
+    etree.XPath(x + ("" if i == 0 else _OUTSIDE))
+    for i, x in enumerate(
+        (
+            "//*[self::a or self::address or self::div or self::link or self::p or self::span or "
+            "self::strong][@rel='author' or @id='author' or @class='author' or "
+            "@itemprop='author name' or rel='me' or @data-testid='AuthorCard' or "
+            "@data-testid='AuthorURL' or "
+            + _any("class", "authorname author-name authorName AuthorName")
+            + "]|//author",
+            "//*[self::a or self::div or self::h3 or self::h4 or self::p or self::span]["
+            "@class='byline' or @class='username' or @class='byl' or @class='BBL' or "
+            "contains(@itemprop,'author') or "
+            + _any("id", "author zuozhe bianji xiaobian")
+            + " or "
+            + _any(
+                "class",
+                "author channel-name zuozhe bianji xiaobian submitted-by posted-by journalist-name",
+            )
+            + "]",
+            "//*[contains(@data-component,'Byline') or contains(@itemprop,'author') or "
+            + _any("id", "author Author")
+            + " or "
+            + _any("class", "author Author screenname writer byline Byline")
+            + "]",
         )
-        + "]",
-        "//*[contains(@data-component,'Byline') or contains(@itemprop,'author') or "
-        + _any("id", "author Author")
-        + " or "
-        + _any("class", "author Author screenname writer byline Byline")
-        + "]",
     )
 ]
 META_DATE_KEYS = (

@@ -137,13 +137,18 @@ def _relative_on_page(tree: HtmlElement) -> str | None:
 
 
 def _body_and_adapter(
-    page_url: str, tree: HtmlElement, html: str, hints: Hints, title: str | None
+    page_url: str,
+    tree: HtmlElement,
+    html: str,
+    hints: Hints,
+    title: str | None,
+    tags: list[str] | None = None,
 ) -> tuple[str, AdapterResult | None]:
     adapter = run_adapter(hints.syndicator, page_url, tree)
     if adapter is not None and adapter.body:
         text = adapter.body
     else:
-        text = body_mod.main_text(tree, page_url, title)
+        text = body_mod.main_text(tree, page_url, title, tags)
     lines = text.split("\n")
     if adapter is None and (attribution.credited_in(lines) or attribution.CREDIT_HINT.search(html)):
         adapter = attribution.extract(page_url, tree)
@@ -177,7 +182,7 @@ def extract_page(page: Any, hints: Hints, config: ExtractConfig | None = None) -
     if tree is None:
         return ExtractOutcome(None, rejection=rejection(page, hints, "parse_error", "no HTML tree"))
     md = metadata.collect(tree)
-    body, adapter = _body_and_adapter(url, tree, text, hints, md["title"])
+    body, adapter = _body_and_adapter(url, tree, text, hints, md["title"], md["tags"])
     found = adapter.fields if adapter is not None else {}
     if not body.strip() and md["body_jsonld"]:
         body = md["body_jsonld"]
