@@ -123,3 +123,27 @@ def test_assets_are_counted_not_rejected(make_page) -> None:
     batch = extract_pages(pages, lambda p: Hints())
     assert (batch.skipped_non_html, batch.articles.num_rows, batch.rejections.num_rows) == (2, 1, 0)
     assert batch.pages == 3
+
+
+def test_feeds_and_plain_text_are_skipped_but_mislabelled_html_is_read(make_page) -> None:
+    pages = [
+        make_page(b"User-agent: *\nDisallow: /private\n", content_type="text/plain"),
+        make_page(
+            b"<?xml version='1.0'?><rss><channel></channel></rss>",
+            content_type="application/rss+xml",
+        ),
+        make_page(article_html(), content_type="text/plain"),
+    ]
+    batch = extract_pages(pages, lambda p: Hints())
+    assert (batch.skipped_non_html, batch.articles.num_rows, batch.rejections.num_rows) == (2, 1, 0)
+
+
+def test_profile_pages_are_not_articles(make_page) -> None:
+    html = (
+        "<html><head><meta property='og:type' content='profile'></head><body><h1>Jane Roe"
+        "</h1><p>Jane Roe writes about the harbour, the council and the budget of the city "
+        "for the paper, and has done so since she joined the newsroom years ago.</p>"
+        "</body></html>"
+    )
+    outcome = extract_page(make_page(html), Hints())
+    assert outcome.article is None and outcome.rejection["reason"] == "not_article"

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from newslake.extract.page import extract_page, rejection
+from newslake.extract.page import extract_page, looks_like_markup, rejection
 from newslake.extract.types import ExtractBatch, ExtractConfig, ExtractOutcome, Hints
 from newslake.lake import schema
 
@@ -23,6 +23,11 @@ _SKIPPED_TYPES = (
     "audio/",
     "video/",
     "application/font",
+    "text/plain",
+    "application/xml",
+    "text/xml",
+    "application/rss",
+    "application/atom",
 )
 
 
@@ -65,16 +70,18 @@ def extract_one(page: Any, hints: Hints, config: ExtractConfig) -> ExtractOutcom
 
 def _skipped(page: Any) -> bool:
     kind = (page.content_type or "").split(";")[0].strip().lower()
-    if not kind.startswith(_SKIPPED_TYPES):
-        return False
-    head = page.body[:1024].lstrip().lower()
-    return not (head.startswith(b"<") and (b"<html" in head or b"<!doctype html" in head))
+    return kind.startswith(_SKIPPED_TYPES) and not looks_like_markup(page.body)
 
 
 def extract_pages(
     pages: Iterable[Any], hints_for: Callable[[Any], Hints], config: ExtractConfig | None = None
 ) -> ExtractBatch:
-    """Extract every page; non-HTML assets (images, CSS, scripts) are counted, not rejected."""
+    """Extract every page; one bad page never fails the batch.
+
+    Assets and documents that are not pages (images, CSS, scripts, plain text, feeds) are
+    counted in ``skipped_non_html``; anything else that is not HTML (a PDF) is a rejection.
+    The per-page time bound applies when called from the main thread.
+    """
     config = config or ExtractConfig()
     started = time.perf_counter()
     rows: dict[str, list[dict[str, Any]]] = {

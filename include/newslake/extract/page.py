@@ -23,24 +23,27 @@ from newslake.extract.types import ExtractConfig, ExtractOutcome, Hints
 from newslake.ids import article_identity, registered_site
 
 EXTRACTOR_VERSION = f"newslake-extract/{__version__} trafilatura/{trafilatura.__version__}"
-_HTML_TYPES = ("text/html", "application/xhtml", "text/plain", "application/xml", "text/xml")
+_HTML_TYPES = ("text/html", "application/xhtml")
+_MARKUP = (b"<!doctype html", b"<html", b"<head", b"<body")
 _NON_ARTICLE_OG = ("profile", "video.", "music.", "book", "product")
 _TRUNCATED = re.compile(
     r"(?:read more|continue reading|subscribe to (?:read|continue)|…|\.\.\.)\W*$", re.I
 )
 
 
-class NotHtml(Exception):
-    """The body is not HTML (binary, PDF, image)."""
+def looks_like_markup(body: bytes) -> bool:
+    """True when the first kilobyte holds an HTML document's tags."""
+    head = body[:1024].lower()
+    return any(tag in head for tag in _MARKUP)
 
 
 def is_html(body: bytes, content_type: str | None) -> bool:
-    """True when a response body looks like HTML by its type and first bytes."""
+    """True when a response body is HTML by its type (or, for other types, its tags)."""
     head = body[:1024].lstrip().lower()
     if head.startswith((b"%pdf", b"\x89png", b"gif8", b"\xff\xd8", b"pk\x03\x04", b"\x1f\x8b")):
         return False
     kind = (content_type or "").split(";")[0].strip().lower()
-    if kind and not kind.startswith(_HTML_TYPES):
+    if kind and not kind.startswith(_HTML_TYPES) and not looks_like_markup(body):
         return False
     return b"\x00" not in body[:2048] or head.startswith((b"\xff\xfe", b"\xfe\xff"))
 
