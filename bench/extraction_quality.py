@@ -24,6 +24,7 @@ import tempfile
 import time
 from itertools import islice
 from pathlib import Path
+from urllib.parse import unquote
 
 import trafilatura
 from newslake.extract import Hints, extract_page
@@ -45,7 +46,9 @@ def _ours_direct(pages) -> dict[str, dict]:
     found = {}
     for page in pages:
         outcome = extract_page(page, Hints(source_id="eval"))
-        found[page.url] = outcome.article or {"rejection": (outcome.rejection or {}).get("reason")}
+        found[_key(page.url)] = outcome.article or {
+            "rejection": (outcome.rejection or {}).get("reason")
+        }
     return found
 
 
@@ -68,7 +71,12 @@ def _ours_via_lake(warcs: list[Path]) -> dict[str, dict]:
             check=True,
         )
     table = ds.dataset(lake / "articles", format="parquet", partitioning="hive").to_table()
-    return {row["url"]: row for row in table.to_pylist()}
+    return {_key(row["url"]): row for row in table.to_pylist()}
+
+
+def _key(url: str) -> str:
+    """A URL as a join key: the WARC writer percent-encodes what the annotations leave raw."""
+    return unquote(url).strip()
 
 
 def _row_fields(row: dict) -> dict[str, str | None]:
@@ -90,7 +98,7 @@ def body_quality(limit: int | None, via_lake: bool, misses: list[str]) -> dict:
     )
     ours, base = [], []
     for key, page, truth in items:
-        row = rows.get(page.url) or {}
+        row = rows.get(_key(page.url)) or {}
         mine = page_scores(row.get("body"), truth)
         theirs = page_scores(trafilatura.extract(page.body), truth)
         ours.append(mine)
@@ -111,7 +119,7 @@ def meta_quality(limit: int | None, via_lake: bool, misses: list[str]) -> dict:
     )
     hits = {f: {"ours": 0, "trafilatura": 0, "n": 0} for f in FIELDS}
     for url, page, note in items:
-        mine = _row_fields(rows.get(url) or {})
+        mine = _row_fields(rows.get(_key(url)) or {})
         doc = trafilatura.bare_extraction(page.body, url=url, with_metadata=True)
         theirs = {f: getattr(doc, f, None) if doc is not None else None for f in FIELDS}
         for field in FIELDS:
