@@ -94,13 +94,16 @@ def assemble(table: pa.Table, kept: list[dict[str, Any]], shingled: Shingled, ke
         "article_id": [r["article_id"] for r in kept],
         "story_id": [r["story_id"] for r in kept],
         "canonical_url": [r["canonical_url"] for r in kept],
-        "n_shingles": np.diff(shingled.offsets).astype(np.int32),
+        "n_shingles": shingled.sizes().astype(np.int32),
         "signature": _lists(shingled.signatures, eligible, pa.uint32()),
         "band_keys": _lists(keys, eligible, pa.int64()),
         "scheme": [config.scheme] * len(kept),
         "claimed_url": [c for c, _ in claims], "claim_signal": [s for _, s in claims],
     }
-    out = table.take(pa.array([r["_order"] for r in kept], pa.int64()))
+    order = [r["_order"] for r in kept]
+    if order != list(range(table.num_rows)):
+        table = table.take(pa.array(order, pa.int64()))
+    out = table
     for name in ("canonical_url", "story_id", "is_original", "original_url", "original_signal"):
         position = out.schema.get_field_index(name)
         values = pa.array([r[name] for r in kept], out.schema.field(name).type)

@@ -31,9 +31,11 @@ def candidate_pairs(
     if isinstance(history_keys, pa.ChunkedArray):
         history_keys = history_keys.combine_chunks() if history_keys.num_chunks else pa.array(
             [], pa.list_(pa.int64()))
+    offsets = history_keys.offsets.to_numpy()
+    lengths = np.diff(offsets) if len(history_keys) else np.zeros(0, np.int64)
     history = pa.table({
         "key": history_keys.flatten().cast(pa.int64()),
-        "doc": pa.array(history_keys.value_parent_indices(), pa.int64()).cast(pa.int32()),
+        "doc": np.repeat(np.arange(len(history_keys), dtype=np.int32), lengths),
     })
     con = duckdb.connect()
     try:

@@ -37,7 +37,16 @@ class History:
     lake: str
     index: pa.Table  # dedup_index rows of the configured scheme, plus crawl_date
     articles: pa.Table  # META_COLUMNS of the window's articles, plus crawl_date
-    url_days: dict[str, date]  # canonical_url -> first crawl_date, every day before crawl_date
+    urls: pa.Table  # canonical_url, crawl_date of every article before crawl_date
+
+    def known_urls(self, urls: list[str]) -> list[date | None]:
+        """First crawl date of each URL in the lake before the day, or None."""
+        if not self.urls.num_rows:
+            return [None] * len(urls)
+        found = pc.index_in(pa.array(urls, pa.string()), value_set=self.urls["canonical_url"])
+        days = self.urls["crawl_date"].take(pc.fill_null(found, 0))
+        return [d if f is not None else None
+                for d, f in zip(days.to_pylist(), found.to_pylist(), strict=True)]
 
     def bodies(self, article_ids: Iterable[str]) -> dict[str, str]:
         """Bodies of the given history articles, one row group at a time (bounded memory)."""
@@ -86,9 +95,5 @@ def load_history(lake: str, crawl_date: date, config: DedupConfig) -> History:
     )
     earlier = [d for d in published_dates(lake, "articles") if d < crawl_date]
     urls = read_table(lake, "articles", dates=earlier, columns=["canonical_url", "crawl_date"])
-    url_days: dict[str, date] = {}
-    pairs = zip(urls["canonical_url"].to_pylist(), urls["crawl_date"].to_pylist(), strict=True)
-    for url, day in pairs:
-        if url is not None and (url not in url_days or day < url_days[url]):
-            url_days[url] = day
-    return History(lake=lake, index=index, articles=articles, url_days=url_days)
+    urls = urls.filter(pc.is_valid(urls["canonical_url"])).sort_by("crawl_date")
+    return History(lake=lake, index=index, articles=articles, urls=urls)

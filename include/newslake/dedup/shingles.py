@@ -44,10 +44,23 @@ class Shingled:
     offsets: np.ndarray
     words: np.ndarray
     signatures: np.ndarray  # (docs, num_perm) uint32
+    rows: np.ndarray | None = None  # document i is row rows[i] of ids/offsets (None: itself)
 
     def doc(self, i: int) -> np.ndarray:
         """Shingle ids of document ``i``."""
-        return self.ids[self.offsets[i] : self.offsets[i + 1]]
+        row = i if self.rows is None else int(self.rows[i])
+        return self.ids[self.offsets[row] : self.offsets[row + 1]]
+
+    def sizes(self) -> np.ndarray:
+        """Distinct shingles per document."""
+        sizes = np.diff(self.offsets)
+        return sizes if self.rows is None else sizes[self.rows]
+
+    def select(self, rows: np.ndarray) -> Shingled:
+        """The documents ``rows`` (in that order), sharing the shingle storage."""
+        rows = np.asarray(rows, dtype=np.int64)
+        base = rows if self.rows is None else self.rows[rows]
+        return Shingled(self.ids, self.offsets, self.words[rows], self.signatures[rows], base)
 
 
 def _finalize(values: np.ndarray) -> np.ndarray:

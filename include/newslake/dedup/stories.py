@@ -46,11 +46,12 @@ def _drop_duplicate_urls(rows: list[dict[str, Any]], history: History) -> tuple[
         key=lambda i: (rows[i]["fetched_at"] or datetime.max.replace(tzinfo=UTC),
                        len(rows[i]["url"]), rows[i]["url"]),
     )
+    known = history.known_urls([r["canonical_url"] for r in rows])
     for i in order:
         row = rows[i]
         url = row["canonical_url"]
-        if url in history.url_days:
-            detail = f"{url} already in the lake since {history.url_days[url].isoformat()}"
+        if known[i] is not None:
+            detail = f"{url} already in the lake since {known[i].isoformat()}"
         elif url in first:
             detail = f"{url} also fetched as {first[url]['url']}"
         else:
@@ -116,8 +117,7 @@ def assign_stories(
         row["canonical_url"] = row["canonical_url"] or canonicalize_url(row["url"])
     history = load_history(lake, crawl_date, config)
     kept, rejected = _drop_duplicate_urls(rows, history)
-    order = pa.array([r["_order"] for r in kept], pa.int64())
-    shingled = shingle_batch(table["body"].take(order), config)
+    shingled = shingle_batch(table["body"], config).select([r["_order"] for r in kept])
     keys = band_keys(shingled.signatures, config)
     edges = verified_edges(shingled, keys, history, config)
 
