@@ -154,6 +154,33 @@ _NOT_NAMES = frozenset(
         "today",
     ]
 )
+_LEADING = frozenset(
+    [
+        "de",
+        "van",
+        "von",
+        "der",
+        "al",
+        "bin",
+        "da",
+        "di",
+        "la",
+        "le",
+        "to",
+        "for",
+        "from",
+        "with",
+        "by",
+        "in",
+        "on",
+        "at",
+        "as",
+        "of",
+        "and",
+        "but",
+    ]
+)
+"""Particles and prepositions that cannot start a speaker's name."""
 _QUOTE_CHAR = re.compile('["“”«»„]')
 _PERSON = re.compile(rf"\b({_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,3}})")
 
@@ -178,18 +205,7 @@ def _strip_titles(name: str) -> str | None:
             break
         keep.append(token)
     keep.reverse()
-    while keep and keep[0].lower() in {
-        "de",
-        "van",
-        "von",
-        "der",
-        "al",
-        "bin",
-        "da",
-        "di",
-        "la",
-        "le",
-    }:
+    while keep and keep[0].lower() in _LEADING:
         keep.pop(0)
     if not keep or len(keep) > 4 or keep[0].lower() in _NOT_NAMES:
         return None
