@@ -14,11 +14,14 @@ SHORT_BODY_WORDS = 50
 _BOILERPLATE = re.compile(
     r"^\W*(?:advertisement|advertising|anzeige|publicité|publicidad|pubblicità|sponsored|"
     r"read more|read also|read next|see more|see also|more from|more on this|don'?t miss|"
-    r"related(?: articles| stories| posts| coverage| content)?|recommended|trending|most popular|"
-    r"tags?|topics?|share(?: this(?: article| story)?)?|click here|subscribe|sign up|"
-    r"follow us|watch|video|photo|image|leia também|lesen sie auch|lire aussi|mehr zum thema|"
-    r"weiterlesen|ver también|leer más|tell us what you think|story continues|comments?|"
-    r"you (?:may|might) also like|more stories|further reading|\d+ comments?)\b",
+    r"related (?:articles|stories|posts|coverage|content)|recommended for you|most popular|"
+    r"share this(?: article| story)?|click here|subscribe|sign up|follow us|"
+    r"leia também|lesen sie auch|lire aussi|mehr zum thema|weiterlesen|ver también|leer más|"
+    r"tell us what you think|story continues|you (?:may|might) also like|more stories|"
+    r"further reading|\d+ comments?)\b"
+    # a bare label: the word alone, or followed by a colon, bar or dash
+    r"|^\W*(?:related|recommended|trending|tags?|topics?|share|watch|video|photos?|images?|"
+    r"comments?|gallery|listen)\s*(?:$|[:|–—-])",
     re.I,
 )
 _PROMO = re.compile(
