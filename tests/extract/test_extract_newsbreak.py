@@ -164,3 +164,38 @@ def test_demo_newsbreak_page_extracts_every_field(make_page) -> None:
 )
 def test_abbreviated_counts(text: str, value: int | None) -> None:
     assert parse_count(text) == value
+
+
+def test_other_newsbreak_markup(make_page) -> None:
+    body = "".join(
+        f"<p>Paragraph {i} tells readers what the harbour council decided this week and why "
+        "the vote matters to the fishing families in town.</p>"
+        for i in range(5)
+    )
+    html = (
+        "<html><head><meta property='og:site_name' content='NewsBreak'></head><body>"
+        "<span data-role='category'>Local</span><h1>Harbour council votes on fees</h1>"
+        "<div><span>By Ann Lee</span></div><div><a href='https://www.gazette.example'>"
+        "Lakeside Gazette</a></div><div>3h ago</div>"
+        f"<article>{body}</article><h3>1.2K Comments</h3>"
+        "<section><p>Check out more stories from</p><div>Lakeside Gazette</div>"
+        "<div>12K+ Followers 1K+ Posts 4.5M+ Views</div></section></body></html>"
+    )
+    page = make_page(html, url="https://example.org/story/1")
+    outcome = extract_page(page, Hints())
+    article = outcome.article
+    assert article["syndicator"] == "newsbreak"
+    assert article["title"] == "Harbour council votes on fees"
+    assert article["authors"] == ["Ann Lee"]
+    assert article["section"] == "Local"
+    assert article["original_publisher"] == "Lakeside Gazette"
+    assert article["original_publisher_url"] == "https://www.gazette.example"
+    assert article["published_at"] == FETCHED_AT - timedelta(hours=3)
+    assert article["comment_count"] == 1200
+    assert (
+        article["publisher_followers"],
+        article["publisher_posts"],
+        article["publisher_views"],
+    ) == (12_000, 1_000, 4_500_000)
+    assert article["body"].startswith("Paragraph 0 tells readers")
+    assert article["body"].count("\n") == 4

@@ -15,7 +15,9 @@ from newslake.extract.adapters.base import AdapterResult, parse_count, visible_l
 
 NAME = "newsbreak"
 HOSTS = ("newsbreak.com", "newsbreakapp.com", "particlenews.com")
-_COMMENTS = re.compile(r"^Comments?\s*(?:/|\(|:)?\s*(\d[\d,.]*[KkMm]?)\)?$", re.I)
+_COMMENTS = re.compile(
+    r"^(?:Comments?\s*(?:/|\(|:)?\s*(\d[\d,.]*[KkMm]?)\)?|(\d[\d,.]*[KkMm]?)\s+Comments?)$", re.I
+)
 _RELATIVE = re.compile(r"^(?:\d+\s*[a-z]+\s+ago|yesterday|just now|now|today)$", re.I)
 _STAT = re.compile(r"(\d[\d.,]*\s*[KkMmBb]?\+?)\s*(Followers?|Posts?|Views?)\b", re.I)
 _WRAPPING = re.compile(
@@ -170,14 +172,22 @@ def extract(url: str, tree: HtmlElement) -> AdapterResult:
     h1 = tree.find(".//h1")
     title = " ".join(h1.text_content().split()) if h1 is not None else None
     t = _index(lines, lambda s: s == title) if title else None
-    comments_at = _index(lines, lambda s: bool(_COMMENTS.match(s)), start=t or 0)
-    if t is None or comments_at is None:
+    if t is None:
         return result
+    comments_at = _index(lines, lambda s: bool(_COMMENTS.match(s)), start=t)
+    ends = [
+        comments_at,
+        _index(lines, lambda s: s.lower().startswith("check out more stories from"), start=t),
+        _index(lines, lambda s: s.strip().lower() == "related", start=t),
+    ]
+    if all(end is None for end in ends):
+        return result
+    article_end = min(end for end in ends if end is not None)
     result.fields["title"] = title
     if t > 0 and len(lines[t - 1].split()) <= 3 and not _RELATIVE.match(lines[t - 1]):
         result.fields["section"] = lines[t - 1]
-    header_end = _index(lines, lambda s: len(s.split()) >= 12, start=t + 1, stop=comments_at)
-    header_end = comments_at if header_end is None else header_end
+    header_end = _index(lines, lambda s: len(s.split()) >= 12, start=t + 1, stop=article_end)
+    header_end = article_end if header_end is None else header_end
     header = lines[t + 1 : header_end]
     byline = next((s for s in header if re.match(r"^by\s+\S", s, re.I)), None)
     if byline:
@@ -193,18 +203,18 @@ def extract(url: str, tree: HtmlElement) -> AdapterResult:
     caption = (
         " ".join(caption_element.text_content().split()) if caption_element is not None else None
     )
-    if caption is None and header_end < comments_at and _CREDIT.search(lines[header_end]):
+    if caption is None and header_end < article_end and _CREDIT.search(lines[header_end]):
         caption = lines[header_end]
     body_start = header_end + (
         1 if caption and header_end < len(lines) and lines[header_end] == caption else 0
     )
     body = [
         s
-        for s in lines[body_start:comments_at]
+        for s in lines[body_start:article_end]
         if not s.startswith("http") and s != caption and not _WRAPPING.match(s)
     ]
     result.body = "\n".join(body) or None
-    for i in range(body_start, comments_at):
+    for i in range(body_start, article_end):
         if _WRAPPING.match(lines[i]):
             if not lines[i].lower().startswith("originally"):
                 result.fields["is_truncated"] = True
@@ -222,26 +232,30 @@ def extract(url: str, tree: HtmlElement) -> AdapterResult:
     )
     if image is not None:
         result.fields["image_url"] = urljoin(url, image.get("src"))
-    result.fields["comment_count"] = parse_count(_COMMENTS.match(lines[comments_at]).group(1))
     more_at = _index(
-        lines, lambda s: s.lower().startswith("check out more stories from"), start=comments_at
+        lines, lambda s: s.lower().startswith("check out more stories from"), start=article_end
     )
-    related_at = _index(lines, lambda s: s.strip().lower() == "related", start=comments_at)
-    comments_end = min(x for x in (more_at, related_at, len(lines)) if x is not None)
-    result.comments = _marked_comments(tree) or _comments(lines, comments_at + 1, comments_end)
+    related_at = _index(lines, lambda s: s.strip().lower() == "related", start=article_end)
+    result.comments = _marked_comments(tree)
+    if comments_at is not None:
+        found = _COMMENTS.match(lines[comments_at])
+        result.fields["comment_count"] = parse_count(found.group(1) or found.group(2))
+        comments_end = min(x for x in (more_at, related_at, len(lines)) if x is not None)
+        if not result.comments:
+            result.comments = _comments(lines, comments_at + 1, comments_end)
     publisher = None
     if more_at is not None and more_at + 1 < len(lines):
         publisher = lines[more_at + 1]
     elif publishers:
         publisher = publishers[0]
     result.fields["original_publisher"] = publisher
-    text = "\n".join(lines[comments_at:])
+    text = "\n".join(lines[article_end:])
     for number, kind in _STAT.findall(text.replace("\n", " ")):
         key = {"f": "publisher_followers", "p": "publisher_posts", "v": "publisher_views"}[
             kind[0].lower()
         ]
         result.fields.setdefault(key, parse_count(number))
-    about_at = _index(lines, lambda s: s.upper() == "ABOUT", start=comments_at)
+    about_at = _index(lines, lambda s: s.upper() == "ABOUT", start=article_end)
     if about_at is not None:
         link = _index(lines, lambda s: bool(re.match(r"^https?://\S+$", s)), start=about_at)
         if link is not None:
@@ -250,10 +264,10 @@ def extract(url: str, tree: HtmlElement) -> AdapterResult:
         href = _link_for(tree, publisher, url)
         if href and "newsbreak" not in href:
             result.fields["original_publisher_url"] = href
-    tags = [s for s in lines[comments_at:] if _TAGS.match(s)]
+    tags = [s for s in lines[article_end:] if _TAGS.match(s)]
     if tags:
         result.fields["tags"] = [t.strip() for t in tags[0].split("#") if t.strip()]
-    end = _index(lines, lambda s: s.upper() == "ABOUT", start=related_at or comments_at) or len(
+    end = _index(lines, lambda s: s.upper() == "ABOUT", start=related_at or article_end) or len(
         lines
     )
     if related_at is not None:
