@@ -147,3 +147,18 @@ def test_profile_pages_are_not_articles(make_page) -> None:
     )
     outcome = extract_page(make_page(html), Hints())
     assert outcome.article is None and outcome.rejection["reason"] == "not_article"
+
+
+def test_an_enclosing_alarm_survives_the_time_bound(make_page) -> None:
+    import signal
+
+    previous = signal.signal(signal.SIGALRM, lambda *a: None)
+    signal.setitimer(signal.ITIMER_REAL, 60)
+    try:
+        extract_pages([make_page(article_html())], lambda p: Hints())
+        left, _ = signal.getitimer(signal.ITIMER_REAL)
+        assert 50 < left <= 60
+        assert signal.getsignal(signal.SIGALRM) is not None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

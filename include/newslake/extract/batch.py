@@ -37,16 +37,25 @@ class PageTimeout(Exception):
 
 @contextmanager
 def time_bound(seconds: float) -> Iterator[None]:
-    """Raise :class:`PageTimeout` after ``seconds`` (main thread only; elsewhere unbounded)."""
+    """Raise :class:`PageTimeout` after ``seconds`` (main thread only; elsewhere unbounded).
+
+    An enclosing ``SIGALRM`` limit (an orchestrator's task timeout, a test timeout) is kept:
+    when it ends first it stays in charge, otherwise it is re-armed with its remaining time.
+    """
     if threading.current_thread() is not threading.main_thread() or not hasattr(
         signal, "setitimer"
     ):
+        yield
+        return
+    outer_left, outer_interval = signal.getitimer(signal.ITIMER_REAL)
+    if outer_left and outer_left <= seconds:
         yield
         return
 
     def _expired(signum: int, frame: Any) -> None:
         raise PageTimeout(f"extraction exceeded {seconds:g} s")
 
+    started = time.monotonic()
     previous = signal.signal(signal.SIGALRM, _expired)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
@@ -54,6 +63,9 @@ def time_bound(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        if outer_left:
+            left = outer_left - (time.monotonic() - started)
+            signal.setitimer(signal.ITIMER_REAL, max(left, 0.001), outer_interval)
 
 
 def extract_one(page: Any, hints: Hints, config: ExtractConfig) -> ExtractOutcome:
