@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 UV_VERSION := 0.13.9
 
-.PHONY: env demo test lint chromium clean
+.PHONY: env demo test lint test-tools clean
 
 env: $(STAMP)
 
@@ -21,18 +21,23 @@ $(STAMP): pyproject.toml requirements.lock
 demo: env
 	@bash scripts/demo.sh
 
-test: env chromium
+test: env test-tools
 	$(BIN)/pytest -p no:cacheprovider
 
 lint: env
 	$(BIN)/ruff check include dags plugins tests bench
 
-# Headless Chromium renders the Data Docs in the validation tests (Debian package).
-chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "installing Debian's chromium for the Data Docs browser test"; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-	  || echo "warning: could not install chromium; the browser test will be skipped"; }
+# Debian packages some tests use: headless Chromium renders the Data Docs; docker-compose (v1)
+# validates docker-compose.yaml without an engine. Installed only when missing.
+test-tools:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v docker-compose >/dev/null 2>&1 || missing="$$missing docker-compose"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages for the tests:$$missing"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
+	  || echo "warning: could not install$$missing; the tests that need them will be skipped"; \
+	fi
 
 clean:
 	rm -rf lake .airflow artifacts
