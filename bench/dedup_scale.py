@@ -163,7 +163,7 @@ def run_ours(corpus_batches, lake: str, config: DedupConfig, rss: PeakRss, varia
                     "peak_rss_mb": round(rss.take()), "planted": len(planted), "found": found,
                     "history": number * table.num_rows})
         print(json.dumps(out[-1]), flush=True)
-        del result
+        del result, table
     return out
 
 

@@ -176,10 +176,15 @@ def shingle_batch(bodies: Sequence[str | None] | pa.Array, config: DedupConfig) 
     for part in parts:
         offsets.append(part.offsets[1:] + base)
         base += int(part.offsets[-1])
-    return Shingled(
-        np.concatenate([p.ids for p in parts]), np.concatenate(offsets),
-        np.concatenate([p.words for p in parts]), np.concatenate([p.signatures for p in parts]),
-    )
+    words = np.concatenate([p.words for p in parts])
+    signatures = np.concatenate([p.signatures for p in parts])
+    ids = np.empty(base, dtype=np.uint32)
+    position = 0
+    while parts:  # copy part by part, freeing each, so the ids are never held twice
+        part = parts.pop(0)
+        ids[position : position + part.ids.size] = part.ids
+        position += part.ids.size
+    return Shingled(ids, np.concatenate(offsets), words, signatures)
 
 
 def band_keys(signatures: np.ndarray, config: DedupConfig) -> np.ndarray:

@@ -136,7 +136,10 @@ def assign_stories(
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(len(kept)):
         groups[comps.find(i)].append(i)
-    return assemble(
+    result = assemble(
         table, kept, shingled, keys, groups, {root: comps.story.get(root) for root in groups},
         history, rejected, config, syndicator_sites,
     )
+    del shingled, history
+    pa.default_memory_pool().release_unused()
+    return result
