@@ -9,6 +9,8 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 _WORD = re.compile(r"\w+")
+FALLBACK_BELOW_WORDS = 250
+"""A first extraction shorter than this many words is redone with trafilatura's fallbacks."""
 SHORT_BODY_WORDS = 50
 """Below this many words the precision-first body is retried favouring recall."""
 _BOILERPLATE = re.compile(
@@ -50,10 +52,23 @@ def norm(text: str) -> str:
 
 
 def run_trafilatura(tree: HtmlElement, url: str | None, precision: bool = True) -> str:
-    """Main text of a parsed page by trafilatura (it works on a copy of ``tree``)."""
+    """Main text of a parsed page by trafilatura (it works on a copy of ``tree``).
+
+    trafilatura's own extractor runs first; its fallbacks (readability, jusText, compared
+    against the first result) run only when that result is short, since they exist to rescue
+    pages where the main extractor found little.
+    """
+    text = _trafilatura(tree, url, precision, fast=True)
+    if word_count(text) < FALLBACK_BELOW_WORDS:
+        text = _trafilatura(tree, url, precision, fast=False)
+    return text
+
+
+def _trafilatura(tree: HtmlElement, url: str | None, precision: bool, fast: bool) -> str:
     document = trafilatura.bare_extraction(
         tree,
         url=url,
+        fast=fast,
         favor_precision=precision,
         include_comments=False,
         include_tables=True,
