@@ -68,3 +68,50 @@ def test_credit_line_on_any_site(make_page) -> None:
         "attribution",
     )
     assert "originally appeared" not in article["body"]
+
+
+def _paragraphs(first: str = "") -> str:
+    rest = "".join(
+        f"<p>Sentence {i} of the story about the new rocket and what it means for the space "
+        "agency's plans in the coming decade.</p>"
+        for i in range(5)
+    )
+    return (f"<p>{first}</p>" if first else "") + rest
+
+
+def test_provider_markup_credits_the_publisher(make_page) -> None:
+    html = (
+        "<html><body><div class='partnerlogo-img'><a href='https://www.spacereview.example/'>"
+        "<img alt='logo' src='l.png'></a></div><span class='provider-name'>The Space Review"
+        "</span> <span class='attribution'>Provided by The Space Review</span>"
+        f"<h1>A bigger role for a big rocket</h1><article>{_paragraphs()}</article></body></html>"
+    )
+    article = extract_page(make_page(html, url="https://www.portal.example/a/1"), Hints()).article
+    assert article["original_publisher"] == "The Space Review"
+    assert article["original_publisher_url"] == "https://www.spacereview.example"
+    assert article["syndicator"] == "attribution"
+
+
+def test_wire_dateline_credits_without_calling_the_page_a_copy(make_page) -> None:
+    first = (
+        "WASHINGTON (AP) — The space agency said on Tuesday that the big rocket would fly "
+        "again next year after a long delay."
+    )
+    html = f"<html><body><h1>Rocket to fly again</h1><article>{_paragraphs(first)}</article>"
+    article = extract_page(
+        make_page(html + "</body></html>", url="https://paper.example/s"), Hints()
+    ).article
+    assert article["original_publisher"] == "AP"
+    assert article["syndicator"] is None
+    assert article["body"].startswith("WASHINGTON (AP) —")
+
+
+def test_credit_naming_the_site_itself_is_not_a_copy(make_page) -> None:
+    html = (
+        f"<html><body><h1>Simulating the universe</h1><article>{_paragraphs()}"
+        "<p>Originally published on Live Science.</p></article></body></html>"
+    )
+    page = make_page(html, url="https://www.livescience.com/universe-simulation.html")
+    article = extract_page(page, Hints()).article
+    assert article["original_publisher"] == "Live Science"
+    assert article["syndicator"] is None

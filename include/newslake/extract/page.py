@@ -139,6 +139,18 @@ def _relative_on_page(tree: HtmlElement) -> str | None:
     return None
 
 
+def _dateline_adapter(first_line: str) -> AdapterResult | None:
+    """The publisher credited by a wire dateline ("BEIJING (AP) — ...").
+
+    Only the credit is kept: newspapers print wire stories as their own, so a dateline alone
+    does not make the page a syndicated copy.
+    """
+    name = attribution.dateline_credit(first_line)
+    if not name:
+        return None
+    return AdapterResult(name=attribution.NAME, fields={"original_publisher": name})
+
+
 def _body_and_adapter(
     page_url: str,
     tree: HtmlElement,
@@ -157,6 +169,8 @@ def _body_and_adapter(
         adapter = attribution.extract(page_url, tree)
         if not adapter.fields:
             adapter = None
+    if adapter is None and lines:
+        adapter = _dateline_adapter(lines[0])
     if adapter is not None:
         drop = set(adapter.fields.pop("drop_lines", []))
         if drop:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin, urlsplit
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from newslake.extract.adapters.base import AdapterResult, visible_lines
@@ -29,9 +30,19 @@ ATTRIBUTION = re.compile(
 CREDIT_HINT = re.compile(
     r">\s*(?:(?:this (?:article|story) )?(?:was )?(?:originally|first) (?:published|appeared)|"
     r"read (?:the original|the full|more) (?:article |story )?(?:on|at)|continue reading (?:on|at)|"
-    r"provided by|source:|credit:)",
+    r"provided by|source:|credit:)"
+    r"|class=\"[^\"]*(?:provider-name|wire-credit|source-credit)",
     re.I,
 )
+_MARKED_CREDIT = etree.XPath(
+    "//*[contains(@class,'provider-name') or contains(@class,'wire-credit') or "
+    "contains(@class,'source-credit')]"
+)
+_PARTNER_LINK = etree.XPath(
+    "//*[contains(@class,'partnerlogo') or contains(@class,'provider-logo')]//a[@href]/@href"
+)
+# A wire dateline: "BEIJING (Washington Examiner) — ..." or "(Reuters) - ..."
+DATELINE = re.compile(r"^(?:[A-Z][A-Z .,'/-]{1,40})?\s*\(([^()]{2,40})\)\s*[—–-]\s")
 
 
 _CUT = re.compile(r"^(?:read (?:the full|more)|continue reading)\b", re.I)
@@ -77,7 +88,39 @@ def extract(url: str, tree: HtmlElement) -> AdapterResult:
             parts = urlsplit(links[0])
             result.fields["original_link"] = links[0]
             result.fields["original_publisher_url"] = f"{parts.scheme}://{parts.netloc}"
-    if not drop:
+    _marked_credit(url, tree, result)
+    if "original_publisher" not in result.fields:
         return AdapterResult(name=NAME)
+    if _names_own_site(result.fields["original_publisher"], host):
+        del result.fields["syndicator"]  # "Originally published on <this site>": not a copy
     result.fields["drop_lines"] = drop
     return result
+
+
+def _marked_credit(url: str, tree: HtmlElement, result: AdapterResult) -> None:
+    """A provider or wire credit marked up by class, and a partner logo's link."""
+    for element in _MARKED_CREDIT(tree):
+        text = " ".join(element.text_content().split())
+        name = _match(text) or (text if 0 < len(text.split()) <= 6 else None)
+        if name:
+            result.fields.setdefault("original_publisher", name)
+            break
+    if "original_publisher" in result.fields and "original_publisher_url" not in result.fields:
+        host = urlsplit(url).hostname or ""
+        for href in _PARTNER_LINK(tree):
+            parts = urlsplit(urljoin(url, href))
+            if parts.hostname and parts.hostname != host:
+                result.fields["original_publisher_url"] = f"{parts.scheme}://{parts.netloc}"
+                break
+
+
+def _names_own_site(name: str, host: str) -> bool:
+    credited = re.sub(r"\W", "", name.lower())
+    labels = [re.sub(r"\W", "", label) for label in host.lower().split(".")]
+    return bool(credited) and any(len(label) > 3 and label == credited for label in labels)
+
+
+def dateline_credit(first_line: str) -> str | None:
+    """The agency or publisher named in a wire dateline at the start of the body."""
+    found = DATELINE.match(first_line)
+    return found.group(1).strip() if found else None
