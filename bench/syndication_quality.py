@@ -30,6 +30,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pyarrow as pa
+import pyarrow.compute  # noqa: F401
 import pyarrow.parquet as pq
 from newslake.config import DEFAULT_SOURCES, SHARED_DIR
 from newslake.dedup import DedupConfig, assign_stories, canonicalize_url
@@ -74,9 +75,14 @@ def _scores(labels: list[dict], story_of: dict[str, str], original_of: dict[str,
     }
 
 
-def _lake_rows(lake: Path) -> pa.Table:
-    files = sorted((lake / "articles").glob("crawl_date=*/*.parquet"))
-    return pa.concat_tables([pq.read_table(f) for f in files]) if files else pa.table({})
+def _lake_rows(lake: Path, table: str = "articles") -> pa.Table:
+    columns = ["url", "canonical_url", "story_id", "is_original", "body", "published_at",
+               "fetched_at"]
+    files = sorted((lake / table).glob("crawl_date=*/*.parquet"))
+    parts = [pq.read_table(f, columns=columns) for f in files]
+    if table == "quarantine":
+        parts = [p.filter(pa.compute.is_valid(p["story_id"])) for p in parts]
+    return pa.concat_tables(parts) if parts else pa.table({c: [] for c in columns})
 
 
 def _predictions(articles: pa.Table, labels: list[dict]):
@@ -277,16 +283,23 @@ def main() -> int:
         lake = Path(args.keep_lake or tmp)
         started = time.perf_counter()
         path = args.path
-        articles = None
+        articles = quarantined = None
         if path in ("auto", "pipeline"):
             if run_pipeline(EVAL / "corpus.warc.gz", lake):
                 articles, path = _lake_rows(lake), "pipeline"
+                quarantined = _lake_rows(lake, "quarantine")
             elif path == "pipeline":
                 return 1
         if articles is None:
             articles, path = run_direct(EVAL / "corpus.warc.gz", lake, config), "direct"
         seconds = time.perf_counter() - started
     ours = _scores(labels, *_predictions(articles, labels), hn_pairs)
+    staged = None
+    if quarantined is not None and quarantined.num_rows:
+        both = pa.concat_tables([articles, quarantined.cast(articles.schema)])
+        staged = _scores(labels, *_predictions(both, labels), hn_pairs)
+        print(f"{quarantined.num_rows} articles quarantined by validation after dedup; "
+              "scored with them:", {k: staged[k] for k in list(staged)[:4]})
     baseline = simhash_baseline(articles, labels, hn_pairs)
     print(f"path={path} articles={articles.num_rows} labelled={len(labels)} seconds={seconds:.1f}")
     print("ours    ", {k: ours[k] for k in ours})
@@ -296,6 +309,7 @@ def main() -> int:
         "original_accuracy": ours["original_accuracy"],
         "hard_negative_merges": ours["hard_negative_merges"], "baseline": baseline,
         "path": path, "articles": articles.num_rows, "seconds": round(seconds, 1),
+        "with_quarantined": {k: staged[k] for k in list(staged)[:4]} if staged else None,
     }))
     return 0
 
