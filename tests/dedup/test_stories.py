@@ -173,3 +173,18 @@ def test_short_bodies_are_only_deduplicated_by_url(lake):
 def test_config_is_validated(kwargs):
     with pytest.raises(ConfigError):
         DedupConfig(**kwargs)
+
+
+def test_story_publisher_fills_original_publisher(tmp_path):
+    original = article("https://www.politico.com/news/2024/03/01/air-defense", SEED_STORY,
+                       site_name="POLITICO")
+    copy = article("https://news.yahoo.com/air-defense-123.html", SEED_STORY + NEWSBREAK_CHROME,
+                   minutes=90, site_name="Yahoo News")
+    credited = article("https://www.newsbreak.com/news/42-air-defense",
+                       SEED_STORY + NEWSBREAK_CHROME, minutes=60, site_name="NewsBreak",
+                       original_publisher="Politico Europe")
+    result = _run([copy, original, credited], str(tmp_path))
+    by_site = dict(zip(result.articles["site"].to_pylist(),
+                       result.articles["original_publisher"].to_pylist(), strict=True))
+    assert by_site == {"politico.com": "POLITICO", "news.yahoo.com": "POLITICO",
+                       "newsbreak.com": "Politico Europe"}

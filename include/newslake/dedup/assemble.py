@@ -70,11 +70,15 @@ def assemble(table: pa.Table, kept: list[dict[str, Any]], shingled: Shingled, ke
         best_index, signal = choose_original(members, syndicator_sites)
         best = members[best_index]
         story_id = old_story or story_id_for(best["canonical_url"])
+        # The story's publisher: the original's own credit, else its site's name.
+        publisher = best.get("original_publisher") or best.get("site_name")
         for row in batch:
             row["story_id"] = story_id
             row["is_original"] = row is best
             row["original_url"] = best["canonical_url"]
             row["original_signal"] = signal
+            if not row.get("original_publisher"):
+                row["original_publisher"] = publisher
         for row in members:
             if row is not best and (not row.get("_history") or not best.get("_history")):
                 syndication.append({
@@ -104,7 +108,8 @@ def assemble(table: pa.Table, kept: list[dict[str, Any]], shingled: Shingled, ke
     if order != list(range(table.num_rows)):
         table = table.take(pa.array(order, pa.int64()))
     out = table
-    for name in ("canonical_url", "story_id", "is_original", "original_url", "original_signal"):
+    for name in ("canonical_url", "story_id", "is_original", "original_url", "original_signal",
+                 "original_publisher"):
         position = out.schema.get_field_index(name)
         values = pa.array([r[name] for r in kept], out.schema.field(name).type)
         out = out.set_column(position, out.schema.field(name), values)
