@@ -136,7 +136,8 @@ def generate(articles: int, batches: int, spool: str) -> None:
     generating it does not count in the measured RSS)."""
     corpus = Corpus(articles, batches)
     for number in range(batches):
-        pq.write_table(corpus.batch(number), os.path.join(spool, f"{number}.parquet"))
+        pq.write_table(corpus.batch(number), os.path.join(spool, f"{number}.parquet"),
+                       row_group_size=5000)
     with open(os.path.join(spool, "variants.json"), "w", encoding="utf-8") as handle:
         json.dump(corpus.variant_of, handle)
 
@@ -237,7 +238,10 @@ def main() -> int:
 
     def batches():
         for number in range(args.batches):
-            yield pq.read_table(os.path.join(spool, f"{number}.parquet"))
+            table = pq.read_table(os.path.join(spool, f"{number}.parquet"))
+            pa.default_memory_pool().release_unused()
+            yield table
+            del table
 
     try:
         ours = run_ours(batches(), lake, config, rss, variant_of)
