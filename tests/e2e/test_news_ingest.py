@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -128,3 +129,15 @@ def test_rerun_same_day_is_idempotent(lake, airflow_env):
     assert query(lake, counts) == counts_before
     dupes = query(lake, "SELECT article_id FROM articles GROUP BY 1 HAVING count(*) > 1")
     assert dupes == []
+
+
+def test_warc_import_dag_rebuilds_a_day_in_a_fresh_lake(lake, airflow_env, tmp_path):
+    raw = sorted(Path(lake, "raw", "crawl_date=2022-04-02").glob("ingest-0*.warc.gz"))
+    assert raw, "the ingest run archived no WARC file"
+    env = dict(airflow_env, NEWSLAKE_LAKE=str(tmp_path / "imported"))
+    conf = json.dumps({"files": [str(p) for p in raw], "date": "2022-04-02"})
+    proc = subprocess.run([str(AIRFLOW), "dags", "test", "warc_import", "2022-04-02", "-c", conf],
+                          env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-6000:]
+    expected = query(lake, "SELECT count(*) FROM articles WHERE crawl_date = '2022-04-02'")
+    assert query(str(tmp_path / "imported"), "SELECT count(*) FROM articles") == expected
