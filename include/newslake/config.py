@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -24,10 +23,3 @@ def resolve_lake(lake: str | os.PathLike[str] | None = None) -> str:
     if "://" in value:
         return value.rstrip("/")
     return str(Path(value).expanduser().resolve())
-
-
-@dataclass(frozen=True)
-class CrawlIdentity:
-    """How the crawler names itself to servers."""
-
-    user_agent: str = "newslake/0.1 (+https://github.com/newslake/newslake; news-monitoring crawler)"

@@ -46,7 +46,6 @@ def sources_path() -> str:
 def run_context(producer: str = "ingest") -> dict[str, str]:
     """The JSON form of the :class:`newslake.pipeline.RunContext` of the current task."""
     from airflow.sdk import get_current_context
-
     from newslake.pipeline import RunContext
 
     context = get_current_context()

@@ -6,7 +6,6 @@ from collections import defaultdict
 from datetime import date
 
 import pytest
-
 from newslake.config import DEMO_SOURCES
 from newslake.demo import build_site
 from newslake.demo.server import DemoServer

@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime
 
 import pyarrow as pa
 import pytest
-
 from newslake.lake import schema
 from newslake.pipeline.staging import (
     RunContext,

@@ -197,7 +197,9 @@ def stage_dedup(ctx: RunContext, window_days: int | None = None) -> dict[str, An
     from newslake.dedup import DedupConfig, assign_stories
 
     config = _sources(ctx) if ctx.sources_path else None
-    syndicator_sites = frozenset(s.site for s in config.sources if s.syndicator) if config else frozenset()
+    syndicator_sites = (
+        frozenset(s.site for s in config.sources if s.syndicator) if config else frozenset()
+    )
     dedup_config = DedupConfig() if window_days is None else DedupConfig(window_days=window_days)
     result = assign_stories(
         _staged(ctx, "extract", "articles"),
