@@ -1,9 +1,10 @@
-"""docs/LAKE.md documents every column of every lake table."""
+"""docs/LAKE.md and README.md document every column of every lake table."""
 
 from __future__ import annotations
 
 from newslake.lake import schema
-from newslake.lake.docs import DOC_FILE, meaning, render, schema_comments
+import pytest
+from newslake.lake.docs import DOC_FILES, meaning, render, schema_comments
 
 
 def test_every_column_has_a_meaning() -> None:
@@ -13,8 +14,9 @@ def test_every_column_has_a_meaning() -> None:
     assert missing == []
 
 
-def test_schema_section_is_current() -> None:
-    text = DOC_FILE.read_text(encoding="utf-8")
+@pytest.mark.parametrize("doc", DOC_FILES, ids=lambda p: p.name)
+def test_schema_section_is_current(doc) -> None:
+    text = doc.read_text(encoding="utf-8")
     assert render(text) == text, "run: .venv/bin/python -m newslake.lake.docs"
     for table, table_schema in schema.TABLES.items():
         assert f"### {table}\n" in text

@@ -2,7 +2,7 @@
 
 Meanings come from the inline comments of :mod:`newslake.lake.schema` and, for columns
 without one, from :data:`MEANINGS`. ``python -m newslake.lake.docs`` rewrites the schema
-section of ``docs/LAKE.md``; a test checks that it is current.
+section of ``docs/LAKE.md`` and ``README.md``; a test checks that they are current.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from newslake.config import PROJECT_ROOT
 from newslake.lake import schema
 
 DOC_FILE = PROJECT_ROOT / "docs" / "LAKE.md"
+DOC_FILES = (DOC_FILE, PROJECT_ROOT / "README.md")
+"""Documents whose schema section (between the markers below) is generated."""
 BEGIN, END = "<!-- schema:begin -->", "<!-- schema:end -->"
 
 TABLE_MEANINGS: dict[str, str] = {
@@ -144,9 +146,10 @@ def render(document: str) -> str:
 
 
 def main() -> int:
-    """Rewrite the schema section of ``docs/LAKE.md``."""
-    DOC_FILE.write_text(render(DOC_FILE.read_text(encoding="utf-8")), encoding="utf-8")
-    print(DOC_FILE)
+    """Rewrite the schema section of ``docs/LAKE.md`` and ``README.md``."""
+    for path in DOC_FILES:
+        path.write_text(render(path.read_text(encoding="utf-8")), encoding="utf-8")
+        print(path)
     return 0
 
 

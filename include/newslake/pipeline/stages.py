@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -134,9 +133,8 @@ def stage_extract(ctx: RunContext, batch: int) -> dict[str, Any]:
 
     candidates = {c["url"]: c for c in read_json(ctx.path("plan", f"{batch:04d}.json"))}
     hints_for = hints_factory(_sources(ctx), candidates)
-    warc = Path(ctx.raw_warc(f"{batch:04d}"))
     # The batch's WARC also holds robots.txt and redirect hops: extract the planned pages.
-    pages = (p for p in iter_responses(str(warc)) if p.url in candidates) if warc.exists() else ()
+    pages = (p for p in iter_responses(ctx.raw_warc(f"{batch:04d}")) if p.url in candidates)
     return extract_to_staging(ctx, f"{batch:04d}", pages, hints_for)
 
 

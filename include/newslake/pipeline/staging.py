@@ -19,6 +19,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from newslake.exceptions import ConfigError
 from newslake.lake import schema
 
 _SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
@@ -45,8 +46,19 @@ class RunContext:
 
     @property
     def staging(self) -> Path:
-        """The run's staging directory (local lakes only)."""
-        return Path(self.lake) / "_staging" / self.crawl_date.isoformat() / safe_key(self.producer)
+        """The run's staging directory: under ``$NEWSLAKE_STAGING`` when set (a directory
+        every worker shares), else under ``<lake>/_staging`` (local lakes only)."""
+        root = os.environ.get("NEWSLAKE_STAGING")
+        if root:
+            base = Path(root)
+        elif "://" in self.lake:
+            raise ConfigError(
+                f"lake {self.lake} is not a local directory: set NEWSLAKE_STAGING to a "
+                "directory shared by every worker for the files passed between stages"
+            )
+        else:
+            base = Path(self.lake) / "_staging"
+        return base / self.crawl_date.isoformat() / safe_key(self.producer)
 
     @property
     def interval(self) -> tuple[datetime, datetime]:
@@ -57,7 +69,7 @@ class RunContext:
     def raw_warc(self, name: str) -> str:
         """Path of a WARC file of this run in the lake's raw archive."""
         day = f"crawl_date={self.crawl_date.isoformat()}"
-        return str(Path(self.lake) / "raw" / day / f"{safe_key(self.producer)}-{name}.warc.gz")
+        return f"{self.lake}/raw/{day}/{safe_key(self.producer)}-{name}.warc.gz"
 
     def path(self, *parts: str) -> Path:
         """A path inside the staging directory, with its parent created."""

@@ -1,0 +1,59 @@
+"""A whole day ingested into an s3:// lake on a local S3-compatible server (moto)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from newslake.config import DEMO_SOURCES
+from newslake.demo import build_site
+from newslake.demo.server import DemoServer
+from newslake.exceptions import ConfigError
+from newslake.lake import read_table
+from newslake.lake.catalog import run_sql
+from newslake.pipeline import RunContext, ingest_day
+
+pytestmark = pytest.mark.timeout(300)
+DAY = date(2022, 4, 3)
+
+
+@pytest.fixture
+def s3_lake(monkeypatch, tmp_path):
+    server_mod = pytest.importorskip("moto.server", reason="moto[server] is not installed")
+    import boto3
+
+    server = server_mod.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    for key, value in {"AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": "testing",
+                       "AWS_SECRET_ACCESS_KEY": "testing", "AWS_REGION": "us-east-1"}.items():
+        monkeypatch.setenv(key, value)
+    boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1").create_bucket(
+        Bucket="corpus")
+    try:
+        yield "s3://corpus/lake"
+    finally:
+        server.stop()
+
+
+def test_s3_lake_needs_a_shared_staging_directory(monkeypatch):
+    monkeypatch.delenv("NEWSLAKE_STAGING", raising=False)
+    ctx = RunContext(lake="s3://corpus/lake", crawl_date=DAY, sources_path="s.yaml")
+    with pytest.raises(ConfigError, match="NEWSLAKE_STAGING"):
+        _ = ctx.staging
+    assert ctx.raw_warc("0000") == "s3://corpus/lake/raw/crawl_date=2022-04-03/ingest-0000.warc.gz"
+
+
+def test_ingest_into_s3_lake(s3_lake, monkeypatch, tmp_path):
+    monkeypatch.setenv("NEWSLAKE_STAGING", str(tmp_path / "staging"))
+    with DemoServer(build_site()) as server:
+        monkeypatch.setenv("NEWSLAKE_DEMO_ADDR", server.address)
+        info = ingest_day(s3_lake, DAY, str(DEMO_SOURCES))
+    published = info.stages["publish"]["rows"]["articles"]
+    assert published > 20
+    assert read_table(s3_lake, "articles").num_rows == published
+    columns, rows = run_sql(s3_lake, "SELECT count(DISTINCT story_id), count(*) FROM articles")
+    assert rows[0][1] == published and 0 < rows[0][0] < published
+    assert not list((tmp_path / "staging").rglob("*.parquet")), "staging not cleaned"
