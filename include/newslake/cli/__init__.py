@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from newslake import __version__
+from newslake.cli.common import add_lake_argument
 from newslake.exceptions import NewslakeError
 
 COMMAND_MODULES: list[str] = [
@@ -36,6 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(subparsers)
+    for command in subparsers.choices.values():  # every command takes --lake, used or not
+        if not any("--lake" in action.option_strings for action in command._actions):
+            add_lake_argument(command)
     return parser
 
 

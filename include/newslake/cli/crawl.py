@@ -8,6 +8,7 @@ import json
 import os
 from datetime import UTC, datetime
 
+from newslake.cli.common import add_lake_argument, lake_of
 from newslake.config import DEFAULT_SOURCES
 
 
@@ -29,7 +30,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     fetch.add_argument("--source-id", default=None,
                        help="source whose politeness and allow_private apply")
     fetch.add_argument("--warc", default=None,
-                       help="output WARC (default: ./fetch-<UTC time>.warc.gz)")
+                       help="output WARC (default: <lake>/raw/crawl_date=<today>/"
+                            "fetch-<UTC time>.warc.gz)")
+    add_lake_argument(fetch)
     fetch.set_defaults(handler=_fetch)
 
 
@@ -56,7 +59,9 @@ def _fetch(args: argparse.Namespace) -> int:
     from newslake.sources import load_sources
 
     config = load_sources(args.sources or _default_sources())
-    warc = args.warc or f"fetch-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.warc.gz"
+    now = datetime.now(UTC)
+    day = f"crawl_date={now:%Y-%m-%d}"
+    warc = args.warc or f"{lake_of(args)}/raw/{day}/fetch-{now:%Y%m%dT%H%M%SZ}.warc.gz"
     candidates = [{"url": url, "source_id": args.source_id} for url in args.urls]
     result = fetch_pages(candidates, config, warc_path=warc)
     for row in result.fetch_log:

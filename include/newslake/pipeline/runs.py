@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from newslake.exceptions import TerminalError
 from newslake.pipeline import stages
 from newslake.pipeline.staging import RunContext
 
@@ -120,7 +121,7 @@ def reextract_day(lake: str, crawl_date: date, sources_path: str | None = None) 
     raw = Path(lake) / "raw" / f"crawl_date={crawl_date.isoformat()}"
     files = sorted(str(p) for p in raw.glob("ingest-*.warc.gz") if "-feed-" not in p.name)
     if not files:
-        raise FileNotFoundError(f"no WARC files of {crawl_date} under {raw}")
+        raise TerminalError(f"no WARC files of {crawl_date} under {raw}")
     return import_warc(
         files, lake, crawl_date=crawl_date, sources_path=sources_path, producer="ingest"
     )
