@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-
 from newslake.config import DEMO_SOURCES
 from newslake.demo import build_site
 from newslake.demo.server import DemoServer
