@@ -27,3 +27,37 @@ def shared_eval() -> Path:
     if not path.is_dir():
         pytest.skip(f"evaluation data not found at {path} (it lives in ../shared/eval)")
     return path
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """A real S3-compatible server (moto) on 127.0.0.1, for the whole test session."""
+    server_mod = pytest.importorskip("moto.server", reason="moto[server] is not installed")
+    server = server_mod.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def s3_bucket(s3_endpoint, monkeypatch):
+    """A factory: point the AWS_* variables at the local server and create a bucket."""
+    import boto3
+
+    for key, value in {"AWS_ENDPOINT_URL": s3_endpoint, "AWS_ACCESS_KEY_ID": "testing",
+                       "AWS_SECRET_ACCESS_KEY": "testing", "AWS_REGION": "us-east-1"}.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL_S3", raising=False)
+    monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
+    client = boto3.client("s3", endpoint_url=s3_endpoint, region_name="us-east-1")
+
+    def make(name: str) -> str:
+        existing = {b["Name"] for b in client.list_buckets().get("Buckets", [])}
+        if name not in existing:
+            client.create_bucket(Bucket=name)
+        return f"s3://{name}"
+
+    return make

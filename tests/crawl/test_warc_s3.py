@@ -10,28 +10,11 @@ pytestmark = pytest.mark.timeout(120)
 BUCKET = "newslake-crawl-test"
 
 
-@pytest.fixture(scope="module")
-def s3_endpoint():
-    server_mod = pytest.importorskip("moto.server", reason="moto[server] is not installed")
-    server = server_mod.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        server.stop()
-
-
-def test_fetch_into_s3_warc(s3_endpoint, monkeypatch, server, make_config):
+def test_fetch_into_s3_warc(s3_bucket, s3_endpoint, server, make_config):
     import boto3
 
-    for key, value in {"AWS_ENDPOINT_URL": s3_endpoint, "AWS_ACCESS_KEY_ID": "testing",
-                       "AWS_SECRET_ACCESS_KEY": "testing", "AWS_REGION": "us-east-1"}.items():
-        monkeypatch.setenv(key, value)
-    monkeypatch.delenv("AWS_ENDPOINT_URL_S3", raising=False)
-    monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
+    s3_bucket(BUCKET)
     client = boto3.client("s3", endpoint_url=s3_endpoint, region_name="us-east-1")
-    client.create_bucket(Bucket=BUCKET)
     uri = f"s3://{BUCKET}/lake/raw/crawl_date=2022-04-03/ingest-0000.warc.gz"
     result = fetch_pages(
         [{"url": "http://faults.test/article/s3", "source_id": "faults"},

@@ -18,23 +18,8 @@ DAY = date(2022, 4, 3)
 
 
 @pytest.fixture
-def s3_lake(monkeypatch, tmp_path):
-    server_mod = pytest.importorskip("moto.server", reason="moto[server] is not installed")
-    import boto3
-
-    server = server_mod.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    endpoint = f"http://{host}:{port}"
-    for key, value in {"AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": "testing",
-                       "AWS_SECRET_ACCESS_KEY": "testing", "AWS_REGION": "us-east-1"}.items():
-        monkeypatch.setenv(key, value)
-    boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1").create_bucket(
-        Bucket="corpus")
-    try:
-        yield "s3://corpus/lake"
-    finally:
-        server.stop()
+def s3_lake(s3_bucket):
+    return s3_bucket("corpus") + "/lake"
 
 
 def test_s3_lake_needs_a_shared_staging_directory(monkeypatch):
