@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from newslake.lake import schema
 import pytest
+from newslake.lake import schema
 from newslake.lake.docs import DOC_FILES, meaning, render, schema_comments
 
 

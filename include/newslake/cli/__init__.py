@@ -20,6 +20,7 @@ from newslake.exceptions import NewslakeError
 COMMAND_MODULES: list[str] = [
     "newslake.cli.ingest",
     "newslake.cli.lake",
+    "newslake.cli.terms",
     "newslake.cli.validate",
     "newslake.cli.demo",
     "newslake.cli.crawl",

@@ -23,6 +23,7 @@ import duckdb
 from newslake.config import SQL_DIR
 from newslake.lake import schema
 from newslake.lake.storage import TEMP_PREFIX, TEMP_SUFFIX, Lake, S3Settings, open_lake
+from newslake.lake.terms import terms_missing_sql, unindexed_days
 
 CATALOG_FILE = "newslake.duckdb"
 HISTORY_VIEWS = {"stories": "stories_history"}
@@ -101,6 +102,7 @@ def install_views(con: duckdb.DuckDBPyConnection, store: Lake, prefix: str) -> N
     with_files = _tables_with_files(store)
     for table in schema.TABLES:
         con.execute(base_view_sql(con, table, prefix, table in with_files))
+    con.execute(terms_missing_sql(unindexed_days(store)))
     for name in SQL_FILES:
         con.execute((Path(SQL_DIR) / name).read_text(encoding="utf-8"))
 

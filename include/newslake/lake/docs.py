@@ -35,6 +35,8 @@ TABLE_MEANINGS: dict[str, str] = {
     "quarantine": "rows that failed row-level validation (not in the other tables)",
     "validation_log": "one row per expectation evaluated per run",
     "lake_stats": "files, bytes and rows per table and partition, measured by maintenance",
+    "terms": "inverted index of article titles and bodies: one row per word of each articles "
+             "file, written with the articles; `keyword_coverage` reads it",
 }
 
 MEANINGS: dict[str, str] = {

@@ -33,6 +33,7 @@ from newslake.lake.parquet import (
     write_file,
 )
 from newslake.lake.storage import TEMP_PREFIX, TEMP_SUFFIX, Lake, open_lake, partition_lock
+from newslake.lake.terms import article_terms
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +75,7 @@ def publish_day(lake: str, crawl_date: date, tables: dict[str, pa.Table],
     """Atomically replace ``producer``'s part of each table's ``crawl_date`` partition.
 
     Rows are conformed to :mod:`newslake.lake.schema` and sorted by ``published_at``.
+    Publishing ``articles`` also writes their ``terms`` index (see :mod:`newslake.lake.terms`).
     An empty table still replaces the partition (with an empty file), so a re-run that
     yields fewer rows is exact. Tables not in ``tables`` are left alone.
     """
@@ -83,8 +85,7 @@ def publish_day(lake: str, crawl_date: date, tables: dict[str, pa.Table],
         raise ConfigError(f"unknown lake tables {sorted(unknown)}")
     store = open_lake(lake)
     info = PublishInfo(crawl_date=crawl_date, producer=producer)
-    for table_name, data in tables.items():
-        rows = sort_rows(schema.conform(table_name, data))
+    for table_name, rows in _with_terms(tables, producer).items():
         with partition_lock(store, table_name, crawl_date):
             path, size, cleaned = _replace_producer(store, table_name, crawl_date, producer,
                                                     rows)
@@ -96,10 +97,21 @@ def publish_day(lake: str, crawl_date: date, tables: dict[str, pa.Table],
     return info
 
 
+def _with_terms(tables: dict[str, pa.Table], producer: str) -> dict[str, pa.Table]:
+    """Conformed, sorted ``tables`` plus the ``terms`` index of their articles (unless given)."""
+    prepared = {name: sort_rows(schema.conform(name, data)) for name, data in tables.items()}
+    if "articles" in prepared and "terms" not in tables:
+        prepared["terms"] = article_terms(prepared["articles"], producer)
+    return prepared
+
+
 def remove_day(lake: str, table: str, crawl_date: date, producer: str = "ingest") -> bool:
     """Remove ``producer``'s part of a partition; returns whether anything was removed."""
     check_producer(producer)
     store = open_lake(lake)
+    if table == "articles":  # its terms index goes with it
+        with partition_lock(store, "terms", crawl_date):
+            _remove_producer(store, "terms", crawl_date, producer)
     with partition_lock(store, table, crawl_date):
         return _remove_producer(store, table, crawl_date, producer)
 

@@ -197,6 +197,16 @@ LAKE_STATS = pa.schema(
 )
 """Lake size per table and day, recorded by maintenance (partitioned by the day measured)."""
 
+TERMS = pa.schema(
+    [
+        pa.field("term", pa.string(), nullable=False),  # lower-cased word; "" marks a file's row
+        pa.field("df", pa.int32()),  # articles holding the term ("" row: articles of the file)
+        pa.field("docs", pa.list_(pa.int32())),  # positions of those articles in their file
+        pa.field("producer", pa.string()),  # producer of the articles file the positions index
+    ]
+)
+"""Inverted index of article titles and bodies, one file per articles file (see lake.terms)."""
+
 ERROR_CLASSES: dict[str, str] = {
     "timeout": "connect, read or total time limit exceeded",
     "dns": "host name did not resolve",
@@ -244,6 +254,7 @@ TABLES: dict[str, pa.Schema] = {
     "validation_log": VALIDATION_LOG,
     "lake_stats": LAKE_STATS,
     "dedup_index": DEDUP_INDEX,
+    "terms": TERMS,
 }
 """Every partitioned table of the lake, by name."""
 

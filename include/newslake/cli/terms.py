@@ -1,0 +1,43 @@
+"""``newslake index-terms``: (re)build the ``terms`` index that ``keyword_coverage`` reads."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+
+from newslake.cli.common import add_lake_argument, lake_of
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``index-terms`` sub-command."""
+    parser = subparsers.add_parser(
+        "index-terms", help="build the terms index of days published without it",
+        description="Index the words of each day's articles (lake table terms). By default "
+                    "only days with articles but no complete index; --all rebuilds every day.")
+    parser.add_argument("--from", dest="date_from", type=date.fromisoformat, default=None,
+                        metavar="YYYY-MM-DD", help="first crawl date (inclusive)")
+    parser.add_argument("--to", dest="date_to", type=date.fromisoformat, default=None,
+                        metavar="YYYY-MM-DD", help="last crawl date (inclusive)")
+    parser.add_argument("--all", action="store_true", help="rebuild days already indexed too")
+    add_lake_argument(parser)
+    parser.set_defaults(handler=run_index_terms_command)
+
+
+def run_index_terms_command(args: argparse.Namespace) -> int:
+    """Handler of ``newslake index-terms``: prints one line per indexed day."""
+    from newslake.lake.catalog import write_catalog
+    from newslake.lake.storage import open_lake
+    from newslake.lake.terms import index_day, unindexed_days
+
+    lake = lake_of(args)
+    store = open_lake(lake)
+    days = sorted(store.partitions("articles")) if args.all else unindexed_days(store)
+    days = [d for d in days if (args.date_from is None or d >= args.date_from)
+            and (args.date_to is None or d <= args.date_to)]
+    for day in days:
+        written = index_day(lake, day)
+        print(f"{day}: " + ", ".join(f"{p}={n} terms" for p, n in written.items()))
+    if days:
+        write_catalog(lake)  # its terms_missing view lists the days still to scan
+    print(f"indexed {len(days)} day(s)")
+    return 0
