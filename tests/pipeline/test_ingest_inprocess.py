@@ -88,3 +88,21 @@ def test_reextract_rebuilds_the_day_offline(lake, monkeypatch):
     assert sorted(after["story_id"].to_pylist()) == sorted(before["story_id"].to_pylist())
     log = read_table(lake, "fetch_log", dates=[DAYS[1]])
     assert log.num_rows > 0, "reextract must leave the day's fetch_log alone"
+
+
+def test_warc_import_accepts_every_language(lake, tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from newslake.pipeline import import_warc
+
+    monkeypatch.setenv("NEWSLAKE_DEMO_ADDR", "127.0.0.1:9")
+    raw = sorted(Path(lake, "raw", "crawl_date=2022-04-03").glob("ingest-0*.warc.gz"))
+    fresh = str(tmp_path / "imported")
+    import_warc([str(p) for p in raw], fresh, crawl_date=DAYS[2],
+                sources_path=str(DEMO_SOURCES))
+    assert read_table(fresh, "quarantine").num_rows == 0
+    languages = set(read_table(fresh, "articles", columns=["language"])["language"].to_pylist())
+    assert {"en", "fr"} <= languages
+    # the daily ingestion of the same pages gates languages by the sources' languages
+    ingested = read_table(lake, "quarantine", dates=[DAYS[2]])
+    assert ingested["failed_expectations"].to_pylist() == [["language_in_set"]]

@@ -62,9 +62,9 @@ def ingest_day(
     return _finish(ctx, info)
 
 
-def _finish(ctx: RunContext, info: RunInfo) -> RunInfo:
+def _finish(ctx: RunContext, info: RunInfo, restrict_languages: bool = True) -> RunInfo:
     info.stages["dedup"] = stages.stage_dedup(ctx)
-    info.stages["validate"] = stages.stage_validate(ctx)
+    info.stages["validate"] = stages.stage_validate(ctx, restrict_languages)
     info.stages["publish"] = stages.stage_publish(ctx)
     log.info(info.summary())
     return info
@@ -86,7 +86,8 @@ def import_warc(
 ) -> RunInfo:
     """Extract, deduplicate, validate and publish the HTML responses of WARC files.
 
-    Without ``crawl_date`` the day of the first response record is used.
+    Without ``crawl_date`` the day of the first response record is used. Every language is
+    accepted; ``sources_path`` only gives extraction hints (adapters, expected language).
     """
     from newslake.crawl.warc import iter_responses
 
@@ -113,7 +114,8 @@ def import_warc(
         stages.extract_to_staging(ctx, f"{n:04d}", iter_responses(str(f)), hints_for)
         for n, f in enumerate(files)
     ]
-    return _finish(ctx, info)
+    # Imported pages come from anywhere: any language passes (the sources give only hints).
+    return _finish(ctx, info, restrict_languages=False)
 
 
 def reextract_day(lake: str, crawl_date: date, sources_path: str | None = None) -> RunInfo:

@@ -249,11 +249,12 @@ def configured_languages(ctx: RunContext) -> frozenset[str] | None:
     return languages or None
 
 
-def stage_validate(ctx: RunContext) -> dict[str, Any]:
+def stage_validate(ctx: RunContext, restrict_languages: bool = True) -> dict[str, Any]:
     """Gate the batch with Great Expectations; failing rows go to quarantine.
 
     A batch-level failure records the validation log in the lake, publishes nothing else
-    and raises :class:`StageFailed`.
+    and raises :class:`StageFailed`. With ``restrict_languages`` the accepted languages are
+    those of the configured sources; without, any language passes (WARC imports).
     """
     from newslake.lake import publish_day
     from newslake.validate import ValidationConfig, validate_batch
@@ -270,7 +271,9 @@ def stage_validate(ctx: RunContext) -> dict[str, Any]:
         lake=ctx.lake,
         crawl_date=ctx.crawl_date,
         run_id=ctx.run_id,
-        config=ValidationConfig(languages=configured_languages(ctx)),
+        config=ValidationConfig(
+            languages=configured_languages(ctx) if restrict_languages else None
+        ),
     )
     if result.batch_failed:
         publish_day(
