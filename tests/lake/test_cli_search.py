@@ -65,7 +65,9 @@ def test_search_finds_ranked_matches_within_dates(tmp_path: Path) -> None:
     _, bakery = search(lake, "bakery", limit=5)
     assert [r[-1] for r in bakery] == ["b3"]
     assert search(lake, "zeppelin")[1] == []
-    assert build_index(lake).rebuilt is False  # the index is reused while current
+    assert not (Path(lake) / "_search").exists()  # the postings answered: no index built
+    assert build_index(lake).rebuilt is True
+    assert build_index(lake).rebuilt is False  # the fts index is reused while current
 
 
 def test_search_index_follows_new_publishes(tmp_path: Path) -> None:

@@ -67,7 +67,8 @@ def test_compact_merges_small_files_only(tmp_path: Path) -> None:
     publish_day(lake, DAY, {"articles": _articles("c")}, producer="warc-1")
     publish_day(lake, date(2024, 5, 7), {"articles": _articles("d")})
     done = compact(lake)
-    assert done == ["articles/crawl_date=2024-05-06", "terms/crawl_date=2024-05-06"]
+    assert done == ["articles/crawl_date=2024-05-06", "terms/crawl_date=2024-05-06",
+                    "postings/crawl_date=2024-05-06"]
     assert sorted(read_table(lake, "articles")["article_id"].to_pylist()) == list("abcd")
     assert compact(lake) == []  # one file per partition now
     publish_day(lake, DAY, {"articles": _articles("e")}, producer="warc-2")
@@ -96,9 +97,11 @@ def test_lake_stats_and_full_run(tmp_path: Path) -> None:
 
     info = run_maintenance(lake, MaintenanceConfig(raw_retention_days=30), today=date(2024, 6, 20))
     assert info.compacted_partitions == ["articles/crawl_date=2024-05-06",
-                                         "terms/crawl_date=2024-05-06"]
+                                         "terms/crawl_date=2024-05-06",
+                                         "postings/crawl_date=2024-05-06"]
     assert info.removed_raw_files == 1 and info.removed_raw_bytes == 100
     assert info.catalog == str(tmp_path / "newslake.duckdb")
     got = run_sql(lake, "SELECT table_name, partition_date, files, rows FROM lake_stats "
                         "WHERE crawl_date = DATE '2024-06-20' ORDER BY 1")[1]
-    assert got == [("articles", DAY, 1, 4), ("quotes", DAY, 1, 0), ("terms", DAY, 1, 2)]
+    assert got == [("articles", DAY, 1, 4), ("postings", DAY, 1, 2), ("quotes", DAY, 1, 0),
+                   ("terms", DAY, 1, 2)]

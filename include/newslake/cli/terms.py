@@ -1,4 +1,4 @@
-"""``newslake index-terms``: (re)build the ``terms`` index that ``keyword_coverage`` reads."""
+"""``newslake index-terms``: (re)build the ``terms`` and ``postings`` indexes of articles."""
 
 from __future__ import annotations
 
@@ -31,7 +31,8 @@ def run_index_terms_command(args: argparse.Namespace) -> int:
 
     lake = lake_of(args)
     store = open_lake(lake)
-    days = sorted(store.partitions("articles")) if args.all else unindexed_days(store)
+    days = (sorted(store.partitions("articles")) if args.all else
+            sorted(set(unindexed_days(store, "terms")) | set(unindexed_days(store, "postings"))))
     days = [d for d in days if (args.date_from is None or d >= args.date_from)
             and (args.date_to is None or d <= args.date_to)]
     for day in days:

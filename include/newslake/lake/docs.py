@@ -37,6 +37,9 @@ TABLE_MEANINGS: dict[str, str] = {
     "lake_stats": "files, bytes and rows per table and partition, measured by maintenance",
     "terms": "inverted index of article titles and bodies: one row per word of each articles "
              "file, written with the articles; `keyword_coverage` reads it",
+    "postings": "BM25 postings of article titles and bodies (stems as DuckDB's fts extension "
+                "makes them), one row per stem of each articles file; `newslake search` reads "
+                "them",
 }
 
 MEANINGS: dict[str, str] = {

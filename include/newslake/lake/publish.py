@@ -32,6 +32,7 @@ from newslake.lake.parquet import (
     sort_rows,
     write_file,
 )
+from newslake.lake.postings import article_postings
 from newslake.lake.storage import TEMP_PREFIX, TEMP_SUFFIX, Lake, open_lake, partition_lock
 from newslake.lake.terms import article_terms
 
@@ -75,7 +76,8 @@ def publish_day(lake: str, crawl_date: date, tables: dict[str, pa.Table],
     """Atomically replace ``producer``'s part of each table's ``crawl_date`` partition.
 
     Rows are conformed to :mod:`newslake.lake.schema` and sorted by ``published_at``.
-    Publishing ``articles`` also writes their ``terms`` index (see :mod:`newslake.lake.terms`).
+    Publishing ``articles`` also writes their ``terms`` and ``postings`` indexes (see
+    :mod:`newslake.lake.terms` and :mod:`newslake.lake.postings`).
     An empty table still replaces the partition (with an empty file), so a re-run that
     yields fewer rows is exact. Tables not in ``tables`` are left alone.
     """
@@ -98,10 +100,12 @@ def publish_day(lake: str, crawl_date: date, tables: dict[str, pa.Table],
 
 
 def _with_terms(tables: dict[str, pa.Table], producer: str) -> dict[str, pa.Table]:
-    """Conformed, sorted ``tables`` plus the ``terms`` index of their articles (unless given)."""
+    """Conformed, sorted ``tables`` plus the ``terms`` and ``postings`` of their articles."""
     prepared = {name: sort_rows(schema.conform(name, data)) for name, data in tables.items()}
     if "articles" in prepared and "terms" not in tables:
         prepared["terms"] = article_terms(prepared["articles"], producer)
+    if "articles" in prepared and "postings" not in tables:
+        prepared["postings"] = article_postings(prepared["articles"], producer)
     return prepared
 
 
@@ -109,9 +113,9 @@ def remove_day(lake: str, table: str, crawl_date: date, producer: str = "ingest"
     """Remove ``producer``'s part of a partition; returns whether anything was removed."""
     check_producer(producer)
     store = open_lake(lake)
-    if table == "articles":  # its terms index goes with it
-        with partition_lock(store, "terms", crawl_date):
-            _remove_producer(store, "terms", crawl_date, producer)
+    for index in ("terms", "postings") if table == "articles" else ():  # indexes go with it
+        with partition_lock(store, index, crawl_date):
+            _remove_producer(store, index, crawl_date, producer)
     with partition_lock(store, table, crawl_date):
         return _remove_producer(store, table, crawl_date, producer)
 

@@ -207,6 +207,17 @@ TERMS = pa.schema(
 )
 """Inverted index of article titles and bodies, one file per articles file (see lake.terms)."""
 
+POSTINGS = pa.schema(
+    [
+        pa.field("term", pa.string(), nullable=False),  # stem as the fts extension makes it
+        pa.field("docs", pa.list_(pa.int32())),  # positions of the articles in their file
+        pa.field("tfs", pa.list_(pa.int32())),  # term count per article ("" row: length)
+        pa.field("article_ids", _STRINGS),  # "" row only: article_id of every position
+        pa.field("producer", pa.string()),  # producer of the articles file
+    ]
+)
+"""BM25 postings of article titles and bodies, one file per articles file (lake.postings)."""
+
 ERROR_CLASSES: dict[str, str] = {
     "timeout": "connect, read or total time limit exceeded",
     "dns": "host name did not resolve",
@@ -255,6 +266,7 @@ TABLES: dict[str, pa.Schema] = {
     "lake_stats": LAKE_STATS,
     "dedup_index": DEDUP_INDEX,
     "terms": TERMS,
+    "postings": POSTINGS,
 }
 """Every partitioned table of the lake, by name."""
 

@@ -1,5 +1,8 @@
-"""Full-text search over article titles and bodies (DuckDB's fts extension, BM25).
+"""Full-text search over article titles and bodies (BM25 as DuckDB's fts extension scores it).
 
+When every day of the lake has its ``postings`` (written by ``publish_day``), a search reads
+only the postings of the query's stems (:mod:`newslake.lake.postings`): no index to build.
+Otherwise it uses an fts index of the whole lake:
 The index lives in ``<lake>/_search/fts.duckdb`` for a local lake (an in-memory index is
 built per call for an S3 lake). It records which article files it covers and is rebuilt
 when they change, so a search never answers from a stale index.
@@ -18,7 +21,9 @@ import duckdb
 
 from newslake.lake.catalog import connect
 from newslake.lake.extensions import load_extension
+from newslake.lake.postings import search_postings
 from newslake.lake.storage import TEMP_PREFIX, TEMP_SUFFIX, Lake, open_lake
+from newslake.lake.terms import unindexed_days
 
 INDEX_DIR = "_search"
 INDEX_FILE = "fts.duckdb"
@@ -147,6 +152,13 @@ def search(lake: str, query: str, date_from: date | None = None, date_to: date |
     ``(columns, rows)`` with the columns of :data:`RESULT_COLUMNS`.
     """
     store = open_lake(lake)
+    if store.partitions("articles") and not unindexed_days(store, "postings"):
+        con = connect(lake)
+        try:
+            rows = search_postings(con, query, date_from, date_to, limit, BM25_K, BM25_B)
+        finally:
+            con.close()
+        return list(RESULT_COLUMNS), rows
     if store.is_local:
         info = build_index(lake)
         con = duckdb.connect(info.path, read_only=True)

@@ -25,6 +25,8 @@ from newslake.lake.storage import Lake
 
 log = logging.getLogger(__name__)
 
+INDEX_TABLES = ("terms", "postings")
+"""Tables written from each articles file (by publish_day and index_day)."""
 SEPARATOR = r"[^\p{L}\p{N}_]+"
 """Runs of characters that separate words (RE2 syntax, shared by Arrow and DuckDB)."""
 
@@ -81,25 +83,28 @@ def day_parts(lake: str, table: str, crawl_date: date,
 
 
 def index_day(lake: str, crawl_date: date) -> dict[str, int]:
-    """Rebuild the ``terms`` files of one day from its articles; returns terms per producer.
+    """Rebuild the ``terms`` and ``postings`` files of one day; returns terms per producer.
 
     Idempotent: every producer's articles part is indexed again and replaces that
-    producer's terms part; terms parts of producers without articles are removed.
+    producer's parts; index parts of producers without articles are removed.
     """
+    from newslake.lake.postings import article_postings
     from newslake.lake.publish import publish_day, remove_day
 
     parts = day_parts(lake, "articles", crawl_date)
     written: dict[str, int] = {}
     for producer, rows in parts.items():
-        info = publish_day(lake, crawl_date, {"terms": article_terms(rows, producer)},
-                           producer=producer)
+        info = publish_day(lake, crawl_date, {
+            "terms": article_terms(rows, producer),
+            "postings": article_postings(rows, producer),
+        }, producer=producer)
         written[producer] = info.rows["terms"]
-    for producer in day_parts(lake, "terms", crawl_date, columns=["producer"]):
-        if producer not in parts:
-            remove_day(lake, "terms", crawl_date, producer)
+    for table in INDEX_TABLES:
+        for producer in day_parts(lake, table, crawl_date, columns=["producer"]):
+            if producer not in parts:
+                remove_day(lake, table, crawl_date, producer)
     log.info("indexed terms of %s: %s", crawl_date, written)
     return written
-
 
 def _producers(store: Lake, partition_dir: str) -> set[str]:
     """Producers with a part in a partition directory (segments of a compacted file too)."""
@@ -117,9 +122,9 @@ def _producers(store: Lake, partition_dir: str) -> set[str]:
     return found
 
 
-def unindexed_days(store: Lake) -> list[date]:
-    """Crawl days with an articles part whose ``terms`` part is missing."""
-    indexed = store.partitions("terms")
+def unindexed_days(store: Lake, table: str = "terms") -> list[date]:
+    """Crawl days with an articles part whose ``table`` part (an index table) is missing."""
+    indexed = store.partitions(table)
     missing = []
     for day, path in sorted(store.partitions("articles").items()):
         producers = _producers(store, path)

@@ -1,0 +1,98 @@
+"""BM25 over the postings equals the fts extension's index of the whole lake."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+from newslake.lake import publish_day, read_table, remove_day, schema
+from newslake.lake.maintenance import compact
+from newslake.lake.postings import article_postings, query_terms
+from newslake.lake.search import search
+from newslake.lake.storage import open_lake
+from newslake.lake.terms import index_day, unindexed_days
+
+DAYS = [date(2024, 5, 1), date(2024, 5, 2), date(2024, 5, 3)]
+WORDS = ["Election", "elections", "electoral", "re-election", "vote", "voting", "votes", "the",
+         "and", "was", "naïve", "Über", "budget", "budgets", "2024", "x_y", "running", "runs",
+         "it's", "O'Brien", "e-mail", "city", "cities"]
+QUERIES = ["election", "vote budget", "the naive voting", "uber O'Brien 2024", "cities run",
+           "zeppelin", "and the"]
+
+
+def _articles(prefix: str, rng: random.Random, n: int) -> pa.Table:
+    def text() -> str:
+        return " ".join(rng.choice(WORDS) + rng.choice(["", ",", ".", "!"])
+                        for _ in range(rng.randint(0, 15)))
+    return schema.conform("articles", [
+        {"article_id": f"{prefix}{i}", "url": f"https://x.com/{prefix}{i}",
+         "title": None if rng.random() < 0.1 else text(),
+         "body": None if rng.random() < 0.1 else text(),
+         "published_at": datetime(2024, 5, 1, i % 24, tzinfo=UTC)}
+        for i in range(n)
+    ])
+
+
+def test_postings_rows() -> None:
+    rows = article_postings(schema.conform("articles", [
+        {"article_id": "a", "url": "u", "title": "Elections", "body": "the voting, votes 2024"},
+        {"article_id": "b", "url": "v", "title": None, "body": None},
+    ]), "ingest").to_pylist()
+    head, terms = rows[0], {r["term"]: (r["docs"], r["tfs"]) for r in rows[1:]}
+    assert head["term"] == "" and head["docs"] == [0, 1] and head["article_ids"] == ["a", "b"]
+    assert head["tfs"] == [3, 0]  # "the" is a stopword, digits separate words
+    assert terms == {"elect": ([0], [1]), "vote": ([0], [2])}
+    assert query_terms("The Voting elections") == ["elect", "the", "vote"]
+
+
+@pytest.fixture(scope="module")
+def lake(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Three days; day one has two producers merged by compaction."""
+    root = str(tmp_path_factory.mktemp("postings"))
+    rng = random.Random(11)
+    publish_day(root, DAYS[0], {"articles": _articles("a", rng, 30)})
+    publish_day(root, DAYS[0], {"articles": _articles("w", rng, 12)}, producer="warc")
+    compact(root)
+    publish_day(root, DAYS[1], {"articles": _articles("b", rng, 25)})
+    publish_day(root, DAYS[2], {"articles": _articles("c", rng, 20)})
+    return root
+
+
+def _fts_results(lake: str, tmp: Path, query: str, *dates: date | None) -> list[tuple]:
+    """The same search answered by an fts index of a copy of the lake without postings."""
+    import shutil
+
+    copy = tmp / "copy"
+    if not copy.exists():
+        shutil.copytree(lake, copy)
+        for day in DAYS:
+            for producer in ("ingest", "warc"):
+                remove_day(str(copy), "postings", day, producer)
+        assert unindexed_days(open_lake(str(copy)), "postings") == DAYS
+    return search(str(copy), query, *dates, limit=200)[1]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+@pytest.mark.parametrize("dates", [(None, None), (DAYS[0], DAYS[0]), (DAYS[1], DAYS[2])])
+def test_search_over_postings_equals_fts(lake: str, tmp_path_factory: pytest.TempPathFactory,
+                                         query: str, dates: tuple) -> None:
+    tmp = tmp_path_factory.getbasetemp() / "fts-copy"
+    tmp.mkdir(exist_ok=True)
+    expected = _fts_results(lake, tmp, query, *dates)
+    got = search(lake, query, *dates, limit=200)[1]
+    assert not (Path(lake) / "_search").exists()
+    assert [r[1:] for r in got] == [r[1:] for r in expected]
+    assert [r[0] for r in got] == pytest.approx([r[0] for r in expected], rel=1e-9)
+
+
+def test_index_day_restores_postings(tmp_path: Path) -> None:
+    root = str(tmp_path)
+    publish_day(root, DAYS[0], {"articles": _articles("a", random.Random(2), 8)})
+    before = read_table(root, "postings").drop_columns(["crawl_date"])
+    remove_day(root, "postings", DAYS[0])
+    assert unindexed_days(open_lake(root), "postings") == [DAYS[0]]
+    index_day(root, DAYS[0])
+    assert read_table(root, "postings").drop_columns(["crawl_date"]).equals(before)
