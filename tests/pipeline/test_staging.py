@@ -77,3 +77,21 @@ def test_concat_of_nothing_has_the_schema():
     both = concat([schema.conform("related", [{"article_id": "a"}]),
                    pa.table({"article_id": ["b"]})], "related")
     assert both["article_id"].to_pylist() == ["a", "b"]
+
+
+def test_fetch_batches_are_bounded_in_size_and_count():
+    from newslake.pipeline.stages import MAX_BATCHES, MIN_BATCH_SIZE, batch_size
+
+    assert batch_size(10) == MIN_BATCH_SIZE
+    assert batch_size(80) == MIN_BATCH_SIZE
+    for n in (1_000, 10_000, 123_457):
+        assert -(-n // batch_size(n)) <= MAX_BATCHES
+
+
+def test_candidates_are_interleaved_over_hosts():
+    from newslake.pipeline.stages import interleave_by_host
+
+    urls = [f"http://a.com/{i}" for i in range(3)] + ["http://b.com/0", "http://www.c.com/0"]
+    order = [c["url"] for c in interleave_by_host([{"url": u} for u in urls])]
+    assert order == ["http://a.com/0", "http://b.com/0", "http://www.c.com/0",
+                     "http://a.com/1", "http://a.com/2"]

@@ -28,7 +28,15 @@ from newslake.pipeline.staging import (
 log = logging.getLogger(__name__)
 
 EXTRACT_TABLES = ("articles", "comments", "related", "quotes", "rejections")
-FETCH_BATCH_SIZE = 25
+MIN_BATCH_SIZE = 25
+"""Fewest URLs in a fetch batch: smaller batches cost more in task overhead than they save."""
+MAX_BATCHES = 32
+"""Most fetch batches of a run: beyond this, batches grow instead (bounded task count)."""
+
+
+def batch_size(candidates: int) -> int:
+    """URLs per fetch batch: at least ``MIN_BATCH_SIZE``, and at most ``MAX_BATCHES`` batches."""
+    return max(MIN_BATCH_SIZE, -(-candidates // MAX_BATCHES))
 
 
 def _sources(ctx: RunContext):
@@ -104,13 +112,27 @@ def stage_plan(ctx: RunContext, discovered: Iterable[dict[str, Any]]) -> list[in
             if key not in seen:
                 seen.add(key)
                 candidates.append(candidate)
-    batches = [
-        candidates[i : i + FETCH_BATCH_SIZE] for i in range(0, len(candidates), FETCH_BATCH_SIZE)
-    ]
+    candidates = interleave_by_host(candidates)
+    size = batch_size(len(candidates))
+    batches = [candidates[i : i + size] for i in range(0, len(candidates), size)]
     for number, batch in enumerate(batches):
         write_json(ctx.path("plan", f"{number:04d}.json"), batch)
     log.info("%d candidates in %d batches", len(candidates), len(batches))
     return list(range(len(batches)))
+
+
+def interleave_by_host(candidates: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Round-robin the candidates over their hosts, so every batch spreads over many hosts
+    and per-host politeness does not serialise a batch."""
+    from itertools import chain, zip_longest
+
+    from newslake.ids import registered_site
+
+    per_host: dict[str, list[dict[str, Any]]] = {}
+    for candidate in candidates:
+        per_host.setdefault(registered_site(candidate["url"]), []).append(candidate)
+    rounds = zip_longest(*per_host.values())
+    return [c for c in chain.from_iterable(rounds) if c is not None]
 
 
 def stage_fetch(ctx: RunContext, batch: int) -> dict[str, Any]:
