@@ -4,15 +4,24 @@ A synthetic corpus (bodies of 300-1,500 words drawn from a 30,000-word vocabular
 syndicated variants of an earlier article: truncated, padded with boilerplate, a paragraph
 dropped, words changed) arrives as ``--batches`` daily batches. Each batch goes through
 :func:`newslake.dedup.assign_stories` against a real lake (Parquet history, published with
-``publish_day`` after each batch, window covering all history). Reported per batch: seconds,
-peak RSS and recall on the planted variants (variant joined its source's story).
+``publish_day`` after each batch, window covering all history). Reported per batch: seconds
+and peak RSS of ``assign_stories`` alone and with the publication, and recall on the planted
+variants (variant joined its source's story). The search indexes that ``publish_day`` builds
+for articles (``terms``, ``postings``) are left out unless ``--indexes`` is given: their cost
+belongs to the query side (``bench/query.py``), not to deduplication.
+
+Cost grows linearly with history: each batch reads the band keys of every history row group
+once (memory holds one row group and the matches only), so the printed ``growth_*`` figures
+are the extra seconds and MB per million history articles between the second and last batch.
 
 Baseline in the same run: datasketch's in-memory ``MinHash`` + ``MinHashLSH`` (same shingles,
 same bands x rows), every article queried then inserted, all kept in memory;
 candidates accepted on containment estimated from the signatures. Up to ``--baseline-articles``.
 
-Last line: JSON {"articles", "batches", "max_batch_s", "peak_rss_mb", "recall", "baseline_s",
-"ratio", ...}; ``ratio`` = our seconds / baseline seconds over the batches both ran.
+Last line: JSON {"articles", "batches", "max_batch_s", "max_dedup_s", "peak_rss_mb",
+"dedup_peak_rss_mb", "recall", "baseline_s", "ratio", "growth_s_per_1m_history",
+"growth_mb_per_1m_history", ...}; ``ratio`` = our seconds (dedup + publish) / baseline
+seconds over the batches both ran.
 """
 
 from __future__ import annotations
@@ -39,6 +48,8 @@ from newslake.dedup.shingles import shingle_batch  # noqa: E402
 from newslake.lake import publish_day, schema  # noqa: E402
 
 DAY0 = date(2024, 1, 1)
+SEARCH_INDEXES = ("terms", "postings")
+"""Tables publish_day derives from articles for search; published empty unless --indexes."""
 BOILERPLATE = [
     "Check out more stories from our partners in the app, the go-to source for news near you.",
     "This article originally appeared on the publisher's website and is republished here.",
@@ -142,8 +153,11 @@ def generate(articles: int, batches: int, spool: str) -> None:
         json.dump(corpus.variant_of, handle)
 
 
-def run_ours(corpus_batches, lake: str, config: DedupConfig, rss: PeakRss, variant_of):
-    """assign_stories + publish for every batch; per-batch figures and the story of each id."""
+def run_ours(corpus_batches, lake: str, config: DedupConfig, rss: PeakRss, variant_of,
+             indexes: bool = False):
+    """assign_stories + publish for every batch; per-batch figures (stories are kept only for
+    planted variants and their sources)."""
+    tracked = set(variant_of) | set(variant_of.values())
     story: dict[str, str] = {}
     out = []
     for number, table in enumerate(corpus_batches):
@@ -153,16 +167,22 @@ def run_ours(corpus_batches, lake: str, config: DedupConfig, rss: PeakRss, varia
         started = time.perf_counter()
         result = assign_stories(table, lake=lake, crawl_date=day, config=config)
         dedup_s = time.perf_counter() - started
-        publish_day(lake, day, {"articles": result.articles, "dedup_index": result.signatures},
-                    producer="bench")
+        dedup_rss = rss.take()
+        tables = {"articles": result.articles, "dedup_index": result.signatures}
+        if not indexes:
+            tables.update({name: schema.empty(name) for name in SEARCH_INDEXES
+                           if name in schema.TABLES})
+        publish_day(lake, day, tables, producer="bench")
         seconds = time.perf_counter() - started
-        story.update(zip(result.articles["article_id"].to_pylist(),
-                         result.articles["story_id"].to_pylist(), strict=True))
+        story.update((a, s) for a, s in zip(result.articles["article_id"].to_pylist(),
+                                            result.articles["story_id"].to_pylist(),
+                                            strict=True) if a in tracked)
         planted = [a for a in table["article_id"].to_pylist() if a in variant_of]
         found = sum(story.get(a) == story.get(variant_of[a]) for a in planted)
         out.append({"batch": number, "seconds": round(seconds, 2), "dedup_s": round(dedup_s, 2),
-                    "peak_rss_mb": round(rss.take()), "planted": len(planted), "found": found,
-                    "history": number * table.num_rows})
+                    "dedup_peak_rss_mb": round(dedup_rss),
+                    "peak_rss_mb": round(max(dedup_rss, rss.take())), "planted": len(planted),
+                    "found": found, "history": number * table.num_rows})
         print(json.dumps(out[-1]), flush=True)
         del result, table
     return out
@@ -218,6 +238,8 @@ def main() -> int:
     parser.add_argument("--baseline-articles", type=int, default=300_000,
                         help="run the in-memory baseline on the first batches up to this many")
     parser.add_argument("--lake", default=None, help="lake directory (default: a temp dir)")
+    parser.add_argument("--indexes", action="store_true",
+                        help="also build the articles' search indexes when publishing")
     args = parser.parse_args()
     config = DedupConfig(window_days=args.batches + 1)
     tmp = tempfile.mkdtemp(prefix="dedup-scale-")
@@ -244,7 +266,7 @@ def main() -> int:
             del table
 
     try:
-        ours = run_ours(batches(), lake, config, rss, variant_of)
+        ours = run_ours(batches(), lake, config, rss, variant_of, args.indexes)
         gc.collect()
         base = run_baseline(batches(), config, rss, variant_of, args.baseline_articles)
     finally:
@@ -255,13 +277,21 @@ def main() -> int:
     base_s = sum(b["seconds"] for b in base)
     planted = sum(b["planted"] for b in ours)
     first, last = ours[1] if len(ours) > 1 else ours[0], ours[-1]
-    growth = (last["seconds"] - first["seconds"]) / max(1, last["history"] - first["history"])
-    print(f"cost growth: {growth * 1e6:.2f} s per million history articles "
-          f"(batch 1: {first['seconds']} s, last: {last['seconds']} s)")
+    span = max(1, last["history"] - first["history"])
+    growth = (last["dedup_s"] - first["dedup_s"]) / span
+    growth_mb = (last["dedup_peak_rss_mb"] - first["dedup_peak_rss_mb"]) / span
+    print(f"growth with history: {growth * 1e6:.2f} s and {growth_mb * 1e6:.0f} MB of dedup per "
+          f"million history articles (batch 1: {first['dedup_s']} s, "
+          f"{first['dedup_peak_rss_mb']} MB; last: {last['dedup_s']} s, "
+          f"{last['dedup_peak_rss_mb']} MB)")
     print(json.dumps({
         "articles": args.articles, "batches": args.batches,
         "max_batch_s": max(b["seconds"] for b in ours),
+        "max_dedup_s": max(b["dedup_s"] for b in ours),
         "peak_rss_mb": max(b["peak_rss_mb"] for b in ours),
+        "dedup_peak_rss_mb": max(b["dedup_peak_rss_mb"] for b in ours),
+        "first_batch_peak_rss_mb": ours[0]["peak_rss_mb"],
+        "last_batch_peak_rss_mb": ours[-1]["peak_rss_mb"],
         "recall": round(sum(b["found"] for b in ours) / planted, 4) if planted else None,
         "baseline_s": round(base_s, 2), "ratio": round(ours_s / base_s, 3) if base_s else None,
         "ours_s_same_batches": round(ours_s, 2), "baseline_batches": both,
@@ -269,6 +299,8 @@ def main() -> int:
             sum(b["found"] for b in base) / max(1, sum(b["planted"] for b in base)), 4),
         "baseline_peak_rss_mb": max((b["peak_rss_mb"] for b in base), default=None),
         "growth_s_per_1m_history": round(growth * 1e6, 2),
+        "growth_mb_per_1m_history": round(growth_mb * 1e6),
+        "search_indexes": args.indexes,
     }))
     return 0
 

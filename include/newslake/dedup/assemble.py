@@ -7,12 +7,11 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from newslake.dedup.config import DedupConfig
 from newslake.dedup.history import History
 from newslake.dedup.originals import choose_original
-from newslake.dedup.shingles import Shingled
+from newslake.dedup.shingles import Signed
 from newslake.lake import schema
 
 
@@ -34,24 +33,7 @@ def _lists(matrix: np.ndarray, keep: np.ndarray, kind: pa.DataType) -> pa.Array:
     return pa.ListArray.from_arrays(pa.array(offsets), values, mask=mask)
 
 
-def _history_members(history: History, stories: set[str]) -> dict[str, list[dict[str, Any]]]:
-    """History articles of ``stories`` (window only), with the claims their index rows kept."""
-    wanted = pa.array(sorted(stories), pa.string())
-    index = history.index.filter(pc.is_in(history.index["story_id"], wanted))
-    claims = {
-        r["article_id"]: (r["claimed_url"], r["claim_signal"])
-        for r in index.select(["article_id", "claimed_url", "claim_signal"]).to_pylist()
-    }
-    articles = history.articles.filter(pc.is_in(history.articles["story_id"], wanted))
-    by_story: dict[str, list[dict[str, Any]]] = {}
-    for row in articles.to_pylist():
-        claimed, signal = claims.get(row["article_id"], (None, None))
-        row = {**row, "original_url": claimed, "original_signal": signal, "_history": True}
-        by_story.setdefault(row["story_id"] or row["article_id"], []).append(row)
-    return by_story
-
-
-def assemble(table: pa.Table, kept: list[dict[str, Any]], shingled: Shingled, keys: np.ndarray,
+def assemble(table: pa.Table, kept: list[dict[str, Any]], signed: Signed, keys: np.ndarray,
              groups: dict[int, list[int]], group_story: dict[int, str | None], history: History,
              rejected: list[dict[str, Any]], config: DedupConfig,
              syndicator_sites: frozenset[str]):
@@ -60,7 +42,7 @@ def assemble(table: pa.Table, kept: list[dict[str, Any]], shingled: Shingled, ke
 
     claims = [(r["original_url"], r["original_signal"]) for r in kept]
     touched = {s for s in group_story.values() if s}
-    past = _history_members(history, touched) if touched else {}
+    past = history.members(touched) if touched else {}
     now = datetime.now(UTC)
     stories, syndication = [], []
     for root in sorted(groups, key=lambda g: min(groups[g])):
@@ -93,13 +75,13 @@ def assemble(table: pa.Table, kept: list[dict[str, Any]], shingled: Shingled, ke
             "copies": len(members), "sites": sorted({m["site"] for m in members if m["site"]}),
             "updated_at": now,
         })
-    eligible = shingled.words >= config.min_words
+    eligible = signed.words >= config.min_words
     signatures = {
         "article_id": [r["article_id"] for r in kept],
         "story_id": [r["story_id"] for r in kept],
         "canonical_url": [r["canonical_url"] for r in kept],
-        "n_shingles": shingled.sizes().astype(np.int32),
-        "signature": _lists(shingled.signatures, eligible, pa.uint32()),
+        "n_shingles": signed.n_shingles.astype(np.int32),
+        "signature": _lists(signed.signatures, eligible, pa.uint32()),
         "band_keys": _lists(keys, eligible, pa.int64()),
         "scheme": [config.scheme] * len(kept),
         "claimed_url": [c for c, _ in claims], "claim_signal": [s for _, s in claims],

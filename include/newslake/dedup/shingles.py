@@ -187,6 +187,39 @@ def shingle_batch(bodies: Sequence[str | None] | pa.Array, config: DedupConfig) 
     return Shingled(ids, np.concatenate(offsets), words, signatures)
 
 
+@dataclass
+class Signed:
+    """Per document: word count, distinct shingle count and OPH signature (no shingle ids)."""
+
+    words: np.ndarray
+    n_shingles: np.ndarray
+    signatures: np.ndarray  # (docs, num_perm) uint32
+
+    def select(self, rows: np.ndarray) -> Signed:
+        """The documents ``rows``, in that order."""
+        rows = np.asarray(rows, dtype=np.int64)
+        return Signed(self.words[rows], self.n_shingles[rows], self.signatures[rows])
+
+
+def sign_batch(bodies: pa.Array | pa.ChunkedArray, config: DedupConfig) -> Signed:
+    """Signatures of every body, :data:`CHUNK_DOCS` at a time; shingle ids are dropped after
+    each chunk, so memory holds the signatures plus one chunk's working set."""
+    words, sizes, signatures = [], [], []
+    for start in range(0, len(bodies), CHUNK_DOCS):
+        piece = bodies.slice(start, CHUNK_DOCS)
+        if isinstance(piece, pa.ChunkedArray):  # copies one chunk's bodies, never the column
+            piece = piece.combine_chunks()
+        part = _chunk(piece, config)
+        words.append(part.words)
+        sizes.append(np.diff(part.offsets))
+        signatures.append(part.signatures)
+        del part
+    if not words:
+        return Signed(np.empty(0, np.int64), np.empty(0, np.int64),
+                      np.empty((0, config.num_perm), np.uint32))
+    return Signed(np.concatenate(words), np.concatenate(sizes), np.concatenate(signatures))
+
+
 def band_keys(signatures: np.ndarray, config: DedupConfig) -> np.ndarray:
     """One int64 key per LSH band and document: equal keys mean the band's ``rows`` agree."""
     used = signatures[:, : config.bands * config.rows].astype(np.uint64)

@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 
 from newslake.dedup.candidates import verified_edges
 from newslake.dedup.config import DedupConfig
 from newslake.dedup.history import META_COLUMNS, History, load_history
-from newslake.dedup.shingles import band_keys, shingle_batch
+from newslake.dedup.shingles import band_keys, sign_batch
 from newslake.dedup.urls import canonicalize_url
 from newslake.lake import schema
 
@@ -117,29 +118,29 @@ def assign_stories(
         row["canonical_url"] = row["canonical_url"] or canonicalize_url(row["url"])
     history = load_history(lake, crawl_date, config)
     kept, rejected = _drop_duplicate_urls(rows, history)
-    shingled = shingle_batch(table["body"], config).select([r["_order"] for r in kept])
-    keys = band_keys(shingled.signatures, config)
-    edges = verified_edges(shingled, keys, history, config)
+    del rows
+    order = np.array([r["_order"] for r in kept], dtype=np.int64)
+    signed = sign_batch(table["body"], config).select(order)
+    keys = band_keys(signed.signatures, config)
+    found = verified_edges(table["body"], order, signed, keys, history, config)
 
-    index_rows = history.index.select(["article_id", "story_id"]).to_pylist()
-    hist_story_ids = sorted({r["story_id"] or r["article_id"] for r in index_rows})
+    docs = found.history_docs
+    doc_story = [s or a for s, a in zip(docs["story_id"].to_pylist(),
+                                        docs["article_id"].to_pylist(), strict=True)]
+    hist_story_ids = sorted(set(doc_story))
     node_of_story = {s: len(kept) + k for k, s in enumerate(hist_story_ids)}
     comps = _Components(len(kept) + len(hist_story_ids))
     for s, node in node_of_story.items():
         comps.story[node] = s
-    for _score, i, (kind, j) in edges:  # best first: a copy joins its closest story
-        if kind == "b":
-            comps.union(i, j)
-        else:
-            r = index_rows[j]
-            comps.union(i, node_of_story[r["story_id"] or r["article_id"]])
+    for _score, i, (kind, j) in found.edges:  # best first: a copy joins its closest story
+        comps.union(i, j if kind == "b" else node_of_story[doc_story[j]])
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(len(kept)):
         groups[comps.find(i)].append(i)
     result = assemble(
-        table, kept, shingled, keys, groups, {root: comps.story.get(root) for root in groups},
+        table, kept, signed, keys, groups, {root: comps.story.get(root) for root in groups},
         history, rejected, config, syndicator_sites,
     )
-    del shingled, history
+    del signed, keys, found, history
     pa.default_memory_pool().release_unused()
     return result
