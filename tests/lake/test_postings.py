@@ -45,6 +45,8 @@ def test_postings_rows() -> None:
     assert head["term"] == "" and head["docs"] == [0, 1] and head["article_ids"] == ["a", "b"]
     assert head["tfs"] == [3, 0]  # "the" is a stopword, digits separate words
     assert terms == {"elect": ([0], [1]), "vote": ([0], [2])}
+    assert [(r["df"], r["lens"], r["total"]) for r in rows] == [(2, [3, 0], 3), (1, [3], 3),
+                                                                (1, [3], 3)]
     assert query_terms("The Voting elections") == ["elect", "the", "vote"]
 
 

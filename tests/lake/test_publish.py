@@ -32,7 +32,8 @@ def ids(lake: Path, table: str = "articles") -> list[str]:
 def test_layout_metadata_and_sorting(tmp_path: Path) -> None:
     info = publish_day(str(tmp_path), DAY, {"articles": articles("abc", [9, None, 3])})
     path = tmp_path / "articles" / "crawl_date=2024-05-06" / "part-ingest.parquet"
-    assert info.files["articles"] == str(path) and info.rows == {"articles": 3, "terms": 1, "postings": 1}
+    assert info.files["articles"] == str(path)
+    assert info.rows == {"articles": 3, "terms": 1, "postings": 1}
     pfile = pq.ParquetFile(path)
     meta = pfile.schema_arrow.metadata
     assert meta[b"newslake.schema_version"] == schema.SCHEMA_VERSION.encode()

@@ -19,6 +19,9 @@ ROW_GROUP_BYTES = 64 * 1024 * 1024
 """Target uncompressed size of a row group."""
 ROW_GROUP_MAX_ROWS = 128 * 1024
 ROW_GROUP_MIN_ROWS = 1024
+ROW_GROUP_ROWS_OF_TABLE = {"postings": 512}
+"""Fixed row-group sizes: postings are sorted by term, so small groups let a term lookup read
+one group per file (the statistics of the others exclude the term)."""
 
 META_VERSION = b"newslake.schema_version"
 META_TABLE = b"newslake.table"
@@ -67,7 +70,8 @@ def write_file(lake: Lake, path: str, table: pa.Table, metadata: dict[bytes, byt
     options = {
         "compression": COMPRESSION,
         "compression_level": COMPRESSION_LEVEL,
-        "row_group_size": row_group_rows(table),
+        "row_group_size": ROW_GROUP_ROWS_OF_TABLE.get(
+            metadata.get(META_TABLE, b"").decode(), row_group_rows(table)),
         "write_statistics": True,
     }
     if not lake.is_local:

@@ -214,6 +214,9 @@ POSTINGS = pa.schema(
         pa.field("tfs", pa.list_(pa.int32())),  # term count per article ("" row: length)
         pa.field("article_ids", _STRINGS),  # "" row only: article_id of every position
         pa.field("producer", pa.string()),  # producer of the articles file
+        pa.field("df", pa.int32()),  # articles holding the stem ("" row: articles of the file)
+        pa.field("lens", pa.list_(pa.int32())),  # length in terms of each article in docs
+        pa.field("total", pa.int64()),  # sum of lens
     ]
 )
 """BM25 postings of article titles and bodies, one file per articles file (lake.postings)."""

@@ -21,7 +21,7 @@ import duckdb
 
 from newslake.lake.catalog import connect
 from newslake.lake.extensions import load_extension
-from newslake.lake.postings import search_postings
+from newslake.lake.postings import connect_postings, search_postings
 from newslake.lake.storage import TEMP_PREFIX, TEMP_SUFFIX, Lake, open_lake
 from newslake.lake.terms import unindexed_days
 
@@ -153,7 +153,7 @@ def search(lake: str, query: str, date_from: date | None = None, date_to: date |
     """
     store = open_lake(lake)
     if store.partitions("articles") and not unindexed_days(store, "postings"):
-        con = connect(lake)
+        con = connect_postings(store)
         try:
             rows = search_postings(con, query, date_from, date_to, limit, BM25_K, BM25_B)
         finally:
