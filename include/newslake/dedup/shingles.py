@@ -32,7 +32,7 @@ _QUOTES = {"\u2018": "'", "\u2019": "'", "\u201b": "'", "\u201c": '"', "\u201d":
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _MIX2 = np.uint64(0xBF58476D1CE4E5B9)
 _EMPTY = np.uint32(0xFFFFFFFF)
-CHUNK_DOCS = 4000
+CHUNK_DOCS = 1000
 
 
 @dataclass
