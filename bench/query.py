@@ -4,7 +4,8 @@ Generates ``--articles`` articles over 365 days (bodies of 300-1,500 words) with
 ``publish_day``, then times every analyst macro on a one-month and a full-year range
 through the catalog (hive-partitioned Parquet), over a single unpartitioned Parquet file and
 over JSON Lines (the baseline), shows partition pruning with EXPLAIN ANALYZE on a one-week
-query, and times full-text search over the year once the index is built.
+query, and times full-text search (BM25 over the lake's postings; up to
+``--fts-max-articles`` also the fts extension's index, built in the run, as a baseline).
 
     .venv/bin/python bench/query.py --articles 20000          # quick
     .venv/bin/python bench/query.py                           # 1,000,000 articles
@@ -287,7 +288,9 @@ def main(argv: list[str] | None = None) -> int:
             figures.update(export_baselines(lake, flat, not args.skip_jsonl))
         lake_bytes = sum(p.stat().st_size for p in (lake / "articles").rglob("*.parquet"))
         terms_bytes = sum(p.stat().st_size for p in (lake / "terms").rglob("*.parquet"))
-        figures.update(articles_bytes=lake_bytes, terms_bytes=terms_bytes)
+        postings_bytes = sum(p.stat().st_size for p in (lake / "postings").rglob("*.parquet"))
+        figures.update(articles_bytes=lake_bytes, terms_bytes=terms_bytes,
+                       postings_bytes=postings_bytes)
         log(f"  articles: {lake_bytes / 1e6:.0f} MB partitioned (terms index "
             f"{terms_bytes / 1e6:.0f} MB), {figures['single_parquet_bytes'] / 1e6:.0f} MB one "
             f"file, {figures['jsonl_bytes'] / 1e6:.0f} MB JSON Lines")
