@@ -59,14 +59,26 @@ def _read(parquet: pq.ParquetFile, group: int, table: str, columns: Sequence[str
     return pa.Table.from_arrays(arrays, schema=pa.schema([target.field(c) for c in columns]))
 
 
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values (a sort and a mask: much faster than ``np.unique`` here)."""
+    values = np.sort(values)
+    keep = np.ones(values.size, dtype=bool)
+    keep[1:] = values[1:] != values[:-1]
+    return values[keep]
+
+
 class KeySet:
     """Membership of int64 keys in a fixed set: a bit filter, then a sorted exact lookup."""
 
     def __init__(self, keys: np.ndarray) -> None:
-        self.keys = np.unique(keys.astype(np.int64))
+        self.keys = _distinct(keys.astype(np.int64))
         self.bits = np.zeros(1 << (_BITMAP_BITS - 3), dtype=np.uint8)
-        slot = self._slot(self.keys)
-        np.bitwise_or.at(self.bits, slot >> 3, (1 << (slot & 7)).astype(np.uint8))
+        slot = _distinct(self._slot(self.keys))
+        if slot.size:
+            byte = slot >> 3
+            starts = np.flatnonzero(np.concatenate([[True], byte[1:] != byte[:-1]]))
+            flags = np.left_shift(1, slot & 7).astype(np.uint8)
+            self.bits[byte[starts]] = np.bitwise_or.reduceat(flags, starts)
 
     @staticmethod
     def _slot(keys: np.ndarray) -> np.ndarray:
@@ -137,9 +149,11 @@ class History:
             rows = owner[hit]
             if not rows.size:
                 continue
-            local, position = np.unique(rows, return_inverse=True)
+            first = np.ones(rows.size, dtype=bool)  # rows ascend: number their distinct values
+            first[1:] = rows[1:] != rows[:-1]
+            local = rows[first]
             found_keys.append(values[hit])
-            found_docs.append(position.astype(np.int64) + base)
+            found_docs.append(np.cumsum(first) - 1 + base)
             meta = data.select(["article_id", "story_id"]).take(pa.array(local))
             metas.append(meta.append_column("crawl_date",
                                             pa.array([day] * meta.num_rows, pa.date32())))
