@@ -66,15 +66,6 @@ def _celery_provider_problem() -> str | None:
 
 
 @pytest.fixture(scope="module")
-def demo_address():
-    from newslake.demo import build_site
-    from newslake.demo.server import DemoServer
-
-    with DemoServer(build_site()) as server:
-        yield server.address
-
-
-@pytest.fixture(scope="module")
 def newslake_env(demo_address, tmp_path_factory) -> dict[str, str]:
     root = tmp_path_factory.mktemp("distributed")
     return {

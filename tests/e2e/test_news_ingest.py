@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from embedded_airflow import embedded_airflow_env
 
 REPO = Path(__file__).resolve().parents[2]
 AIRFLOW = Path(sys.executable).with_name("airflow")
@@ -19,34 +19,14 @@ SEED_TITLE = "Blinken, Stoltenberg hold back on labeling Russia's actions 'genoc
 
 
 @pytest.fixture(scope="module")
-def demo_address():
-    from newslake.demo import build_site
-    from newslake.demo.server import DemoServer
-
-    with DemoServer(build_site()) as server:
-        yield server.address
-
-
-@pytest.fixture(scope="module")
 def airflow_env(tmp_path_factory, demo_address) -> dict[str, str]:
     home = tmp_path_factory.mktemp("airflow")
-    env = dict(os.environ)
-    env.update(
-        AIRFLOW_HOME=str(home),
-        AIRFLOW__CORE__DAGS_FOLDER=str(REPO / "dags"),
-        AIRFLOW__CORE__PLUGINS_FOLDER=str(REPO / "plugins"),
-        AIRFLOW__CORE__LOAD_EXAMPLES="False",
-        AIRFLOW__DATABASE__SQL_ALCHEMY_CONN=f"sqlite:///{home}/airflow.db",
-        AIRFLOW__LOGGING__LOGGING_LEVEL="WARNING",
+    return embedded_airflow_env(
+        home,
         NEWSLAKE_LAKE=str(home / "lake"),
         NEWSLAKE_SOURCES=str(REPO / "include" / "demo" / "sources.yaml"),
         NEWSLAKE_DEMO_ADDR=demo_address,
-        PYTHONWARNINGS="ignore",
     )
-    proc = subprocess.run([str(AIRFLOW), "db", "migrate"], env=env, capture_output=True,
-                          text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return env
 
 
 def run_day(env: dict[str, str], day: str) -> None:

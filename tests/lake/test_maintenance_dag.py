@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from embedded_airflow import embedded_airflow_env
 from lake_samples import DAY1, build_small_lake
 from newslake.lake import publish_day, read_table, schema
 
@@ -27,22 +27,8 @@ def test_lake_maintenance_dag_runs(tmp_path: Path) -> None:
     old_raw = lake / "raw" / "crawl_date=2020-01-01" / "x.warc.gz"
     old_raw.parent.mkdir(parents=True)
     old_raw.write_bytes(b"old")
-    home = tmp_path / "airflow"
-    env = dict(os.environ)
-    env.update(
-        AIRFLOW_HOME=str(home),
-        AIRFLOW__CORE__DAGS_FOLDER=str(REPO / "dags"),
-        AIRFLOW__CORE__PLUGINS_FOLDER=str(REPO / "plugins"),
-        AIRFLOW__CORE__LOAD_EXAMPLES="False",
-        AIRFLOW__DATABASE__SQL_ALCHEMY_CONN=f"sqlite:///{home}/airflow.db",
-        AIRFLOW__LOGGING__LOGGING_LEVEL="WARNING",
-        NEWSLAKE_LAKE=str(lake),
-        NEWSLAKE_RAW_RETENTION_DAYS="30",
-        PYTHONWARNINGS="ignore",
-    )
-    migrate = subprocess.run([str(AIRFLOW), "db", "migrate"], env=env, capture_output=True,
-                             text=True, timeout=240)
-    assert migrate.returncode == 0, migrate.stderr[-3000:]
+    env = embedded_airflow_env(tmp_path / "airflow", NEWSLAKE_LAKE=str(lake),
+                               NEWSLAKE_RAW_RETENTION_DAYS="30")
     run = subprocess.run([str(AIRFLOW), "dags", "test", "lake_maintenance", "2024-03-04"],
                          env=env, capture_output=True, text=True, timeout=240)
     assert run.returncode == 0, (run.stdout + run.stderr)[-6000:]

@@ -11,35 +11,19 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from newslake.config import SHARED_DIR
+from newslake.crawl.warc import Page
 
 EVAL_DIR = SHARED_DIR / "eval"
 _TOKEN = re.compile(r"\w+")
 
 
-@dataclass(frozen=True)
-class EvalPage:
-    """A benchmark page as the crawler would hand it to extraction."""
-
-    url: str
-    final_url: str
-    status: int
-    headers: dict[str, str]
-    body: bytes
-    content_type: str | None
-    charset: str | None
-    fetched_at: datetime
-    source_id: str | None
-    warc_file: str
-
-
-def _page(url: str, body: bytes, fetched_at: datetime) -> EvalPage:
-    return EvalPage(
+def _page(url: str, body: bytes, fetched_at: datetime) -> Page:
+    return Page(
         url,
         url,
         200,
@@ -53,7 +37,7 @@ def _page(url: str, body: bytes, fetched_at: datetime) -> EvalPage:
     )
 
 
-def aeb_pages(root: Path | None = None) -> Iterator[tuple[str, EvalPage, str]]:
+def aeb_pages(root: Path | None = None) -> Iterator[tuple[str, Page, str]]:
     """``(id, page, ground-truth body)`` of the article-extraction benchmark."""
     root = root or EVAL_DIR / "aeb"
     truth = json.loads((root / "ground-truth.json").read_text(encoding="utf-8"))
@@ -68,7 +52,7 @@ def aeb_pages(root: Path | None = None) -> Iterator[tuple[str, EvalPage, str]]:
             )
 
 
-def meta_pages(root: Path | None = None) -> Iterator[tuple[str, EvalPage, dict[str, Any]]]:
+def meta_pages(root: Path | None = None) -> Iterator[tuple[str, Page, dict[str, Any]]]:
     """``(url, page, annotation)`` of the trafilatura metadata set."""
     root = root or EVAL_DIR / "trafilatura-meta"
     notes = json.loads((root / "annotations.json").read_text(encoding="utf-8"))
