@@ -141,6 +141,16 @@ STEPS_SCRIPT = textwrap.dedent("""
 """)
 
 
+NEW = {
+    "articles": pa.Table.from_pylist([{"article_id": i, "url": "https://e.com/" + i}
+                                      for i in ("n1", "n2", "n3")], schema=schema.ARTICLES),
+    "dedup_index": pa.Table.from_pylist([{"article_id": i} for i in ("n1", "n2", "n3")],
+                                        schema=schema.DEDUP_INDEX),
+    "fetch_log": pa.Table.from_pylist([{"url": i, "kind": "page"} for i in ("n1", "n2", "n3")],
+                                      schema=schema.FETCH_LOG),
+}
+
+
 def _run_publish(lake: str, kill_at: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", STEPS_SCRIPT, lake, kill_at],
                           capture_output=True, text=True, timeout=300)
@@ -166,53 +176,68 @@ def test_a_kill_at_any_step_of_a_publish_leaves_the_old_day_or_the_new(tmp_path)
         assert seen in (olds, news), f"torn day after a kill at {step}: {seen}"
         if step == "committed":
             assert seen == news
-        rerun = _run_publish(lake, "none")
-        assert rerun.returncode == 0, rerun.stderr
+        publish_day(lake, D1, NEW, run_id="rerun")  # the next run leaves exactly its rows
         assert {t: _rows(lake, t, D1) for t in news} == news, step
 
 
 MAINT_SCRIPT = textwrap.dedent("""
-    import os, signal, sys, threading, time
+    import os, signal, sys
+    from datetime import date
     from newslake.lake.maintenance import MaintenanceConfig, run_maintenance
-    lake, delay = sys.argv[1], float(sys.argv[2])
-    if delay >= 0:
-        threading.Timer(delay, lambda: os.kill(os.getpid(), signal.SIGKILL)).start()
-    run_maintenance(lake, MaintenanceConfig(temp_max_age_s=0, raw_retention_days=1))
-    print("done")
+    lake, kill_at = sys.argv[1], sys.argv[2]
+    steps = []
+    def hook(step):
+        steps.append(step if not step.startswith("delete:") else "delete")
+        if steps[-1] == kill_at:
+            os.kill(os.getpid(), signal.SIGKILL)
+    run_maintenance(lake, MaintenanceConfig(temp_max_age_s=0, raw_retention_days=1),
+                    today=date(2024, 6, 1), hook=hook)
+    print("\\n".join(steps))
 """)
 
 
-def test_a_kill_at_any_point_of_maintenance_loses_and_doubles_nothing(tmp_path):
+def _maintain(lake: str, kill_at: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", MAINT_SCRIPT, lake, kill_at],
+                          capture_output=True, text=True, timeout=600)
+
+
+def test_a_kill_at_any_step_of_maintenance_loses_and_doubles_nothing(tmp_path):
+    from newslake.lake.maintenance import MaintenanceConfig, run_maintenance
+
     lake = str(tmp_path / "lake")
-    expected: dict[date, list[str]] = {}
-    for n, day in enumerate((D1, D2)):
-        for part in range(3):  # several small files per day for compaction to merge
-            ids = [f"{day.day}-{part}-{i}" for i in range(n + 2)]
-            publish_day(lake, day, {"articles": _articles(ids)}, producer=f"p{part}")
-            expected.setdefault(day, []).extend(ids)
     raw = Path(lake, "raw", "crawl_date=2020-01-01")
-    raw.mkdir(parents=True)
-    (raw / "ingest-old-0000.warc.gz").write_bytes(b"x" * 10)
-    clean = subprocess.run([sys.executable, "-c", MAINT_SCRIPT, lake, "-1"],
-                           capture_output=True, text=True, timeout=300)
-    assert clean.returncode == 0, clean.stderr
-    for delay in (0.5, 1.5, 2.5, 3.5, 5.0):
-        for day, ids in expected.items():  # a new day's publish between two maintenances
-            publish_day(lake, day, {"articles": _articles(ids[:1])}, producer="extra")
-        subprocess.run([sys.executable, "-c", MAINT_SCRIPT, lake, str(delay)],
-                       capture_output=True, text=True, timeout=300)
+
+    def small_files_and_old_raw() -> dict[date, list[str]]:
+        expected: dict[date, list[str]] = {}
+        for day in (D1, D2):
+            for part in range(3):  # several small files per day for compaction to merge
+                ids = [f"{day.day}-{part}-{i}" for i in range(2)]
+                publish_day(lake, day, {"articles": _articles(ids)}, producer=f"p{part}")
+                expected.setdefault(day, []).extend(ids)
+        raw.mkdir(parents=True, exist_ok=True)
+        (raw / "ingest-old-0000.warc.gz").write_bytes(b"x" * 10)
+        return expected
+
+    expected = small_files_and_old_raw()
+    listed = _maintain(lake, "none")
+    assert listed.returncode == 0, listed.stderr
+    steps = listed.stdout.split()
+    assert {"compact", "expire_snapshots", "clean_files", "retention", "delete", "stats",
+            "done"} <= set(steps)
+    for step in steps:
+        expected = small_files_and_old_raw()
+        killed = _maintain(lake, step)
+        assert killed.returncode == -9, (step, killed.stderr[-2000:])
         for day, ids in expected.items():
-            assert _rows(lake, "articles", day) == sorted(ids + ids[:1]), (delay, day)
-        again = subprocess.run([sys.executable, "-c", MAINT_SCRIPT, lake, "-1"],
-                               capture_output=True, text=True, timeout=300)
-        assert again.returncode == 0, again.stderr
+            assert _rows(lake, "articles", day) == sorted(ids), (step, day)
+        run_maintenance(lake, MaintenanceConfig(temp_max_age_s=0, raw_retention_days=1),
+                        today=date(2024, 6, 1))
         for day, ids in expected.items():
-            assert _rows(lake, "articles", day) == sorted(ids + ids[:1]), (delay, day)
-        count, damaged = check_lake(lake)
-        assert not damaged and count > 0
-    retained = read_table(lake, "raw_retention", columns=["path"])["path"].to_pylist()
-    assert any(p.endswith("ingest-old-0000.warc.gz") for p in retained)
-    assert not raw.exists()
+            assert _rows(lake, "articles", day) == sorted(ids), (step, day)
+        assert check_lake(lake)[1] == []
+        assert not raw.exists(), step
+        retained = read_table(lake, "raw_retention", columns=["path"])["path"].to_pylist()
+        assert any(p.endswith("ingest-old-0000.warc.gz") for p in retained), step
 
 
 def test_a_truncated_file_is_named_and_other_days_keep_working(tmp_path):

@@ -254,15 +254,26 @@ def refresh_catalog(lake: str) -> str | None:
 
 
 def run_maintenance(lake: str, config: MaintenanceConfig | None = None,
-                    today: date | None = None) -> MaintenanceInfo:
-    """Every step in order: compaction, snapshot expiry, file cleanup, retention, stats."""
+                    today: date | None = None, hook: Hook | None = None) -> MaintenanceInfo:
+    """Every step in order: compaction, snapshot expiry, file cleanup, retention, stats.
+
+    ``hook`` is called with each step's name before it runs (tests inject crashes there).
+    """
     config = config or MaintenanceConfig()
+    step = hook or (lambda _name: None)
     info = MaintenanceInfo()
+    step("compact")
     info.merged_files = compact(lake, config)
+    step("expire_snapshots")
     info.expired_snapshots = expire_snapshots(lake, config)
+    step("clean_files")
     info.removed_files = clean_files(lake, config)
+    step("retention")
     info.removed_raw_files, info.removed_raw_bytes = apply_retention(
-        lake, config.raw_retention_days, today)
+        lake, config.raw_retention_days, today, hook=hook)
+    step("stats")
     info.stats_rows = record_stats(lake, today)
+    step("catalog")
     info.catalog = refresh_catalog(lake)
+    step("done")
     return info

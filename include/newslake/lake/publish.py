@@ -12,6 +12,7 @@ import logging
 import re
 from datetime import date
 
+import duckdb
 import pyarrow as pa
 
 from newslake.exceptions import ConfigError
@@ -38,13 +39,15 @@ def check_producer(producer: str) -> str:
 def publish_day(lake: str, crawl_date: date, tables: dict[str, pa.Table],
                 producer: str = "ingest", run_id: str | None = None, mode: str = "replace",
                 hook: Hook | None = None,
-                also_delete: list[tuple[str, str]] | None = None) -> CommitInfo:
+                also_delete: list[tuple[str, str]] | None = None,
+                con: duckdb.DuckDBPyConnection | None = None) -> CommitInfo:
     """Replace ``producer``'s rows of ``crawl_date`` in every table of ``tables``, in one commit.
 
     Publishing ``articles`` also writes their ``terms`` and ``postings``. An empty table
     still replaces the producer's rows (with none), so a re-run that yields fewer rows is
     exact. Tables not in ``tables`` are left alone. ``mode="append"`` adds rows instead.
     ``also_delete`` lists ``(table, producer)`` rows of the day removed in the same commit.
+    ``con`` is an open read-write lake session to reuse (see :func:`ducklake.connect`).
     """
     check_producer(producer)
     unknown = set(tables) - set(schema.TABLES)
@@ -52,7 +55,8 @@ def publish_day(lake: str, crawl_date: date, tables: dict[str, pa.Table],
         raise ConfigError(f"unknown lake tables {sorted(unknown)}")
     prepared = with_indexes(tables, producer)
     return ducklake.publish(lake, crawl_date, producer, run_id or f"{producer}-manual",
-                            prepared, mode=mode, hook=hook, also_delete=also_delete)
+                            prepared, mode=mode, hook=hook, also_delete=also_delete,
+                            con=con)
 
 
 def with_indexes(tables: dict[str, pa.Table], producer: str) -> dict[str, pa.Table]:
