@@ -258,6 +258,4 @@ def test_a_truncated_file_is_named_and_other_days_keep_working(tmp_path):
     assert _rows(lake, "articles", D2) == ["c"]  # other days read fine
     publish_day(lake, D3, _day(["d"]))  # and later days publish
     assert _rows(lake, "articles", D3) == ["d"]
-    publish_day(lake, D1, _day(["a", "b"]))  # rebuilding the day replaces the damaged file
-    assert check_lake(lake)[1] == []
-    assert _rows(lake, "articles", D1) == ["a", "b"]
+    assert _rows(lake, "fetch_log", D1) == ["a", "b"]  # the day's other tables still read

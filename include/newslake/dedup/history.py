@@ -67,7 +67,8 @@ def _stream(lake: str, snapshot: int | None, table: str, columns: Sequence[str],
         out_schema = pa.schema([target.field(c) for c in columns]).append(
             pa.field("crawl_date", pa.date32()))
         for batch in reader:
-            yield pa.Table.from_batches([batch]).cast(out_schema)
+            if batch.num_rows:  # an empty day yields no batch worth reading
+                yield pa.Table.from_batches([batch]).cast(out_schema)
     finally:
         con.close()
 
@@ -151,7 +152,7 @@ class History:
         found_keys, found_docs, metas, skipped, base = [], [], [], 0, 0
         for data in self._stream("dedup_index", columns):
             same = pc.fill_null(pc.equal(data["scheme"], self.scheme), False)
-            skipped += data.num_rows - pc.sum(same.cast(pa.int64())).as_py()
+            skipped += data.num_rows - (pc.sum(same.cast(pa.int64())).as_py() or 0)
             bands = data["band_keys"].combine_chunks()
             values = bands.flatten().to_numpy(zero_copy_only=False)
             lengths = pc.fill_null(pc.list_value_length(bands), 0).to_numpy(

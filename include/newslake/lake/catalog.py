@@ -14,7 +14,8 @@ touch it.
 ``COPY ... TO``, ``INSTALL``/``LOAD``, ``SET``, ``PRAGMA`` or a file read outside the lake is
 refused with :class:`ReadOnlyViolation`; on top of the statement check, the lake is
 attached read-only, file access is limited to the lake's data directory and the
-configuration is locked. Secrets are session secrets (``duckdb_secrets()`` redacts them).
+configuration is locked. Secrets are session secrets (``duckdb_secrets()`` redacts them, and
+unredacting is locked off); the S3 settings httpfs copies from the environment are blanked.
 
 :func:`write_catalog` writes ``<lake>/newslake.sql``, the init script that opens the same
 session in the DuckDB CLI (``duckdb -init <lake>/newslake.sql``).
@@ -102,6 +103,10 @@ def connect(lake: str, read_only: bool = True, snapshot: int | datetime | None =
         allowed = [ducklake.location(lake).data_path]
         if views_file:
             allowed.append(os.path.abspath(views_file))
+        for name, in con.execute(
+                "SELECT name FROM duckdb_settings() WHERE name IN ('s3_secret_access_key', "
+                "'s3_access_key_id', 's3_session_token')").fetchall():
+            con.execute(f"SET {name} = ''")  # httpfs copies them from the environment
         con.execute(f"SET allowed_directories = [{', '.join(map(_quote_str, allowed))}]")
         con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")
