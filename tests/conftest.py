@@ -66,8 +66,8 @@ def s3_bucket(s3_endpoint, monkeypatch):
 @pytest.fixture(scope="session")
 def demo_address():
     """The offline demo web served on 127.0.0.1 for the whole session: ``host:port``."""
-    from newslake.demo import build_site
-    from newslake.demo.server import DemoServer
+    from newslake_demo import build_site
+    from newslake_demo.server import DemoServer
 
     with DemoServer(build_site()) as server:
         yield server.address
