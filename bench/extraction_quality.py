@@ -28,7 +28,9 @@ from urllib.parse import unquote
 
 import trafilatura
 from newslake.extract import Hints, extract_page
-from newslake.extract.evaluation import (
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from extraction_eval import (
     EVAL_DIR,
     aeb_pages,
     aggregate,
