@@ -1,8 +1,9 @@
 """The documented schema of every lake table (column, type, meaning), as Markdown.
 
 Meanings come from the inline comments of :mod:`newslake.lake.schema` and, for columns
-without one, from :data:`MEANINGS`. ``python -m newslake.lake.docs`` rewrites the schema
-section of ``docs/LAKE.md`` and ``README.md``; a test checks that they are current.
+without one, from :data:`MEANINGS`. ``make docs`` (``python tools/lake_docs.py``) rewrites
+the schema section of ``docs/LAKE.md`` and ``README.md``; ``--check`` only reports stale
+files (exit 1), as a test does.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ import sys
 from pathlib import Path
 
 import pyarrow as pa
-
-from newslake.config import PROJECT_ROOT
 from newslake.lake import schema
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 DOC_FILE = PROJECT_ROOT / "docs" / "LAKE.md"
 DOC_FILES = (DOC_FILE, PROJECT_ROOT / "README.md")
@@ -150,12 +151,21 @@ def render(document: str) -> str:
     return f"{head}{BEGIN}\n{schema_markdown()}{END}{tail}"
 
 
-def main() -> int:
-    """Rewrite the schema section of ``docs/LAKE.md`` and ``README.md``."""
+def main(argv: list[str] | None = None) -> int:
+    """Rewrite the schema section of ``docs/LAKE.md`` and ``README.md`` (``--check``: report)."""
+    check = "--check" in (sys.argv[1:] if argv is None else argv)
+    stale = 0
     for path in DOC_FILES:
-        path.write_text(render(path.read_text(encoding="utf-8")), encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
+        current = render(text)
+        if check:
+            if current != text:
+                stale += 1
+                print(f"{path}: schema section is stale; run: make docs", file=sys.stderr)
+            continue
+        path.write_text(current, encoding="utf-8")
         print(path)
-    return 0
+    return 1 if stale else 0
 
 
 if __name__ == "__main__":
