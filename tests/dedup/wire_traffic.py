@@ -435,7 +435,7 @@ def score(corpus: WireCorpus, rows: list[dict], rejected_urls: set[str]) -> dict
         fn += same and not together
         merges += excerpt and together
         if same and together:
-            versioned = ra["story_version"] == rb["story_version"]
+            versioned = ra.get("story_version") == rb.get("story_version")
             vtp += same_version and versioned
             vfp += versioned and not same_version
             vfn += same_version and not versioned
