@@ -52,6 +52,9 @@ ARTICLES = pa.schema(
         pa.field("original_url", pa.string()),
         pa.field("original_signal", pa.string()),  # why this original: canonical | jsonld | ...
         pa.field("published_date", pa.date32()),  # day of published_at in the page's own time zone
+        pa.field("story_version", pa.int32()),  # 1, 2, ...: pages of a story with the same text
+        pa.field("excerpt_of", pa.string()),  # story_id of a story this page quotes at length
+        pa.field("excerpt_share", pa.float64()),  # share of that story's text quoted here
     ]
 )
 
@@ -64,6 +67,7 @@ STORIES = pa.schema(
         pa.field("original_site", pa.string()),
         pa.field("first_published_at", _TS),
         pa.field("copies", pa.int32()),  # articles in the story, original included
+        pa.field("versions", pa.int32()),  # distinct texts (story_version) among them
         pa.field("sites", _STRINGS),
         pa.field("updated_at", _TS),  # when this row was computed
     ]
