@@ -72,8 +72,8 @@ def assemble(table: pa.Table, kept: list[dict[str, Any]], signed: Signed, keys: 
             "story_id": story_id, "title": best["title"],
             "original_article_id": best["article_id"], "original_url": best["canonical_url"],
             "original_site": best["site"], "first_published_at": min(published, default=None),
-            "copies": len(members), "sites": sorted({m["site"] for m in members if m["site"]}),
-            "updated_at": now,
+            "copies": len(members) - 1, "articles": len(members),
+            "sites": sorted({m["site"] for m in members if m["site"]}), "updated_at": now,
         })
     eligible = signed.words >= config.min_words
     signatures = {
