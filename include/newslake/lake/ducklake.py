@@ -90,6 +90,7 @@ class Location:
     metadata: str  # DuckLake metadata string after "ducklake:", e.g. "sqlite:/x/catalog.sqlite"
     data_path: str  # ends with "/"
     is_local: bool
+    own_catalog: bool = False  # the catalog file inside the lake (no $NEWSLAKE_CATALOG)
 
     @property
     def kind(self) -> str:
@@ -121,7 +122,7 @@ def location(lake: str) -> Location:
         raise ConfigError(f"lake {lake} is on object storage: set {CATALOG_ENV} to its catalog "
                           "(postgres:dbname=... host=... user=...)")
     return Location(lake=lake, metadata=metadata, data_path=f"{lake}/{DATA_DIR}/",
-                    is_local=is_local)
+                    is_local=is_local, own_catalog=not configured)
 
 
 def _quote(value: str) -> str:
@@ -152,6 +153,8 @@ def configure_s3(con: duckdb.DuckDBPyConnection) -> None:
 def attach_sql(loc: Location, read_only: bool, snapshot: int | datetime | None = None) -> str:
     """The ``ATTACH`` statement of the lake."""
     options = [f"DATA_PATH {_quote(loc.data_path)}"]
+    if loc.own_catalog:  # a copied or moved lake keeps working: data files are relative
+        options.append("OVERRIDE_DATA_PATH true")
     if read_only:
         options.append("READ_ONLY")
     if isinstance(snapshot, datetime):
