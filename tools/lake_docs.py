@@ -23,6 +23,9 @@ DOC_FILES = (DOC_FILE, PROJECT_ROOT / "README.md")
 BEGIN, END = "<!-- schema:begin -->", "<!-- schema:end -->"
 
 TABLE_MEANINGS: dict[str, str] = {
+    "publish_log": "one row per publish commit of a producer's day (a replace keeps the latest); "
+                   "an empty day is still a published day",
+    "raw_retention": "raw WARC files removed by the retention policy, recorded before the delete",
     "articles": "one row per extracted article page (originals and syndicated copies)",
     "stories": "one row per story and day it was (re)computed; the `stories` view keeps the "
                "latest row per story (`stories_history` has them all)",

@@ -243,9 +243,9 @@ POSTINGS = pa.schema(
 
 PUBLISH_LOG = pa.schema(
     [
-        pa.field("run_id", pa.string(), nullable=False),
+        pa.field("run_id", pa.string(), nullable=False),  # the run that committed
         pa.field("mode", pa.string()),  # replace | append
-        pa.field("committed_at", _TS),
+        pa.field("committed_at", _TS),  # when the commit was prepared (UTC)
         pa.field("tables", _STRINGS),  # tables the commit wrote
         pa.field("rows_json", pa.string()),  # {"articles": 40, ...}
     ]
@@ -256,9 +256,9 @@ day that published nothing new is still a published day."""
 RAW_RETENTION = pa.schema(
     [
         pa.field("path", pa.string(), nullable=False),  # raw WARC file removed by retention
-        pa.field("bytes", pa.int64()),
-        pa.field("retention_days", pa.int32()),
-        pa.field("removed_at", _TS),
+        pa.field("bytes", pa.int64()),  # size of the removed file
+        pa.field("retention_days", pa.int32()),  # the retention that removed it
+        pa.field("removed_at", _TS),  # when it was recorded, just before the delete (UTC)
     ]
 )
 """Raw WARC files deleted by the retention policy (recorded before the delete)."""
