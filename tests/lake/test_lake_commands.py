@@ -43,6 +43,7 @@ def test_views_file_from_the_docs(small_lake: Path, tmp_path: Path, capsys,
     assert main(["sql", "--lake", lake, "--views", "my_views.duckdb",
                  "CREATE VIEW mine.busy_days AS SELECT crawl_date, count(*) AS n FROM articles "
                  "GROUP BY 1"]) == 0
+    capsys.readouterr()
     assert main(["sql", "--lake", lake, "--views", "my_views.duckdb", "--format", "csv",
                  "SELECT * FROM mine.busy_days ORDER BY n DESC LIMIT 3"]) == 0
     out = capsys.readouterr().out.split()
