@@ -156,28 +156,56 @@ def _run_publish(lake: str, kill_at: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=300)
 
 
-def test_a_kill_at_any_step_of_a_publish_leaves_the_old_day_or_the_new(tmp_path):
+class Crash(Exception):
+    """Raised by the injected hook: the process dies at this step."""
+
+
+def _crash_at(target: str, seen: list[str]):
+    def hook(step: str) -> None:
+        seen.append(step)
+        if step == target:
+            raise Crash(step)
+    return hook
+
+
+OLD = {"articles": ["o1", "o2"], "dedup_index": ["o1", "o2"], "fetch_log": ["o1", "o2"]}
+NEWS = {"articles": ["n1", "n2", "n3"], "dedup_index": ["n1", "n2", "n3"],
+        "fetch_log": ["n1", "n2", "n3"]}
+
+
+def test_a_crash_at_every_step_of_a_publish_leaves_the_old_day_or_the_new(tmp_path):
     lake = str(tmp_path / "lake")
     old = {"articles": _articles(["o1", "o2"]), "dedup_index": _index(["o1", "o2"]),
            "fetch_log": _log(["o1", "o2"])}
     publish_day(lake, D1, old, run_id="old")
-    listed = _run_publish(lake, "none")
-    assert listed.returncode == 0, listed.stderr
-    steps = listed.stdout.split()
-    assert {"begin", "insert:articles", "delete:fetch_log", "commit"} <= set(steps)
+    steps: list[str] = []
+    publish_day(lake, D1, NEW, run_id="listing", hook=_crash_at("none", steps))
+    assert {"begin", "delete:articles", "insert:articles", "insert:fetch_log",
+            "insert:dedup_index", "insert:postings", "commit", "committed"} <= set(steps)
     for step in steps:
         publish_day(lake, D1, old, run_id="old")  # back to the old day
-        killed = _run_publish(lake, step)
-        assert killed.returncode == -9, (step, killed.stderr)
-        seen = {t: _rows(lake, t, D1) for t in ("articles", "dedup_index", "fetch_log")}
-        olds = {"articles": ["o1", "o2"], "dedup_index": ["o1", "o2"], "fetch_log": ["o1", "o2"]}
-        news = {"articles": ["n1", "n2", "n3"], "dedup_index": ["n1", "n2", "n3"],
-                "fetch_log": ["n1", "n2", "n3"]}
-        assert seen in (olds, news), f"torn day after a kill at {step}: {seen}"
-        if step == "committed":
-            assert seen == news
+        with pytest.raises(Crash):
+            publish_day(lake, D1, NEW, run_id="crashing", hook=_crash_at(step, []))
+        seen = {t: _rows(lake, t, D1) for t in OLD}
+        assert seen == (NEWS if step == "committed" else OLD), f"after a crash at {step}"
         publish_day(lake, D1, NEW, run_id="rerun")  # the next run leaves exactly its rows
-        assert {t: _rows(lake, t, D1) for t in news} == news, step
+        assert {t: _rows(lake, t, D1) for t in NEWS} == NEWS, step
+
+
+def test_a_kill_9_before_the_commit_leaves_the_old_day(tmp_path):
+    lake = str(tmp_path / "lake")
+    old = {"articles": _articles(["o1", "o2"]), "dedup_index": _index(["o1", "o2"]),
+           "fetch_log": _log(["o1", "o2"])}
+    publish_day(lake, D1, old, run_id="old")
+    killed = _run_publish(lake, "commit")  # every data file written, the commit not made
+    assert killed.returncode == -9, killed.stderr[-2000:]
+    assert {t: _rows(lake, t, D1) for t in OLD} == OLD
+    publish_day(lake, D1, NEW, run_id="rerun")
+    assert {t: _rows(lake, t, D1) for t in NEWS} == NEWS
+    from newslake.lake.maintenance import MaintenanceConfig, clean_files
+
+    assert clean_files(lake, MaintenanceConfig(temp_max_age_s=0)) > 0  # the orphans go
+    assert check_lake(lake)[1] == []
 
 
 MAINT_SCRIPT = textwrap.dedent("""
@@ -201,11 +229,12 @@ def _maintain(lake: str, kill_at: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=600)
 
 
-def test_a_kill_at_any_step_of_maintenance_loses_and_doubles_nothing(tmp_path):
+def test_a_crash_at_every_step_of_maintenance_loses_and_doubles_nothing(tmp_path):
     from newslake.lake.maintenance import MaintenanceConfig, run_maintenance
 
     lake = str(tmp_path / "lake")
     raw = Path(lake, "raw", "crawl_date=2020-01-01")
+    config = MaintenanceConfig(temp_max_age_s=0, raw_retention_days=1)
 
     def small_files_and_old_raw() -> dict[date, list[str]]:
         expected: dict[date, list[str]] = {}
@@ -218,26 +247,48 @@ def test_a_kill_at_any_step_of_maintenance_loses_and_doubles_nothing(tmp_path):
         (raw / "ingest-old-0000.warc.gz").write_bytes(b"x" * 10)
         return expected
 
+    def check(expected: dict[date, list[str]], step: str) -> None:
+        for day, ids in expected.items():
+            assert _rows(lake, "articles", day) == sorted(ids), (step, day)
+
     expected = small_files_and_old_raw()
-    listed = _maintain(lake, "none")
-    assert listed.returncode == 0, listed.stderr
-    steps = listed.stdout.split()
-    assert {"compact", "expire_snapshots", "clean_files", "retention", "delete", "stats",
-            "done"} <= set(steps)
+    steps: list[str] = []
+    run_maintenance(lake, config, today=date(2024, 6, 1), hook=_crash_at("none", steps))
+    assert {"compact", "expire_snapshots", "clean_files", "retention", "stats",
+            "done"} <= set(steps) and any(s.startswith("delete:") for s in steps)
     for step in steps:
         expected = small_files_and_old_raw()
-        killed = _maintain(lake, step)
-        assert killed.returncode == -9, (step, killed.stderr[-2000:])
-        for day, ids in expected.items():
-            assert _rows(lake, "articles", day) == sorted(ids), (step, day)
-        run_maintenance(lake, MaintenanceConfig(temp_max_age_s=0, raw_retention_days=1),
-                        today=date(2024, 6, 1))
-        for day, ids in expected.items():
-            assert _rows(lake, "articles", day) == sorted(ids), (step, day)
+        with pytest.raises(Crash):
+            run_maintenance(lake, config, today=date(2024, 6, 1), hook=_crash_at(step, []))
+        check(expected, step)
+        run_maintenance(lake, config, today=date(2024, 6, 1))  # the next run finishes
+        check(expected, step)
         assert check_lake(lake)[1] == []
         assert not raw.exists(), step
         retained = read_table(lake, "raw_retention", columns=["path"])["path"].to_pylist()
         assert any(p.endswith("ingest-old-0000.warc.gz") for p in retained), step
+
+
+def test_a_kill_9_between_compaction_and_file_cleanup_doubles_nothing(tmp_path):
+    lake = str(tmp_path / "lake")
+    expected = []
+    for part in range(4):
+        ids = [f"{part}-{i}" for i in range(300)]
+        publish_day(lake, D1, {"articles": _articles(ids), "fetch_log": _log(ids)},
+                    producer=f"p{part}")
+        expected += ids
+    # killed right after the merge committed, before any old file is cleaned up
+    killed = _maintain(lake, "expire_snapshots")
+    assert killed.returncode == -9, killed.stderr[-2000:]
+    assert _rows(lake, "articles", D1) == sorted(expected)
+    assert _rows(lake, "fetch_log", D1) == sorted(expected)
+    publish_day(lake, D1, {"articles": _articles(["x"])}, producer="p0")  # a later publish
+    from newslake.lake.maintenance import MaintenanceConfig, run_maintenance
+
+    run_maintenance(lake, MaintenanceConfig(temp_max_age_s=0))
+    want = sorted([i for i in expected if not i.startswith("0-")] + ["x"])
+    assert _rows(lake, "articles", D1) == want
+    assert check_lake(lake)[1] == []
 
 
 def test_a_truncated_file_is_named_and_other_days_keep_working(tmp_path):
