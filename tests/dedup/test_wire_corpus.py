@@ -77,7 +77,7 @@ def test_write_through_versions_are_numbered_in_order_and_counted(corpus, one_ba
         assert numbers == sorted(numbers) and len(set(numbers)) == len(numbers), (key, numbers)
         story = stories[by_url[wire[0].url]["story_id"]]
         assert story["versions"] >= len(wire)
-        assert story["copies"] == sum(p.story_key == key for p in corpus.articles())
+        assert story["articles"] == sum(p.story_key == key for p in corpus.articles())
 
 
 def test_commentary_links_the_story_it_quotes_with_the_share(corpus, one_batch):

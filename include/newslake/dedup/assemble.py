@@ -146,10 +146,9 @@ def assemble(table: pa.Table, kept: list[dict[str, Any]], signed: Signed, keys: 
             "story_id": story_id, "title": best["title"],
             "original_article_id": best["article_id"], "original_url": best["canonical_url"],
             "original_site": best["site"], "first_published_at": min(published, default=None),
-            "copies": len(members),
+            "copies": len(members) - 1, "articles": len(members),
             "versions": len({m.get("story_version") for m in members} - {None}) or 1,
-            "sites": sorted({m["site"] for m in members if m["site"]}),
-            "updated_at": now,
+            "sites": sorted({m["site"] for m in members if m["site"]}), "updated_at": now,
         })
     for row in kept:
         row.setdefault("excerpt_of", None)
