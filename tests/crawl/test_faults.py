@@ -15,6 +15,8 @@ from newslake.crawl.charset import decode_html
 from newslake.crawl.warc import iter_responses
 from newslake.lake import schema
 
+pytestmark = pytest.mark.slow  # waits out real timeouts and resets on a socket
+
 # path -> (status, error_class, attempts)
 EXPECTED = {
     "/article/1": (200, None, 1),

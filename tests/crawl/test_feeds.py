@@ -90,6 +90,7 @@ def _content_type(body: bytes, path: Path) -> str:
     return "application/xml"
 
 
+@pytest.mark.slow
 def test_every_eval_feed_parses_or_records_an_error(shared_eval, tmp_path):
     from mock_web import MockWeb, Reply
     from newslake.sources import CrawlerSettings, SourcesConfig
