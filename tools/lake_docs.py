@@ -61,8 +61,8 @@ MEANINGS: dict[str, str] = {
     "original_article_id": "article_id of the story's original",
     "original_site": "site of the story's original",
     "first_published_at": "publication time of the original (UTC)",
-    "sites": "sites that carry the story", "site": "registered host of the URL",
-    "canonical_url": "normalised URL", "url": "URL", "position": "order on the page (1-based)",
+    "sites": "sites that carry the story",
+    "canonical_url": "normalised URL", "url": "URL",
     "author": "comment author", "text": "comment text", "posted_at": "when posted (UTC)",
     "likes": "likes shown", "publisher": "publisher named by the link", "summary": "teaser text",
     "speaker": "who is quoted", "quote": "the quotation", "source_id": "sources.yaml id",
@@ -109,7 +109,8 @@ def meaning(table: str, column: str, comments: dict[str, dict[str, str]]) -> str
     """What a column means (empty when undocumented)."""
     own = comments.get(_variable_of(table) or "", {})
     inherited = comments.get("ARTICLES", {}) if table == "quarantine" else {}
-    return own.get(column) or inherited.get(column) or MEANINGS.get(column, "")
+    return (own.get(column) or schema.COLUMN_MEANINGS.get(column) or inherited.get(column)
+            or MEANINGS.get(column, ""))
 
 
 def _type(value: pa.DataType) -> str:
