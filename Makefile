@@ -25,9 +25,11 @@ demo: env
 test: env test-tools
 	$(BIN)/pytest -p no:cacheprovider --durations=15
 
-# The fast lane: lint, then the unit tests (no test marked slow or distributed).
+# The fast lane: lint, then the unit tests (no test marked slow or distributed) on two
+# processes, one test file each at a time.
 check: lint
-	$(BIN)/pytest -p no:cacheprovider -q -m "not slow and not distributed" --durations=15
+	$(BIN)/pytest -p no:cacheprovider -q -m "not slow and not distributed" -n 2 --dist loadfile \
+	  --durations=15
 
 lint: env
 	$(BIN)/ruff check include dags plugins tests bench tools

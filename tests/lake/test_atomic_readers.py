@@ -16,7 +16,7 @@ import pytest
 from newslake.lake import publish_day, read_table, schema
 from newslake.lake.catalog import connect
 
-pytestmark = pytest.mark.timeout(120)
+pytestmark = [pytest.mark.timeout(120), pytest.mark.slow]  # concurrent readers and writers
 
 DAY = date(2024, 6, 1)
 OLD_ROWS = 1000

@@ -8,7 +8,7 @@ import pytest
 from newslake.lake import publish_day, published_dates, read_table, schema
 from newslake.lake.catalog import connect, run_sql, write_catalog
 
-pytestmark = pytest.mark.timeout(120)
+pytestmark = [pytest.mark.timeout(120), pytest.mark.slow]  # a local S3 server
 
 BUCKET = "newslake-test"
 
