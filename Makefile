@@ -1,5 +1,6 @@
 # newslake — `make demo` runs the daily ingestion end to end on the offline demo web;
-# `make test` runs the whole test suite. Both build the pinned environment in .venv first.
+# `make test` runs the whole test suite, `make check` lint and the fast unit tests. All build
+# the pinned environment in .venv first.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -7,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 UV_VERSION := 0.13.9
 
-.PHONY: env demo test lint docs test-tools clean
+.PHONY: env demo test check lint docs test-tools clean
 
 env: $(STAMP)
 
@@ -22,7 +23,13 @@ demo: env
 	@bash scripts/demo.sh
 
 test: env test-tools
-	$(BIN)/pytest -p no:cacheprovider
+	$(BIN)/pytest -p no:cacheprovider --durations=15
+
+# The fast lane: lint, then the unit tests (no test marked slow or distributed) on two
+# processes, one test file each at a time.
+check: lint
+	$(BIN)/pytest -p no:cacheprovider -q -m "not slow and not distributed" -n 2 --dist loadfile \
+	  --durations=15
 
 lint: env
 	$(BIN)/ruff check include dags plugins tests bench tools

@@ -90,6 +90,7 @@ def test_there_are_dag_files():
     assert {p.name for p in DAG_FILES} >= {"news_ingest.py", "warc_import.py"}
 
 
+@pytest.mark.slow  # imports Airflow in a subprocess per DAG file
 @pytest.mark.parametrize("path", DAG_FILES, ids=lambda p: p.name)
 def test_dag_file_imports_offline_with_policy(path: Path, tmp_path: Path):
     dags = parse_dag_file(path, tmp_path)
@@ -111,6 +112,7 @@ def test_policy_check_reports_missing_values_clearly():
     ]
 
 
+@pytest.mark.slow  # parses the DAG folder with Airflow's DagBag in a subprocess
 def test_dagbag_has_no_import_errors(tmp_path: Path, monkeypatch):
     for key, value in _env(tmp_path).items():
         monkeypatch.setenv(key, value)

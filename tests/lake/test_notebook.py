@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from newslake.config import INCLUDE_DIR
 
-pytestmark = pytest.mark.timeout(180)
+pytestmark = [pytest.mark.timeout(180), pytest.mark.slow]  # executes the research notebook
 
 NOTEBOOK = INCLUDE_DIR / "notebooks" / "research.ipynb"
 FIGURES = {"articles_per_day", "syndication_network", "syndication_lag", "keyword_coverage"}

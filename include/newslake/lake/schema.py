@@ -24,7 +24,7 @@ COLUMN_MEANINGS: dict[str, str] = {
     "position": "order on the page, 1-based (the first is 1)",
 }
 """Meanings of columns that need more than an inline comment, the same in every table;
-``python -m newslake.lake.docs`` puts them in the schema tables of README and docs."""
+``make docs`` (tools/lake_docs.py) puts them in the schema tables of README and docs."""
 
 _TS = pa.timestamp("us", tz="UTC")
 _STRINGS = pa.list_(pa.string())
