@@ -52,6 +52,7 @@ ARTICLES = pa.schema(
         pa.field("original_url", pa.string()),
         pa.field("original_signal", pa.string()),  # why this original: canonical | jsonld | ...
         pa.field("published_date", pa.date32()),  # day of published_at in the page's own time zone
+        pa.field("date_confidence", pa.string()),  # high | medium | low: how far to trust the date
     ]
 )
 
@@ -250,7 +251,8 @@ REJECTION_REASONS: dict[str, str] = {
     "not_html": "body is not HTML",
     "decode_error": "body could not be decoded",
     "parse_error": "HTML could not be parsed",
-    "bad_date": "published date in the future or before 1990 (the date is dropped, not the page)",
+    "bad_date": "published date in the future, before 1995 or against the URL's year and month "
+    "(the date is dropped, not the page)",
     "duplicate_url": "same canonical URL as an article already in the lake",
     "invalid_url": "WARC record without a target URI or with one that is not http(s)",
     "bad_record": "WARC record unreadable or cut short (the rest of the file is still read)",
