@@ -68,7 +68,11 @@ _JOB_TAIL = re.compile(
 
 
 _JOB_ONLY = re.compile(
-    rf"^(?:[^\W\d_]+\s+){{0,2}}(?:{_JOB_NOUNS})s?(?:\s+(?:of|at|for)\s+.*)?$", re.I
+    r"^(?:(?:senior|junior|chief|staff|contributing|associate|deputy|managing|executive|"
+    r"special|guest|principal|political|national|international|freelance|digital|content|"
+    r"news|sports|business|features|web|social|media|marketing|technical|general|editorial)"
+    rf"\s+){{0,3}}(?:{_JOB_NOUNS})s?(?:\s+(?:of|at|for)\s+.*)?$",
+    re.I,
 )
 
 
