@@ -70,6 +70,7 @@ ARTICLES = pa.schema(
         pa.field("story_version", pa.int32()),  # 1, 2, ...: pages of a story with the same text
         pa.field("excerpt_of", pa.string()),  # story_id of a story this page quotes at length
         pa.field("excerpt_share", pa.float64()),  # share of that story's text quoted here
+        pa.field("date_confidence", pa.string()),  # high | medium | low: how far to trust the date
     ]
 )
 
@@ -292,7 +293,8 @@ REJECTION_REASONS: dict[str, str] = {
     "not_html": "body is not HTML",
     "decode_error": "body could not be decoded",
     "parse_error": "HTML could not be parsed",
-    "bad_date": "published date in the future or before 1990 (the date is dropped, not the page)",
+    "bad_date": "published date in the future, before 1995 or against the URL's year and month "
+    "(the date is dropped, not the page)",
     "duplicate_url": "same canonical URL as an article already in the lake",
     "invalid_url": "WARC record without a target URI or with one that is not http(s)",
     "bad_record": "WARC record unreadable or cut short (the rest of the file is still read)",
