@@ -66,6 +66,12 @@ def test_bylines_credit_lines_and_sites() -> None:
     assert wire.from_credit_lines(["x", "(Reporting by Jane Doe; Editing by Tom Roe)"]) == "Reuters"
     assert wire.from_credit_lines(["x", "The Associated Press contributed to this report."]) is None
     assert wire.from_credit_lines(["x", "Reuters reported that shares fell."]) is None
+    assert wire.from_credit_lines(["Quelle: dpa-AFX", "Niedrige Zinsen ..."]) == "dpa"
+    assert wire.from_credit_lines(["Por Agencia EFE", "El presidente ..."]) == "EFE"
+    assert wire.from_credit_lines(["x", "Das sagte der Minister. (dpa/gem)"]) == "dpa"
+    assert wire.from_credit_lines(["x", "(FR mit dpa)"]) is None
+    assert wire.from_credit_lines(["Tom Smith", "x"]) is None
+    assert wire.from_byline(["AFP/The Local"]) == "AFP"
     assert wire.from_site("https://apnews.com/article/abc") == "AP"
     assert wire.from_site("https://news.example.com/a") is None
     ld = [{"@type": "NewsArticle", "author": [{"@type": "Organization", "name": "AFP"}]}]

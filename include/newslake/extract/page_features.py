@@ -267,47 +267,6 @@ def features(
     out.update(_ld_features(objects))
     out.update(_url_features(url))
     out.update(dom)
-    out.update(header_features(tree, " ".join(page_text.split())))
     out.update(_text_features(page_text, body))
     return out
 
-
-_MONTHS = (
-    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|januar|februar|märz|mai|"
-    r"juni|juli|oktober|dezember|janvier|février|mars|avril|juin|juillet|août|septembre|"
-    r"octobre|novembre|décembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|"
-    r"septiembre|octubre|noviembre|diciembre"
-)
-_VISIBLE_DATE = re.compile(
-    r"\b(?:(?:" + _MONTHS + r")\.?\s+\d{1,2},?\s+(?:19|20)\d{2}|\d{1,2}\.?\s+(?:" + _MONTHS
-    + r")\.?,?\s+(?:19|20)\d{2}|(?:19|20)\d{2}[-/.][01]?\d[-/.][0-3]?\d|"
-    r"[0-3]?\d[./][01]?\d[./](?:19|20)\d{2})\b",
-    re.I,
-)
-_BYLINE = re.compile(
-    r"(?:^|\s)(?:by|von|par|por|written by|posted by|author:?)\s+"
-    r"[A-ZÀ-Ý][\w'’.-]+(?:\s+[A-ZÀ-Ý][\w'’.-]+){0,3}",
-)
-_READ_TIME = re.compile(
-    r"\b\d{1,2}\s*(?:-\s*)?min(?:ute)?s?\.?\s+read\b|\bread(?:ing)? time\b", re.I
-)
-_SHARE = re.compile(r"\b(?:share (?:this|on)|tweet|share article|teilen)\b", re.I)
-
-
-def header_features(tree: HtmlElement, page_text: str) -> dict[str, float]:
-    """Signals of an article's header: a visible date and byline near the headline."""
-    h1 = tree.find(".//h1")
-    near = ""
-    if h1 is not None:
-        at = page_text.find(" ".join(h1.text_content().split())[:40])
-        near = page_text[max(at - 600, 0): at + 1200] if at >= 0 else ""
-    return {
-        "h1": float(h1 is not None),
-        "date_near_title": float(bool(_VISIBLE_DATE.search(near))),
-        "byline_near_title": float(bool(_BYLINE.search(near))),
-        "visible_dates": _log(len(_VISIBLE_DATE.findall(page_text))),
-        "read_time": float(bool(_READ_TIME.search(page_text))),
-        "share": float(bool(_SHARE.search(page_text))),
-        "h2_count": _log(len(tree.findall(".//h2"))),
-    }
