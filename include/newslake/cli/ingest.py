@@ -68,9 +68,24 @@ def _import_warc(args: argparse.Namespace) -> int:
         return 2
     info = import_warc(args.files, lake_of(args), crawl_date=args.date,
                        sources_path=args.sources, page_types=page_types)
-    skipped = sum(e.get("skipped_non_html", 0) for e in info.stages.get("extract", []))
-    print(f"{info.summary()}; {skipped} non-HTML records skipped")
+    print(info.summary())
+    for part in info.stages.get("extract", []):
+        print(records_line(part))
     return 0
+
+
+def records_line(part: dict) -> str:
+    """What one WARC file gave: records read, pages, and records skipped by why."""
+    records = dict(part.get("records", {}))
+    read, pages = records.pop("records", 0), records.pop("pages", 0)
+    skipped = sorted((k.split(":", 1)[1], v) for k, v in records.items())
+    non_html = part.get("skipped_non_html", 0)
+    why = ", ".join(f"{n} {k}" for k, v in skipped for n in [v])
+    return (
+        f"{part.get('file', '?')}: {read} records read, {pages} responses "
+        f"({non_html} not HTML), {sum(v for _, v in skipped)} records skipped"
+        + (f" ({why})" if why else "")
+    )
 
 
 def _page_types(value: str) -> frozenset[str] | None | str:

@@ -175,7 +175,7 @@ REJECTIONS = pa.schema(
         pa.field("reason", pa.string(), nullable=False),  # see REJECTION_REASONS
         pa.field("detail", pa.string()),
         pa.field("fetched_at", _TS),
-        pa.field("stage", pa.string()),  # extract | dedup
+        pa.field("stage", pa.string()),  # import | extract | dedup
     ]
 )
 
@@ -294,6 +294,8 @@ REJECTION_REASONS: dict[str, str] = {
     "parse_error": "HTML could not be parsed",
     "bad_date": "published date in the future or before 1990 (the date is dropped, not the page)",
     "duplicate_url": "same canonical URL as an article already in the lake",
+    "invalid_url": "WARC record without a target URI or with one that is not http(s)",
+    "bad_record": "WARC record unreadable or cut short (the rest of the file is still read)",
 }
 """The fixed set of rejection reasons."""
 
