@@ -18,7 +18,7 @@ from trafilatura.utils import load_html
 LABELS = Path(__file__).with_name("wire_labels.csv")
 WARCS = ("aeb/aeb.warc.gz", "trafilatura-meta/pages.warc.gz", "htmldate/pages.warc.gz",
          "wcxb/pages.warc.gz")
-SAMPLE_EVERY = 12  # every 12th wcxb page: about 125 pages, every page type
+SAMPLE_EVERY = 20  # every 20th wcxb page: about 75 pages, every page type
 
 
 def _wire_labels() -> dict[str, str]:
@@ -43,7 +43,7 @@ def test_wire_credit_precision_on_labelled_pages(shared_eval) -> None:
     assert set(predicted) == set(labels)
     scores = wire.score(predicted, labels)
     assert scores["precision"] >= 0.98, scores
-    assert scores["recall"] >= 0.7, scores
+    assert scores["recall"] >= 0.75, scores
 
 
 def test_text_language_matches_declared_language_on_aeb(shared_eval) -> None:
@@ -85,14 +85,14 @@ def test_page_type_on_a_wcxb_sample(shared_eval) -> None:
         logging.disable(logging.NOTSET)
     articles_kept = kept[True][0] / kept[True][1]
     others_rejected = 1 - kept[False][0] / kept[False][1]
-    assert kept[True][1] >= 50 and kept[False][1] >= 40
+    assert kept[True][1] >= 30 and kept[False][1] >= 25
     assert articles_kept >= 0.96, kept
     assert others_rejected >= 0.5, kept
 
 
 @pytest.mark.parametrize("path", ["aeb/aeb.warc.gz"])
 def test_eval_articles_stay_articles(shared_eval, path) -> None:
-    pages = list(iter_responses(shared_eval / path))
+    pages = list(iter_responses(shared_eval / path))[::2]
     logging.disable(logging.WARNING)
     try:
         types = [(extract_page(p, Hints(accepted_page_types=None)).article or {}).get("page_type")
