@@ -113,3 +113,18 @@ def test_sources_page_types_key() -> None:
     assert "\n" not in str(err.value)
     assert set(PAGE_TYPES) >= {"article", "listing", "forum", "product", "service",
                                "documentation", "collection", "other"}
+
+
+def test_import_warc_page_types_option(tmp_path, capsys) -> None:
+    from newslake.cli import main
+    from newslake.cli.ingest import _page_types
+
+    assert _page_types("article,forum") == {"article", "forum"}
+    assert _page_types("any") is None
+    warc = tmp_path / "x.warc.gz"
+    warc.write_bytes(b"")
+    assert main(["import-warc", "--lake", str(tmp_path / "lake"), str(warc),
+                 "--page-types", "article,blog"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("newslake import-warc: --page-types: blog given; expected any or")
+    assert "\n" not in err
