@@ -38,7 +38,9 @@ from urllib.parse import unquote
 
 import trafilatura
 from newslake.crawl.warc import iter_responses
-from newslake.extract.evaluation import (
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from extraction_eval import (  # noqa: E402
     EVAL_DIR,
     aggregate,
     field_match,

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
 from pathlib import Path
 
-from newslake.cli.common import add_lake_argument, lake_of
+from newslake.cli.common import add_date_argument, add_lake_argument, existing_lake_of, lake_of
 from newslake.config import DEFAULT_SOURCES
 
 
@@ -15,8 +14,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the run sub-commands."""
     ingest = subparsers.add_parser("ingest", help="crawl and publish one day, in this process")
     add_lake_argument(ingest)
-    ingest.add_argument("--date", type=date.fromisoformat, required=True, help="crawl date")
-    ingest.add_argument("--sources", default=str(DEFAULT_SOURCES), help="sources.yaml path")
+    add_date_argument(ingest, "--date", required=True, help="crawl date")
+    ingest.add_argument("--sources", default=str(DEFAULT_SOURCES),
+                        help="sources.yaml path (default: the bundled include/sources.yaml)")
     ingest.set_defaults(handler=_ingest)
 
     imp = subparsers.add_parser(
@@ -24,9 +24,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     add_lake_argument(imp)
     imp.add_argument("files", nargs="+", help="WARC files (.warc or .warc.gz)")
-    imp.add_argument("--date", type=date.fromisoformat, default=None,
-                     help="crawl date (default: date of the first record)")
-    imp.add_argument("--sources", default=None, help="sources.yaml for adapter hints")
+    add_date_argument(imp, "--date", default=None,
+                      help="crawl date (default: the date of the first record)")
+    imp.add_argument("--sources", default=None,
+                     help="sources.yaml for adapter hints (default: none)")
     imp.add_argument(
         "--page-types", default="article", metavar="article,forum",
         help="page types kept as articles (comma-separated, or 'any'); others are rejected "
@@ -38,8 +39,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "reextract", help="rebuild a day's articles from its raw WARC files, offline"
     )
     add_lake_argument(reextract)
-    reextract.add_argument("--date", type=date.fromisoformat, required=True)
-    reextract.add_argument("--sources", default=None, help="sources.yaml for adapter hints")
+    add_date_argument(reextract, "--date", required=True, help="crawl date to rebuild")
+    reextract.add_argument("--sources", default=None,
+                           help="sources.yaml for adapter hints (default: none)")
     reextract.set_defaults(handler=_reextract)
 
     report = subparsers.add_parser("report", help="what landed in the lake, per day and site")
@@ -104,7 +106,7 @@ def _page_types(value: str) -> frozenset[str] | None | str:
 def _reextract(args: argparse.Namespace) -> int:
     from newslake.pipeline import reextract_day
 
-    info = reextract_day(lake_of(args), args.date, sources_path=args.sources)
+    info = reextract_day(existing_lake_of(args), args.date, sources_path=args.sources)
     print(info.summary())
     return 0
 
@@ -112,5 +114,5 @@ def _reextract(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from newslake.pipeline.report import lake_report
 
-    print(lake_report(lake_of(args)))
+    print(lake_report(existing_lake_of(args)))
     return 0
