@@ -212,7 +212,7 @@ class FixtureWeb:
             f"<h1>{escape(article.title)}</h1><p class=\"byline\">By {escape(author)}</p>"
             f'<time datetime="{stamp}">{stamp}</time>{body}</article></main>'
             f"<footer>Copyright {article.site}</footer></body></html>"
-        ).encode("utf-8")
+        ).encode()
 
     # -- server ----------------------------------------------------------------------------
     @property
