@@ -21,6 +21,7 @@ generated = {
     "AIRFLOW_API_SECRET_KEY": lambda: secrets.token_urlsafe(32),
     "POSTGRES_PASSWORD": lambda: secrets.token_urlsafe(24),
     "MINIO_ROOT_PASSWORD": lambda: secrets.token_urlsafe(24),
+    "NEWSLAKE_S3_SECRET_KEY": lambda: secrets.token_urlsafe(24),
 }
 lines = []
 for line in Path(os.environ["EXAMPLE"]).read_text().splitlines():

@@ -265,10 +265,11 @@ def _expand(value: Any, at: tuple, lines: _Lines) -> Any:
     if isinstance(value, str):
         def sub(match: re.Match) -> str:
             name, default = match.group(1), match.group(2)
-            if name in os.environ:
-                return os.environ[name]
-            if default is not None:
+            value = os.environ.get(name)
+            if default is not None and not value:  # as in the shell: unset or empty
                 return default
+            if value is not None:
+                return value
             raise lines.error(at, f"environment variable {name} is not set")
 
         return _ENV.sub(sub, value)

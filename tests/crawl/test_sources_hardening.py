@@ -98,6 +98,8 @@ def test_live_source_with_example_contact_is_refused(monkeypatch):
     assert message.startswith("live.yaml:4: sources[0].url: enabled source")
     assert "example contact URL https://example.org/newslake" in message
     assert "NEWSLAKE_CONTACT_URL" in message
+    monkeypatch.setenv("NEWSLAKE_CONTACT_URL", "")  # empty is unset, as in the shell
+    _error(text, "live.yaml")
     monkeypatch.setenv("NEWSLAKE_CONTACT_URL", "https://newsroom-lab.university.edu/crawler")
     assert parse_sources(text).sources[0].enabled
     monkeypatch.delenv("NEWSLAKE_CONTACT_URL")
