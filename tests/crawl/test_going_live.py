@@ -28,7 +28,8 @@ def test_going_live_commands(tmp_path):
     assert out.returncode == 1
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and "example contact URL" in lines[0], out.stderr
-    assert re.match(r"^newslake sources: live-sources\.yaml:\d+: sources\[0\]\.url: ", lines[0]), lines
+    where = r"^newslake sources: live-sources\.yaml:\d+: sources\[0\]\.url: "
+    assert re.match(where, lines[0]), lines
     ok = subprocess.run(accepted.split("#")[0], shell=True, cwd=tmp_path, env=env,
                         capture_output=True, text=True)
     assert ok.returncode == 0, ok.stderr
