@@ -33,4 +33,4 @@ def test_going_live_commands(tmp_path):
     ok = subprocess.run(accepted.split("#")[0], shell=True, cwd=tmp_path, env=env,
                         capture_output=True, text=True)
     assert ok.returncode == 0, ok.stderr
-    assert "4 sources, 4 enabled" in ok.stdout and "newsroom.my-university.edu" in ok.stdout
+    assert "7 sources, 7 enabled" in ok.stdout and "newsroom.my-university.edu" in ok.stdout
