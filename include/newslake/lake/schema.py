@@ -221,6 +221,28 @@ POSTINGS = pa.schema(
 )
 """BM25 postings of article titles and bodies, one file per articles file (lake.postings)."""
 
+PUBLISH_LOG = pa.schema(
+    [
+        pa.field("run_id", pa.string(), nullable=False),
+        pa.field("mode", pa.string()),  # replace | append
+        pa.field("committed_at", _TS),
+        pa.field("tables", _STRINGS),  # tables the commit wrote
+        pa.field("rows_json", pa.string()),  # {"articles": 40, ...}
+    ]
+)
+"""One row per publish commit of a producer's day (``replace`` keeps only the latest), so a
+day that published nothing new is still a published day."""
+
+RAW_RETENTION = pa.schema(
+    [
+        pa.field("path", pa.string(), nullable=False),  # raw WARC file removed by retention
+        pa.field("bytes", pa.int64()),
+        pa.field("retention_days", pa.int32()),
+        pa.field("removed_at", _TS),
+    ]
+)
+"""Raw WARC files deleted by the retention policy (recorded before the delete)."""
+
 ERROR_CLASSES: dict[str, str] = {
     "timeout": "connect, read or total time limit exceeded",
     "dns": "host name did not resolve",
@@ -270,6 +292,8 @@ TABLES: dict[str, pa.Schema] = {
     "dedup_index": DEDUP_INDEX,
     "terms": TERMS,
     "postings": POSTINGS,
+    "publish_log": PUBLISH_LOG,
+    "raw_retention": RAW_RETENTION,
 }
 """Every partitioned table of the lake, by name."""
 
