@@ -109,10 +109,11 @@ def _arrivals(rng: random.Random, per_day: int, start: datetime, end: datetime) 
 
 
 def volumes(sites: int) -> list[int]:
-    """Daily volumes: a fifth of the sites at 300, a fifth at 5, the rest in between."""
-    fast, slow = max(1, sites // 5), max(1, sites // 5)
+    """Daily volumes: a tenth of the sites at 300, a tenth at 5, the rest log-spaced between
+    5 and 150."""
+    fast, slow = max(1, sites // 10), max(1, sites // 10)
     middle = sites - fast - slow
-    mids = [round(5 * (60 ** ((i + 1) / (middle + 1)))) for i in range(middle)]
+    mids = [round(5 * (30 ** ((i + 1) / (middle + 1)))) for i in range(middle)]
     return [300] * fast + mids + [5] * slow
 
 

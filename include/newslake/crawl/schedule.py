@@ -49,6 +49,7 @@ class FeedPollState:
     not_modified: int = 0
     new_entries: int = 0
     rolled_over: bool = False
+    rollovers: int = 0
 
 
 @dataclass(frozen=True)
@@ -165,4 +166,5 @@ def advance(state: FeedPollState, outcome: PollOutcome, policy: PollPolicy) -> F
         not_modified=state.not_modified + (not fresh),
         new_entries=state.new_entries + outcome.new_entries,
         rolled_over=rolled,
+        rollovers=state.rollovers + rolled,
     )
