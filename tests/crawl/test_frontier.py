@@ -14,7 +14,15 @@ from pathlib import Path
 
 import pytest
 from fixture_web import FixtureWeb, SimClock, sources_yaml
-from newslake.crawl.frontier import claim, commit_poll, load_states, pending_days, read
+from newslake.crawl.frontier import (
+    claim,
+    commit_poll,
+    completeness,
+    feed_health,
+    load_states,
+    pending_days,
+    read,
+)
 from newslake.crawl.poll import PollRequest, poll_feeds
 from newslake.lake import ducklake
 from newslake.sources import load_sources
@@ -89,6 +97,38 @@ def test_one_transaction_per_poll_and_no_entry_twice(web, setup):
     assert all(st.polls >= 1 and seen for st, seen in states.values())
     feed_rows = read(lake, "fetch_log", "kind = 'feed'").num_rows
     assert feed_rows == sum(st.polls for st, _ in states.values())
+    per_day = completeness(lake).to_pylist()
+    assert sum(r["seen"] for r in per_day) == sum(r["pending"] for r in per_day) == len(rows)
+    health = {r["source_id"]: r for r in feed_health(lake).to_pylist()}
+    assert set(health) == set(states) and all(r["polls"] >= 1 for r in health.values())
+    _readme_commands(lake)
+
+
+def _readme_commands(lake: str) -> None:
+    """README's feed-health commands, run on this lake."""
+    readme = (TESTS.parent / "README.md").read_text()
+    block = readme.split("**Polling through the day.**", 1)[1].split("```sh\n", 1)[1]
+    commands = block.split("```", 1)[0].strip().splitlines()
+    assert len(commands) == 2
+    for line in commands:
+        command = line.split("#")[0].replace("--lake lake", f"--lake {lake}")
+        out = subprocess.run(command, shell=True, cwd=TESTS.parent, capture_output=True,
+                             text=True, timeout=120)
+        assert out.returncode == 0, out.stderr
+        assert "source_id" in out.stdout and "site00" in out.stdout
+
+
+def test_feed_health_flags_a_feed_that_rolls_over(web, setup):
+    lake, sources = setup
+    poll_once(lake, sources, T0, "poll-1")
+    late = T0 + timedelta(hours=8)  # the fast sites published far more than 30 entries since
+    web.clock.set(late)
+    poll_once(lake, sources, late, "poll-2")
+    health = {r["source_id"]: r for r in feed_health(lake).to_pylist()}
+    fast = [s.host.split(".")[0] for s in web.sites.values() if s.per_day >= 300]
+    assert fast and all(health[f]["rolls_over_faster_than_polled"] for f in fast)
+    slow = [s.host.split(".")[0] for s in web.sites.values() if s.per_day <= 5]
+    assert slow and not any(health[f]["rolls_over_faster_than_polled"] for f in slow)
 
 
 def test_sigkill_between_poll_and_commit_loses_nothing(web, setup):

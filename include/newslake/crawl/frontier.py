@@ -288,3 +288,51 @@ def complete(lake: str, batch_id: str, producer: str, crawl_date: date,
         raise
     finally:
         con.close()
+
+
+FETCHED_OUTCOMES = ("published", "rejected", "validation_failed")
+"""Outcomes of entries whose page was fetched (a failed fetch records its error class)."""
+
+COMPLETENESS_SQL = f"""
+SELECT source_id, crawl_date,
+       count(*) AS seen,
+       count(*) FILTER (WHERE outcome IN {FETCHED_OUTCOMES}) AS fetched,
+       count(*) FILTER (WHERE state = 'published') AS published,
+       count(*) FILTER (WHERE state = 'failed') AS failed,
+       count(*) FILTER (WHERE state IN ('pending', 'claimed')) AS pending
+FROM {_L}.frontier GROUP BY ALL ORDER BY crawl_date, source_id
+"""
+"""Per source and day (the UTC day entries were first seen): entries seen, fetched,
+published, failed and still pending."""
+
+FEED_HEALTH_SQL = f"""
+SELECT source_id, feed_url, polls, not_modified, new_entries,
+       round(rate_per_h, 2) AS new_per_hour, round(interval_s / 60, 1) AS interval_min,
+       listed, last_poll_at, next_poll_at, error_streak, last_error, rollovers,
+       rollovers > 0 AS rolls_over_faster_than_polled,
+       error_streak >= 3 AS failing
+FROM {_L}.feed_state ORDER BY rollovers DESC, error_streak DESC, source_id
+"""
+"""One row per feed. ``rolls_over_faster_than_polled``: some poll found every entry it
+listed new, or its oldest entry newer than the previous poll: entries may have been missed
+(lower the feed's ``poll.max_interval_s`` or ask the site for a longer feed)."""
+
+
+def _query(lake: str, sql: str, table: str) -> pa.Table:
+    if not ducklake.exists(lake):
+        raise TerminalError(f"no lake at {lake}: nothing has been polled yet")
+    con = ducklake.connect(lake)
+    try:
+        return con.execute(sql).fetch_arrow_table()
+    finally:
+        con.close()
+
+
+def completeness(lake: str) -> pa.Table:
+    """Entries seen, fetched, published, failed and pending per source and day."""
+    return _query(lake, COMPLETENESS_SQL, "frontier")
+
+
+def feed_health(lake: str) -> pa.Table:
+    """The health of every polled feed (see :data:`FEED_HEALTH_SQL`)."""
+    return _query(lake, FEED_HEALTH_SQL, "feed_state")
