@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 UV_VERSION := 0.13.9
 
-.PHONY: env demo test lint test-tools clean
+.PHONY: env demo test lint docs test-tools clean
 
 env: $(STAMP)
 
@@ -25,7 +25,11 @@ test: env test-tools
 	$(BIN)/pytest -p no:cacheprovider
 
 lint: env
-	$(BIN)/ruff check include dags plugins tests bench
+	$(BIN)/ruff check include dags plugins tests bench tools
+
+# Regenerates the schema sections of docs/LAKE.md and README.md from newslake.lake.schema.
+docs: env
+	$(BIN)/python tools/lake_docs.py
 
 # Debian packages some tests use: headless Chromium renders the Data Docs; docker-compose (v1)
 # validates docker-compose.yaml without an engine. Installed only when missing.

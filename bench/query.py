@@ -130,12 +130,13 @@ def generate(lake: Path, n_articles: int, seed: int = 42) -> dict[str, float]:
             "story_id": ids[origin], "article_id": ids[n_orig:], "site": sites[n_orig:],
             "original_site": orig_sites[origin], "lag_minutes": lag,
         })
-        copies = np.bincount(origin, minlength=n_orig) + 1
+        copies = np.bincount(origin, minlength=n_orig)
         stories = pa.table({
             "story_id": ids[:n_orig], "title": titles.slice(0, n_orig),
             "original_article_id": ids[:n_orig], "original_url": urls.slice(0, n_orig),
             "original_site": orig_sites, "first_published_at": published.slice(0, n_orig),
             "copies": pa.array(copies, pa.int32()),
+            "articles": pa.array(copies + 1, pa.int32()),
         })
         publish_day(str(lake), day, {
             "articles": schema.conform("articles", articles),

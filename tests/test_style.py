@@ -12,7 +12,7 @@ REPO = Path(__file__).resolve().parents[1]
 def test_ruff_clean():
     ruff = Path(sys.executable).with_name("ruff")
     proc = subprocess.run(
-        [str(ruff), "check", "include", "dags", "plugins", "tests", "bench", "deploy"],
+        [str(ruff), "check", "include", "dags", "plugins", "tests", "bench", "deploy", "tools"],
         cwd=REPO, capture_output=True, text=True, timeout=120,
     )
     assert proc.returncode == 0, proc.stdout[-4000:]

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from fault_server import feed_xml
 from newslake.crawl import all_failed, discover_source
-from newslake.crawl.testing import feed_xml
 from newslake.dedup import canonicalize_url
 
 DAY = date(2022, 4, 3)

@@ -6,9 +6,9 @@ from __future__ import annotations
 import gzip
 
 import pytest
+from fault_server import WRONG_CHARSET_TEXT
 from newslake.crawl import fetch_pages
 from newslake.crawl.charset import decode_html
-from newslake.crawl.testing import WRONG_CHARSET_TEXT
 from newslake.crawl.warc import iter_responses
 from newslake.lake import schema
 
@@ -168,7 +168,7 @@ def test_content_encodings_decoded(run):
 def test_dead_host_is_given_up(make_config, tmp_path):
     """After max_host_failures attempts in a row got no response, the host's other URLs are
     skipped with the same error class instead of being tried (and retried) one by one."""
-    from newslake.crawl.testing import FixtureServer
+    from fault_server import FixtureServer
 
     sources = """
   - id: dead

@@ -91,7 +91,7 @@ def _content_type(body: bytes, path: Path) -> str:
 
 
 def test_every_eval_feed_parses_or_records_an_error(shared_eval, tmp_path):
-    from newslake.crawl.testing import FixtureServer
+    from fault_server import FixtureServer
     from newslake.sources import CrawlerSettings, SourcesConfig
 
     root = shared_eval / "feeds"

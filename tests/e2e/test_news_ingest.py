@@ -24,7 +24,7 @@ def airflow_env(tmp_path_factory, demo_address) -> dict[str, str]:
     return embedded_airflow_env(
         home,
         NEWSLAKE_LAKE=str(home / "lake"),
-        NEWSLAKE_SOURCES=str(REPO / "include" / "demo" / "sources.yaml"),
+        NEWSLAKE_SOURCES=str(REPO / "include" / "newslake_demo" / "sources.yaml"),
         NEWSLAKE_DEMO_ADDR=demo_address,
     )
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 
 import trafilatura
+from extraction_eval import aeb_pages, aggregate, page_scores
 from newslake.extract import Hints, extract_page
-from newslake.extract.evaluation import aeb_pages, aggregate, page_scores
 
 
 def test_body_quality_on_aeb(shared_eval) -> None:

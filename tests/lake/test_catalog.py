@@ -47,9 +47,10 @@ def test_articles_view_partition_column(small_lake: Path) -> None:
 
 
 def test_stories_view_keeps_latest_row_per_story(small_lake: Path) -> None:
-    got = rows(small_lake, "SELECT story_id, copies, crawl_date FROM stories ORDER BY story_id")
-    assert got == [("s1", 4, DAY3), ("s2", 1, DAY1), ("s3", 2, DAY2), ("s4", 1, DAY2),
-                   ("s5", 1, DAY3)]
+    got = rows(small_lake, "SELECT story_id, articles, copies, crawl_date FROM stories "
+                           "ORDER BY story_id")
+    assert got == [("s1", 4, 3, DAY3), ("s2", 1, 0, DAY1), ("s3", 2, 1, DAY2),
+                   ("s4", 1, 0, DAY2), ("s5", 1, 0, DAY3)]
     assert rows(small_lake, "SELECT count(*) FROM stories_history") == [(6,)]
 
 

@@ -6,12 +6,12 @@ from collections import defaultdict
 from datetime import date
 
 import pytest
-from newslake.config import DEMO_SOURCES
-from newslake.demo import build_site
-from newslake.demo.server import DemoServer
 from newslake.ids import article_identity
 from newslake.lake import read_table
 from newslake.pipeline import ingest_day, reextract_day
+from newslake_demo import build_site
+from newslake_demo.server import DemoServer
+from newslake_demo.sources import SOURCES as DEMO_SOURCES
 
 DAYS = (date(2022, 4, 1), date(2022, 4, 2), date(2022, 4, 3))
 

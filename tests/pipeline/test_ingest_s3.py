@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from newslake.config import DEMO_SOURCES
-from newslake.demo import build_site
-from newslake.demo.server import DemoServer
 from newslake.exceptions import ConfigError
 from newslake.lake import read_table
 from newslake.lake.catalog import run_sql
 from newslake.pipeline import RunContext, ingest_day
+from newslake_demo import build_site
+from newslake_demo.server import DemoServer
+from newslake_demo.sources import SOURCES as DEMO_SOURCES
 
 pytestmark = pytest.mark.timeout(300)
 DAY = date(2022, 4, 3)

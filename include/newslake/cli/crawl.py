@@ -26,9 +26,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     fetch = subparsers.add_parser(
         "fetch", help="fetch URLs politely into a WARC file and print their fetch_log rows")
     fetch.add_argument("urls", nargs="+", help="page URLs")
-    fetch.add_argument("--sources", default=None, help="sources.yaml giving crawler settings")
+    fetch.add_argument("--sources", default=None,
+                       help="sources.yaml giving crawler settings "
+                            "(default: $NEWSLAKE_SOURCES, else the bundled)")
     fetch.add_argument("--source-id", default=None,
-                       help="source whose politeness and allow_private apply")
+                       help="source whose politeness and allow_private apply "
+                            "(default: the crawler's defaults)")
     fetch.add_argument("--warc", default=None,
                        help="output WARC (default: <lake>/raw/crawl_date=<today>/"
                             "fetch-<UTC time>.warc.gz)")

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
 from pathlib import Path
 
-from newslake.cli.common import add_lake_argument, lake_of
+from newslake.cli.common import add_date_argument, add_lake_argument, existing_lake_of, lake_of
 from newslake.config import DEFAULT_SOURCES
 
 
@@ -15,8 +14,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the run sub-commands."""
     ingest = subparsers.add_parser("ingest", help="crawl and publish one day, in this process")
     add_lake_argument(ingest)
-    ingest.add_argument("--date", type=date.fromisoformat, required=True, help="crawl date")
-    ingest.add_argument("--sources", default=str(DEFAULT_SOURCES), help="sources.yaml path")
+    add_date_argument(ingest, "--date", required=True, help="crawl date")
+    ingest.add_argument("--sources", default=str(DEFAULT_SOURCES),
+                        help="sources.yaml path (default: the bundled include/sources.yaml)")
     ingest.set_defaults(handler=_ingest)
 
     imp = subparsers.add_parser(
@@ -24,17 +24,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     add_lake_argument(imp)
     imp.add_argument("files", nargs="+", help="WARC files (.warc or .warc.gz)")
-    imp.add_argument("--date", type=date.fromisoformat, default=None,
-                     help="crawl date (default: date of the first record)")
-    imp.add_argument("--sources", default=None, help="sources.yaml for adapter hints")
+    add_date_argument(imp, "--date", default=None,
+                      help="crawl date (default: the date of the first record)")
+    imp.add_argument("--sources", default=None,
+                     help="sources.yaml for adapter hints (default: none)")
     imp.set_defaults(handler=_import_warc)
 
     reextract = subparsers.add_parser(
         "reextract", help="rebuild a day's articles from its raw WARC files, offline"
     )
     add_lake_argument(reextract)
-    reextract.add_argument("--date", type=date.fromisoformat, required=True)
-    reextract.add_argument("--sources", default=None, help="sources.yaml for adapter hints")
+    add_date_argument(reextract, "--date", required=True, help="crawl date to rebuild")
+    reextract.add_argument("--sources", default=None,
+                           help="sources.yaml for adapter hints (default: none)")
     reextract.set_defaults(handler=_reextract)
 
     report = subparsers.add_parser("report", help="what landed in the lake, per day and site")
@@ -59,15 +61,30 @@ def _import_warc(args: argparse.Namespace) -> int:
         return 2
     info = import_warc(args.files, lake_of(args), crawl_date=args.date,
                        sources_path=args.sources)
-    skipped = sum(e.get("skipped_non_html", 0) for e in info.stages.get("extract", []))
-    print(f"{info.summary()}; {skipped} non-HTML records skipped")
+    print(info.summary())
+    for part in info.stages.get("extract", []):
+        print(records_line(part))
     return 0
+
+
+def records_line(part: dict) -> str:
+    """What one WARC file gave: records read, pages, and records skipped by why."""
+    records = dict(part.get("records", {}))
+    read, pages = records.pop("records", 0), records.pop("pages", 0)
+    skipped = sorted((k.split(":", 1)[1], v) for k, v in records.items())
+    non_html = part.get("skipped_non_html", 0)
+    why = ", ".join(f"{n} {k}" for k, v in skipped for n in [v])
+    return (
+        f"{part.get('file', '?')}: {read} records read, {pages} responses "
+        f"({non_html} not HTML), {sum(v for _, v in skipped)} records skipped"
+        + (f" ({why})" if why else "")
+    )
 
 
 def _reextract(args: argparse.Namespace) -> int:
     from newslake.pipeline import reextract_day
 
-    info = reextract_day(lake_of(args), args.date, sources_path=args.sources)
+    info = reextract_day(existing_lake_of(args), args.date, sources_path=args.sources)
     print(info.summary())
     return 0
 
@@ -75,5 +92,5 @@ def _reextract(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from newslake.pipeline.report import lake_report
 
-    print(lake_report(lake_of(args)))
+    print(lake_report(existing_lake_of(args)))
     return 0

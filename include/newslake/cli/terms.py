@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date
 
-from newslake.cli.common import add_lake_argument, lake_of
+from newslake.cli.common import add_date_argument, add_lake_argument, existing_lake_of
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -14,11 +13,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "index-terms", help="build the terms index of days published without it",
         description="Index the words of each day's articles (lake table terms). By default "
                     "only days with articles but no complete index; --all rebuilds every day.")
-    parser.add_argument("--from", dest="date_from", type=date.fromisoformat, default=None,
-                        metavar="YYYY-MM-DD", help="first crawl date (inclusive)")
-    parser.add_argument("--to", dest="date_to", type=date.fromisoformat, default=None,
-                        metavar="YYYY-MM-DD", help="last crawl date (inclusive)")
-    parser.add_argument("--all", action="store_true", help="rebuild days already indexed too")
+    add_date_argument(parser, "--from", dest="date_from", default=None,
+                      help="first crawl date, inclusive (default: the first day)")
+    add_date_argument(parser, "--to", dest="date_to", default=None,
+                      help="last crawl date, inclusive (default: the last day)")
+    parser.add_argument("--all", action="store_true",
+                        help="rebuild days already indexed too (default: only days without)")
     add_lake_argument(parser)
     parser.set_defaults(handler=run_index_terms_command)
 
@@ -29,7 +29,7 @@ def run_index_terms_command(args: argparse.Namespace) -> int:
     from newslake.lake.storage import open_lake
     from newslake.lake.terms import index_day, unindexed_days
 
-    lake = lake_of(args)
+    lake = existing_lake_of(args)
     store = open_lake(lake)
     days = (sorted(store.partitions("articles")) if args.all else
             sorted(set(unindexed_days(store, "terms")) | set(unindexed_days(store, "postings"))))

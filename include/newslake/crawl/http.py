@@ -7,7 +7,8 @@
   gzip bomb stops early; an advertised ``Content-Length`` over the limit is refused unread;
 - redirects are followed by hand up to ``max_redirects``, a repeated URL is a loop;
 - 429 and 503 honour ``Retry-After`` (up to ``max_retry_after_s``); timeouts, connection
-  errors, 429 and 5xx are retried with exponential backoff; other failures are terminal;
+  errors, 429 and 5xx (the transient :class:`~newslake.exceptions.FetchFailure` classes)
+  are retried with exponential backoff; other failures are terminal;
 - host names are resolved once per run and the connection is pinned to the checked address;
   every address that is not global unicast is refused (see :func:`_blocked`), except for the
   host names in ``private_hosts``: a source with ``allow_private`` passes its own feed host
@@ -35,12 +36,11 @@ from newslake.crawl.exchange import Exchange, FetchFailure, exchange_row, retry_
 from newslake.crawl.politeness import HostGate
 from newslake.crawl.robots import Robots, parse_robots
 from newslake.crawl.warc import WarcWriter
+from newslake.exceptions import TransientError
 from newslake.sources import CrawlerSettings, Politeness
 
 log = logging.getLogger(__name__)
 
-TRANSIENT = frozenset({"timeout", "connect", "http_5xx", "http_429"})
-"""Error classes worth a retry."""
 _HOST_FAILURES = frozenset({"ssrf_blocked", "dns", "invalid_url", "tls", "timeout", "connect"})
 """robots.txt failures that pages of the host inherit (nothing is fetched from the host)."""
 
@@ -399,7 +399,7 @@ class Crawler:
             except FetchFailure as exc:
                 failure = exc
             wait = self._backoff(attempt, failure)
-            if failure.error_class not in TRANSIENT or attempt >= retries or wait is None:
+            if not isinstance(failure, TransientError) or attempt >= retries or wait is None:
                 raise failure
             self.gate.defer(host, wait)
             await asyncio.sleep(wait)

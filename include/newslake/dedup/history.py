@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 META_COLUMNS = (
     "article_id", "url", "canonical_url", "site", "site_name", "title", "published_at",
     "fetched_at", "original_url", "original_signal", "original_publisher",
-    "original_publisher_url", "syndicator", "story_id", "is_original",
+    "original_publisher_url", "syndicator", "story_id", "is_original", "story_version",
 )
 """Article columns that story and original assignment need (never the body)."""
 

@@ -239,3 +239,11 @@ def containment(a: np.ndarray, b: np.ndarray) -> float:
         return 0.0
     common = np.intersect1d(a, b, assume_unique=True).size
     return common / min(a.size, b.size)
+
+
+def shares(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    """Share of ``a``'s shingles found in ``b`` and of ``b``'s found in ``a``."""
+    if a.size == 0 or b.size == 0:
+        return 0.0, 0.0
+    common = np.intersect1d(a, b, assume_unique=True).size
+    return common / a.size, common / b.size

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from newslake.exceptions import PageTimeout
 from newslake.extract.page import extract_page, looks_like_markup, rejection
 from newslake.extract.types import ExtractBatch, ExtractConfig, ExtractOutcome, Hints
 from newslake.lake import schema
@@ -29,10 +30,6 @@ _SKIPPED_TYPES = (
     "application/rss",
     "application/atom",
 )
-
-
-class PageTimeout(Exception):
-    """Extraction of one page exceeded its time bound."""
 
 
 @contextmanager

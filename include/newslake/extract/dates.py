@@ -93,7 +93,11 @@ def parse_absolute(value: str | None, keep_zone: bool = False) -> datetime | Non
             return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
-    return parsed if keep_zone else parsed.astimezone(UTC)
+    try:
+        in_utc = parsed.astimezone(UTC)  # year 1 or 9999 with an offset leaves the range
+    except (OverflowError, ValueError):
+        return None
+    return parsed if keep_zone else in_utc
 
 
 def _parse_loose(text: str) -> datetime | None:
@@ -101,7 +105,7 @@ def _parse_loose(text: str) -> datetime | None:
 
     try:
         return parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         pass
     found = re.match(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", text)
     if found:

@@ -323,15 +323,15 @@ def _rows(
             "posted_at": parse_relative(c["when"], fetched_at) if c.get("when") else None,
             "likes": c["likes"],
         }
-        for i, c in enumerate(adapter.comments if adapter is not None else [])
+        for i, c in enumerate(adapter.comments if adapter is not None else [], start=1)
     ]
     related = [
         {"article_id": article_id, "position": i, **r}
-        for i, r in enumerate(adapter.related if adapter is not None else [])
+        for i, r in enumerate(adapter.related if adapter is not None else [], start=1)
     ]
     quotes = [
         {"article_id": article_id, "position": i, "speaker": s, "quote": q}
-        for i, (s, q) in enumerate(extract_quotes(body.split("\n")))
+        for i, (s, q) in enumerate(extract_quotes(body.split("\n")), start=1)
     ]
     note = None
     if dropped:

@@ -11,6 +11,21 @@ import pyarrow as pa
 
 SCHEMA_VERSION = "1"
 
+COLUMN_MEANINGS: dict[str, str] = {
+    "site": 'host of the URL, lower-case, without "www." ("politico.com", "news.yahoo.com");'
+            " not the registered domain",
+    "syndicator": 'name of the site adapter that read the page ("newsbreak", "yahoo"; null:'
+                  " generic extraction); the site that carries a copy is `site`",
+    "copies": "syndicated copies of the story, the original excluded (as `copies` of"
+              " `stories_with_copies`)",
+    "articles": "articles of the story, the original included (`copies` + 1)",
+    "error_class": 'null when the response was used; "not_modified" for a 304 (the feed'
+                   " had not changed: not a failure); else the failure, one of ERROR_CLASSES",
+    "position": "order on the page, 1-based (the first is 1)",
+}
+"""Meanings of columns that need more than an inline comment, the same in every table;
+``python -m newslake.lake.docs`` puts them in the schema tables of README and docs."""
+
 _TS = pa.timestamp("us", tz="UTC")
 _STRINGS = pa.list_(pa.string())
 
@@ -19,7 +34,7 @@ ARTICLES = pa.schema(
         pa.field("article_id", pa.string(), nullable=False),  # sha1(canonical_url)[:16]
         pa.field("url", pa.string(), nullable=False),  # URL as fetched (after redirects)
         pa.field("canonical_url", pa.string()),  # normalised URL (see newslake.dedup.urls)
-        pa.field("site", pa.string()),  # registered host of url, e.g. "politico.com"
+        pa.field("site", pa.string()),
         pa.field("source_id", pa.string()),  # sources.yaml id, or "warc:<file>" on import
         pa.field("title", pa.string()),
         pa.field("authors", _STRINGS),  # cleaned of "By" and publisher names
@@ -37,7 +52,7 @@ ARTICLES = pa.schema(
         pa.field("site_name", pa.string()),  # as the page names itself ("POLITICO")
         pa.field("original_publisher", pa.string()),  # publisher of the story ("POLITICO")
         pa.field("original_publisher_url", pa.string()),  # publisher's URL given by the page
-        pa.field("syndicator", pa.string()),  # adapter name when the page is a syndicated copy
+        pa.field("syndicator", pa.string()),
         pa.field("body", pa.string()),
         pa.field("word_count", pa.int32()),
         pa.field("is_truncated", pa.bool_()),  # paywall or "read more" cut
@@ -52,6 +67,9 @@ ARTICLES = pa.schema(
         pa.field("original_url", pa.string()),
         pa.field("original_signal", pa.string()),  # why this original: canonical | jsonld | ...
         pa.field("published_date", pa.date32()),  # day of published_at in the page's own time zone
+        pa.field("story_version", pa.int32()),  # 1, 2, ...: pages of a story with the same text
+        pa.field("excerpt_of", pa.string()),  # story_id of a story this page quotes at length
+        pa.field("excerpt_share", pa.float64()),  # share of that story's text quoted here
     ]
 )
 
@@ -63,9 +81,11 @@ STORIES = pa.schema(
         pa.field("original_url", pa.string()),
         pa.field("original_site", pa.string()),
         pa.field("first_published_at", _TS),
-        pa.field("copies", pa.int32()),  # articles in the story, original included
+        pa.field("copies", pa.int32()),  # syndicated copies, the original excluded
+        pa.field("versions", pa.int32()),  # distinct texts (story_version) among the articles
         pa.field("sites", _STRINGS),
         pa.field("updated_at", _TS),  # when this row was computed
+        pa.field("articles", pa.int32()),
     ]
 )
 
@@ -133,7 +153,7 @@ REJECTIONS = pa.schema(
         pa.field("reason", pa.string(), nullable=False),  # see REJECTION_REASONS
         pa.field("detail", pa.string()),
         pa.field("fetched_at", _TS),
-        pa.field("stage", pa.string()),  # extract | dedup
+        pa.field("stage", pa.string()),  # import | extract | dedup
     ]
 )
 
@@ -143,7 +163,7 @@ FETCH_LOG = pa.schema(
         pa.field("source_id", pa.string()),
         pa.field("kind", pa.string()),  # feed | page | robots
         pa.field("status", pa.int32()),  # HTTP status, null when no response
-        pa.field("error_class", pa.string()),  # null on success, else one of ERROR_CLASSES
+        pa.field("error_class", pa.string()),
         pa.field("error", pa.string()),
         pa.field("fetched_at", _TS),
         pa.field("bytes", pa.int64()),
@@ -318,6 +338,8 @@ REJECTION_REASONS: dict[str, str] = {
     "parse_error": "HTML could not be parsed",
     "bad_date": "published date in the future or before 1990 (the date is dropped, not the page)",
     "duplicate_url": "same canonical URL as an article already in the lake",
+    "invalid_url": "WARC record without a target URI or with one that is not http(s)",
+    "bad_record": "WARC record unreadable or cut short (the rest of the file is still read)",
 }
 """The fixed set of rejection reasons."""
 

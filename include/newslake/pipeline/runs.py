@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -89,7 +90,7 @@ def import_warc(
     Without ``crawl_date`` the day of the first response record is used. Every language is
     accepted; ``sources_path`` only gives extraction hints (adapters, expected language).
     """
-    from newslake.crawl.warc import iter_responses
+    from newslake.crawl.warc import iter_records
 
     if not files:
         raise ValueError("import_warc needs at least one WARC file")
@@ -110,10 +111,13 @@ def import_warc(
         config = load_sources(sources_path)
     hints_for = stages.hints_factory(config, {})
     info = RunInfo(day, producer)
-    info.stages["extract"] = [
-        stages.extract_to_staging(ctx, f"{n:04d}", iter_responses(str(f)), hints_for)
-        for n, f in enumerate(files)
-    ]
+    extracted = []
+    for n, path in enumerate(files):
+        records: Counter[str] = Counter()
+        pages = iter_records(str(path), records)
+        result = stages.extract_to_staging(ctx, f"{n:04d}", pages, hints_for)
+        extracted.append({**result, "file": str(path), "records": dict(records)})
+    info.stages["extract"] = extracted
     # Imported pages come from anywhere: any language passes (the sources give only hints).
     return _finish(ctx, info, restrict_languages=False)
 

@@ -193,10 +193,30 @@ def _parse_dt(value: Any):
 
 def extract_to_staging(ctx: RunContext, name: str, pages: Iterable, hints_for) -> dict[str, Any]:
     """Run extraction over ``pages`` and stage its tables under ``extract/<name>.*``."""
+    from newslake.crawl.warc import SkippedRecord
     from newslake.extract import extract_pages
 
-    ok_pages = (p for p in pages if p.status is not None and 200 <= p.status < 300)
-    result = extract_pages(ok_pages, hints_for)
+    unusable: list[dict[str, Any]] = []
+
+    def ok_pages() -> Iterable:
+        for item in pages:
+            if isinstance(item, SkippedRecord):  # a WARC record that is no page: a rejection
+                unusable.append(
+                    {
+                        "url": item.url,
+                        "reason": item.reason,
+                        "detail": f"{item.detail} ({item.warc_file})",
+                        "fetched_at": item.fetched_at,
+                        "stage": "import",
+                    }
+                )
+            elif item.status is not None and 200 <= item.status < 300:
+                yield item
+
+    result = extract_pages(ok_pages(), hints_for)
+    if unusable:
+        rows = schema.conform("rejections", unusable)
+        result.rejections = concat([result.rejections, rows], "rejections")
     for table in EXTRACT_TABLES:
         write_table(ctx.path("extract", f"{name}.{table}.parquet"), getattr(result, table))
     return {
@@ -204,6 +224,7 @@ def extract_to_staging(ctx: RunContext, name: str, pages: Iterable, hints_for) -
         "articles": result.articles.num_rows,
         "rejections": result.rejections.num_rows,
         "skipped_non_html": result.skipped_non_html,
+        "unusable_records": len(unusable),
     }
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 import re
 
-from newslake.demo.topics import Topic
+from newslake_demo.topics import Topic
 
 _ALT = re.compile(r"\[([^\[\]]+)\]")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from newslake.demo.model import DemoArticle
+from newslake_demo.model import DemoArticle
 
 URL = "http://www.northwindtimes.ca/2022/04/03/le-traversier-de-port-alder-reprend-du-service.html"
 TITLE = "Le traversier de Port Alder reprend du service après trois semaines d'arrêt"

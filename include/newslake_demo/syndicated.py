@@ -7,8 +7,8 @@ import json
 from datetime import datetime, timedelta
 from html import escape
 
-from newslake.demo.model import DemoArticle, Site
-from newslake.demo.pages import https, iso
+from newslake_demo.model import DemoArticle, Site
+from newslake_demo.pages import https, iso
 
 CAPTURE = datetime.fromisoformat("2022-04-04T20:30:00+00:00")
 """The moment relative dates ("1 day ago") are rendered against: fixed, never the clock."""

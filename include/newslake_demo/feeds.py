@@ -8,8 +8,8 @@ from datetime import datetime
 from email.utils import format_datetime
 from xml.sax.saxutils import escape
 
-from newslake.demo.model import Site
-from newslake.demo.pages import https, iso
+from newslake_demo.model import Site
+from newslake_demo.pages import https, iso
 
 
 @dataclass(frozen=True)

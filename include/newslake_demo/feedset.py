@@ -11,10 +11,10 @@ from datetime import UTC, date, datetime, timedelta
 from email.utils import format_datetime
 from html import escape
 
-from newslake.demo import feeds as fd
-from newslake.demo.model import DemoArticle, DemoFeed, Response, Site
-from newslake.demo.sites import MALFORMED_FEED, PUBLISHERS, SYNDICATORS
-from newslake.demo.stories import DAYS
+from newslake_demo import feeds as fd
+from newslake_demo.model import DemoArticle, DemoFeed, Response, Site
+from newslake_demo.sites import MALFORMED_FEED, PUBLISHERS, SYNDICATORS
+from newslake_demo.stories import DAYS
 
 HTML = "text/html; charset=utf-8"
 NOT_FOUND_URL = "http://www.politico.com/news/2022/04/02/senate-budget-markup-delayed-00022390"

@@ -19,7 +19,7 @@ None: 404, "!500": 500, "!reset": connection reset)
 
 Hosts get a per-host latency before the headers (``latency=`` a dict or a function of the
 host). Run it in-process with ``with FixtureServer() as server:`` or as a process with
-``python -m newslake.crawl.testing --hosts 50`` (prints the address on its first line).
+``python tests/fault_server.py --hosts 50`` (prints the address on its first line).
 """
 
 from __future__ import annotations

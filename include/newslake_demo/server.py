@@ -24,8 +24,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from urllib.parse import parse_qs, urlsplit
 
-from newslake.demo.model import DemoWeb, Response
-from newslake.demo.pages import error_page
+from newslake_demo.model import DemoWeb, Response
+from newslake_demo.pages import error_page
 
 _NO_GZIP = ("application/pdf", "image/")
 
@@ -189,7 +189,7 @@ class DemoServer:
     def __init__(self, web: DemoWeb | None = None, host: str = "127.0.0.1", port: int = 0,
                  verbose: bool = False, as_of: date | None = None) -> None:
         if web is None:
-            from newslake.demo.build import build_site
+            from newslake_demo.build import build_site
 
             web = build_site()
         self.web = web

@@ -103,3 +103,64 @@ def expected(note: dict[str, Any], field: str) -> str | None:
 def matches(got: str | None, want: str | None) -> bool:
     """Exact match after trimming; a missing value matches an empty annotation."""
     return (got or "").strip() == (want or "").strip()
+
+
+_NAME_SPLIT = re.compile(r"\s*(?:;|,|\||&|\band\b|\bund\b|\bet\b)\s*", re.I)
+
+
+def gold_rows(path: Path) -> list[dict[str, Any]]:
+    """The rows of a JSON Lines gold file (gzip or not)."""
+    raw = path.read_bytes()
+    text = (gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw).decode("utf-8")
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def normal(value: str | None) -> str:
+    """A field value as compared: trimmed, lower-cased, inner whitespace collapsed."""
+    return " ".join((value or "").split()).lower()
+
+
+def name_set(value: str | list[str] | None) -> frozenset[str]:
+    """Authors as a set of lower-cased names ("A, B and C", "A; B" and ["A", "B"] alike)."""
+    if isinstance(value, list):
+        value = "; ".join(value)
+    return frozenset(n for n in (normal(p) for p in _NAME_SPLIT.split(value or "")) if n)
+
+
+def field_match(field: str, got: Any, want: Any) -> bool:
+    """Exact match of a title, author set or day after trimming and lower-casing.
+
+    A missing value matches an empty annotation.
+    """
+    if field == "author":
+        return name_set(got) == name_set(want)
+    if field == "date":
+        return normal(str(got or ""))[:10] == normal(str(want or ""))[:10]
+    return normal(got) == normal(want)
+
+
+def snippet_counts(body: str | None, with_: list[str], without: list[str]) -> dict[str, int]:
+    """Snippet hits of a body: must-have found (tp) or not (fn), must-not found (fp) or not (tn)."""
+    text = " ".join((body or "").split())
+    found = [" ".join(s.split()) in text for s in with_]
+    leaked = [" ".join(s.split()) in text for s in without]
+    return {
+        "tp": sum(found),
+        "fn": len(found) - sum(found),
+        "fp": sum(leaked),
+        "tn": len(leaked) - sum(leaked),
+    }
+
+
+def snippet_scores(counts: list[dict[str, int]]) -> dict[str, float]:
+    """Precision, recall, F1 and accuracy of summed snippet counts (trafilatura's evaluation)."""
+    tp, fn, fp, tn = (sum(c[k] for c in counts) for k in ("tp", "fn", "fp", "tn"))
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    total = tp + fn + fp + tn
+    return {
+        "precision": round(p, 4),
+        "recall": round(r, 4),
+        "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0,
+        "accuracy": round((tp + tn) / total, 4) if total else 0.0,
+    }

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from newslake.demo.model import DemoComment
+from newslake_demo.model import DemoComment
 
 TITLE = "Blinken, Stoltenberg hold back on labeling Russia's actions 'genocide'"
 AUTHOR = "Jordan Wolman"

@@ -7,12 +7,12 @@ import re
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
-from newslake.demo import seed
-from newslake.demo.francophone import french_article
-from newslake.demo.model import DemoArticle, DemoComment, Site
-from newslake.demo.sites import DIGEST, NEWSBREAK, PUBLISHERS, YAHOO
-from newslake.demo.textgen import WEEKDAYS, generate_body
-from newslake.demo.topics import TOPICS, Topic
+from newslake_demo import seed
+from newslake_demo.francophone import french_article
+from newslake_demo.model import DemoArticle, DemoComment, Site
+from newslake_demo.sites import DIGEST, NEWSBREAK, PUBLISHERS, YAHOO
+from newslake_demo.textgen import WEEKDAYS, generate_body
+from newslake_demo.topics import TOPICS, Topic
 
 DAYS = (date(2022, 4, 1), date(2022, 4, 2), date(2022, 4, 3))
 SEED_KEY = "seed-blinken-genocide"
@@ -118,7 +118,7 @@ def _title_case(title: str) -> str:
 
 
 def _comments(rng: random.Random, published: datetime) -> tuple[int, tuple[DemoComment, ...]]:
-    from newslake.demo.syndicated import CAPTURE, relative
+    from newslake_demo.syndicated import CAPTURE, relative
 
     shown = rng.randint(0, 3)
     comments = tuple(

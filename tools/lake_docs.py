@@ -1,8 +1,9 @@
 """The documented schema of every lake table (column, type, meaning), as Markdown.
 
 Meanings come from the inline comments of :mod:`newslake.lake.schema` and, for columns
-without one, from :data:`MEANINGS`. ``python -m newslake.lake.docs`` rewrites the schema
-section of ``docs/LAKE.md`` and ``README.md``; a test checks that they are current.
+without one, from :data:`MEANINGS`. ``make docs`` (``python tools/lake_docs.py``) rewrites
+the schema section of ``docs/LAKE.md`` and ``README.md``; ``--check`` only reports stale
+files (exit 1), as a test does.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ import sys
 from pathlib import Path
 
 import pyarrow as pa
-
-from newslake.config import PROJECT_ROOT
 from newslake.lake import schema
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 DOC_FILE = PROJECT_ROOT / "docs" / "LAKE.md"
 DOC_FILES = (DOC_FILE, PROJECT_ROOT / "README.md")
@@ -63,8 +64,8 @@ MEANINGS: dict[str, str] = {
     "original_article_id": "article_id of the story's original",
     "original_site": "site of the story's original",
     "first_published_at": "publication time of the original (UTC)",
-    "sites": "sites that carry the story", "site": "registered host of the URL",
-    "canonical_url": "normalised URL", "url": "URL", "position": "order on the page (1-based)",
+    "sites": "sites that carry the story",
+    "canonical_url": "normalised URL", "url": "URL",
     "author": "comment author", "text": "comment text", "posted_at": "when posted (UTC)",
     "likes": "likes shown", "publisher": "publisher named by the link", "summary": "teaser text",
     "speaker": "who is quoted", "quote": "the quotation", "source_id": "sources.yaml id",
@@ -111,7 +112,8 @@ def meaning(table: str, column: str, comments: dict[str, dict[str, str]]) -> str
     """What a column means (empty when undocumented)."""
     own = comments.get(_variable_of(table) or "", {})
     inherited = comments.get("ARTICLES", {}) if table == "quarantine" else {}
-    return own.get(column) or inherited.get(column) or MEANINGS.get(column, "")
+    return (own.get(column) or schema.COLUMN_MEANINGS.get(column) or inherited.get(column)
+            or MEANINGS.get(column, ""))
 
 
 def _type(value: pa.DataType) -> str:
@@ -153,12 +155,21 @@ def render(document: str) -> str:
     return f"{head}{BEGIN}\n{schema_markdown()}{END}{tail}"
 
 
-def main() -> int:
-    """Rewrite the schema section of ``docs/LAKE.md`` and ``README.md``."""
+def main(argv: list[str] | None = None) -> int:
+    """Rewrite the schema section of ``docs/LAKE.md`` and ``README.md`` (``--check``: report)."""
+    check = "--check" in (sys.argv[1:] if argv is None else argv)
+    stale = 0
     for path in DOC_FILES:
-        path.write_text(render(path.read_text(encoding="utf-8")), encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
+        current = render(text)
+        if check:
+            if current != text:
+                stale += 1
+                print(f"{path}: schema section is stale; run: make docs", file=sys.stderr)
+            continue
+        path.write_text(current, encoding="utf-8")
         print(path)
-    return 0
+    return 1 if stale else 0
 
 
 if __name__ == "__main__":

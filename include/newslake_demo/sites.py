@@ -3,7 +3,7 @@ and the syndicators' hosts are invented)."""
 
 from __future__ import annotations
 
-from newslake.demo.model import Site
+from newslake_demo.model import Site
 
 PUBLISHERS: tuple[Site, ...] = (
     Site("politico", "www.politico.com", "politico.com", "POLITICO", "rss", "/rss/politics.xml",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import zlib
 from datetime import UTC, datetime
 
-from newslake.demo import pages, syndicated
-from newslake.demo.feedset import (
+from newslake_demo import pages, syndicated
+from newslake_demo.feedset import (
     HTML,
     NOT_FOUND_URL,
     PDF_URL,
@@ -14,9 +14,9 @@ from newslake.demo.feedset import (
     feeds_as_of,
     response,
 )
-from newslake.demo.model import DemoArticle, DemoWeb, Response
-from newslake.demo.sites import MALFORMED_FEED, PUBLISHERS, SYNDICATORS
-from newslake.demo.stories import DAYS, copies, originals
+from newslake_demo.model import DemoArticle, DemoWeb, Response
+from newslake_demo.sites import MALFORMED_FEED, PUBLISHERS, SYNDICATORS
+from newslake_demo.stories import DAYS, copies, originals
 
 __all__ = ["NOT_FOUND_URL", "PDF_URL", "SERVER_ERROR_URL", "build_site", "pdf_document"]
 

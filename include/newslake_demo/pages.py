@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from html import escape
 
-from newslake.demo.model import DemoArticle, DemoFeed, Site
+from newslake_demo.model import DemoArticle, DemoFeed, Site
 
 
 def iso(dt: datetime) -> str:

@@ -1,7 +1,7 @@
 """Invented news topics of the demo web: the people, places and facts each story draws on.
 
 Text uses ``[a|b|c]`` alternations (one option is chosen per use) and ``{slot}`` fields
-filled by :mod:`newslake.demo.textgen`. Every person, outlet and event here is fictional,
+filled by :mod:`newslake_demo.textgen`. Every person, outlet and event here is fictional,
 except the public figures of the Ukraine topic.
 """
 
