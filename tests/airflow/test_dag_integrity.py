@@ -127,6 +127,7 @@ def test_dagbag_has_no_import_errors(tmp_path: Path, monkeypatch):
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "ERRORS {}" in proc.stdout, proc.stdout
     assert "news_ingest" in proc.stdout and "warc_import" in proc.stdout
+    assert "feed_poll" in proc.stdout and "frontier_batch" in proc.stdout
 
 
 @pytest.mark.parametrize("path", DAG_FILES, ids=lambda p: p.stem)

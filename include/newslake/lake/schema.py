@@ -306,6 +306,50 @@ RAW_RETENTION = pa.schema(
 )
 """Raw WARC files deleted by the retention policy (recorded before the delete)."""
 
+FRONTIER = pa.schema(
+    [
+        pa.field("url", pa.string(), nullable=False),  # entry URL as the feed listed it
+        pa.field("canonical_url", pa.string(), nullable=False),  # normalised entry URL
+        pa.field("source_id", pa.string()),  # sources.yaml id of the feed that listed it
+        pa.field("first_seen_at", _TS),  # poll that first listed it; crawl_date is its UTC day
+        pa.field("feed_title", pa.string()),  # entry title in the feed
+        pa.field("feed_published_at", _TS),  # entry date in the feed (sitemap lastmod)
+        pa.field("authors", _STRINGS),  # entry authors in the feed
+        pa.field("state", pa.string()),  # pending | claimed | published | failed
+        pa.field("batch_id", pa.string()),  # micro-batch that claimed it
+        pa.field("claimed_at", _TS),  # when that batch claimed it
+        pa.field("processed_at", _TS),  # when its batch committed
+        pa.field("outcome", pa.string()),  # published, rejected, or the fetch error class
+        pa.field("poll_run", pa.string()),  # run id of the poll that found it
+    ]
+)
+"""Every feed or sitemap entry seen, from the poll that found it to the batch that processed
+it (written by feed_poll, updated by the micro-batches in their publish commit)."""
+
+FEED_STATE = pa.schema(
+    [
+        pa.field("source_id", pa.string(), nullable=False),  # sources.yaml id
+        pa.field("feed_url", pa.string()),  # feed or sitemap URL polled
+        pa.field("etag", pa.string()),  # validator of the last full answer
+        pa.field("last_modified", pa.string()),  # Last-Modified of the last full answer
+        pa.field("last_poll_at", _TS),  # last poll, successful or not
+        pa.field("last_success_at", _TS),  # last poll answered 2xx or 304
+        pa.field("next_poll_at", _TS),  # when the feed is due again
+        pa.field("interval_s", pa.float64()),  # current polling interval, seconds
+        pa.field("rate_per_h", pa.float64()),  # estimated new entries per hour
+        pa.field("listed", pa.int32()),  # entries the feed listed at its last full answer
+        pa.field("error_streak", pa.int32()),  # failed polls in a row (backoff)
+        pa.field("last_error", pa.string()),  # error class of the last failed poll
+        pa.field("polls", pa.int64()),  # polls so far
+        pa.field("not_modified", pa.int64()),  # polls answered 304
+        pa.field("new_entries", pa.int64()),  # entries found new so far
+        pa.field("rolled_over", pa.bool_()),  # last poll: every listed entry was new
+        pa.field("rollovers", pa.int64()),  # polls so far that found the feed rolled over
+        pa.field("seen", _STRINGS),  # canonical URLs the last full answer listed
+    ]
+)
+"""The polling state of every feed: one row per source (crawl_date: day of its last poll)."""
+
 ERROR_CLASSES: dict[str, str] = {
     "timeout": "connect, read or total time limit exceeded",
     "dns": "host name did not resolve",
@@ -361,6 +405,8 @@ TABLES: dict[str, pa.Schema] = {
     "postings": POSTINGS,
     "publish_log": PUBLISH_LOG,
     "raw_retention": RAW_RETENTION,
+    "frontier": FRONTIER,
+    "feed_state": FEED_STATE,
 }
 """Every partitioned table of the lake, by name."""
 
