@@ -5,6 +5,7 @@ Scheduled on the lake Asset, so it runs after each ingest or WARC import. Retent
 ``raw/`` comes from ``$NEWSLAKE_RAW_RETENTION_DAYS`` (days, or ``never``; default 90).
 """
 
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -12,6 +13,25 @@ from datetime import datetime, timedelta
 from airflow.sdk import dag, task
 from newslake_airflow.assets import LAKE_ASSET
 from newslake_airflow.tasks import DEFAULT_ARGS, lake_path, stage
+
+DOC_MD = """
+### lake_maintenance: keep the lake tidy after every publish
+
+**What it does.** Runs whenever the `newslake://lake` asset is updated (after each
+`news_ingest` day or `warc_import`): deletes temporary files left by interrupted writers,
+compacts partitions of many small files, deletes raw WARC files older than the retention,
+records files, bytes and rows per table and day in `lake_stats`, and rewrites the DuckDB
+catalog (`<lake>/newslake.duckdb`).
+
+**Settings**: `NEWSLAKE_LAKE`; `NEWSLAKE_RAW_RETENTION_DAYS` (days of `raw/` to keep, or
+`never`; default 90). No params.
+
+**When it fails.** Every step is safe to repeat: clear the failed task. Readers are never
+affected (files are swapped atomically). A failure of `compact` that repeats usually means an
+unreadable Parquet file: its path is in the task log; move it aside and re-run the day that
+wrote it.
+"""
+"""What operators read in the DAG docs panel of the Airflow UI."""
 
 
 @dag(
@@ -23,7 +43,7 @@ from newslake_airflow.tasks import DEFAULT_ARGS, lake_path, stage
     default_args=DEFAULT_ARGS,
     dagrun_timeout=timedelta(hours=2),
     tags=["newslake", "maintenance"],
-    doc_md=__doc__,
+    doc_md=DOC_MD,
 )
 def lake_maintenance():
     @task

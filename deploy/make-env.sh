@@ -22,6 +22,7 @@ generated = {
     "POSTGRES_PASSWORD": lambda: secrets.token_urlsafe(24),
     "NEWSLAKE_CATALOG_PASSWORD": lambda: secrets.token_urlsafe(24),
     "MINIO_ROOT_PASSWORD": lambda: secrets.token_urlsafe(24),
+    "NEWSLAKE_S3_SECRET_KEY": lambda: secrets.token_urlsafe(24),
 }
 lines = []
 for line in Path(os.environ["EXAMPLE"]).read_text().splitlines():

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from embedded_airflow import embedded_airflow_env
 
+pytestmark = pytest.mark.slow  # runs news_ingest through Airflow
+
 REPO = Path(__file__).resolve().parents[2]
 AIRFLOW = Path(sys.executable).with_name("airflow")
 DAYS = ("2022-04-02", "2022-04-03")  # the 404 and 500 are on the 2nd, the seed story on the 3rd

@@ -18,7 +18,7 @@ from newslake.lake.catalog import connect
 from newslake.lake.check import check_lake
 from newslake.lake.maintenance import MaintenanceConfig, clean_files
 
-pytestmark = pytest.mark.timeout(400)
+pytestmark = [pytest.mark.timeout(400), pytest.mark.slow]  # concurrent readers and writers
 
 DAY = date(2024, 6, 1)
 OLD_ROWS = 1000

@@ -12,7 +12,7 @@ from newslake.lake.catalog import connect, run_sql
 from newslake.lake.lease import LeaseHeld, acquire
 from newslake.lake.maintenance import MaintenanceConfig, compact, run_maintenance
 
-pytestmark = pytest.mark.timeout(600)
+pytestmark = [pytest.mark.timeout(600), pytest.mark.slow]  # a local S3 server
 
 BUCKET = "newslake-test"
 

@@ -14,6 +14,8 @@ from newslake_demo import build_site
 from newslake_demo.server import DemoServer
 from newslake_demo.sources import SOURCES as DEMO_SOURCES
 
+pytestmark = pytest.mark.slow  # whole daily ingestion of the demo web
+
 DAYS = (date(2022, 4, 1), date(2022, 4, 2), date(2022, 4, 3))
 
 

@@ -13,7 +13,8 @@ from newslake_demo import build_site
 from newslake_demo.server import DemoServer
 from newslake_demo.sources import SOURCES as DEMO_SOURCES
 
-pytestmark = pytest.mark.timeout(300)
+pytestmark = [pytest.mark.timeout(300), pytest.mark.slow]  # a whole day into an s3:// lake
+
 DAY = date(2022, 4, 3)
 
 

@@ -8,20 +8,12 @@ gives ``no lake at PATH`` instead of zero rows, and nothing is created where no 
 
 from __future__ import annotations
 
-from newslake.exceptions import ConfigError
+from newslake.exceptions import NoLakeError
 from newslake.lake import schema
 from newslake.lake.storage import open_lake
 
 MARKERS = ("raw", *schema.TABLES)
 """Entries of a lake root of the former layout; any one of them makes a directory a lake."""
-
-
-class NoLakeError(ConfigError):
-    """The path given as the lake holds no lake."""
-
-    def __init__(self, lake: str) -> None:
-        super().__init__(f"no lake at {lake}")
-        self.lake = lake
 
 
 def lake_exists(lake: str) -> bool:

@@ -84,11 +84,13 @@ def import_warc(
     sources_path: str | None = None,
     run_id: str | None = None,
     producer: str | None = None,
+    page_types: frozenset[str] | None = frozenset({"article"}),
 ) -> RunInfo:
     """Extract, deduplicate, validate and publish the HTML responses of WARC files.
 
     Without ``crawl_date`` the day of the first response record is used. Every language is
     accepted; ``sources_path`` only gives extraction hints (adapters, expected language).
+    Pages of other types than ``page_types`` (None: any) become ``not_article`` rejections.
     """
     from newslake.crawl.warc import iter_records
 
@@ -111,7 +113,7 @@ def import_warc(
         from newslake.sources import load_sources
 
         config = load_sources(sources_path)
-    hints_for = stages.hints_factory(config, {})
+    hints_for = stages.hints_factory(config, {}, page_types)
     info = RunInfo(day, producer)
     extracted = []
     for n, path in enumerate(files):

@@ -27,7 +27,7 @@ from newslake.pipeline.staging import (
 
 log = logging.getLogger(__name__)
 
-EXTRACT_TABLES = ("articles", "comments", "related", "quotes", "rejections")
+EXTRACT_TABLES = ("articles", "comments", "related", "quotes", "subjects", "rejections")
 MIN_BATCH_SIZE = 25
 """Fewest URLs in a fetch batch: smaller batches cost more in task overhead than they save."""
 MAX_BATCHES = 32
@@ -167,8 +167,16 @@ def stage_extract(ctx: RunContext, batch: int) -> dict[str, Any]:
     return extract_to_staging(ctx, f"{batch:04d}", pages, hints_for)
 
 
-def hints_factory(config, candidates: dict[str, dict[str, Any]]):
-    """A function giving the extraction hints of a page from its source and feed entry."""
+def hints_factory(
+    config,
+    candidates: dict[str, dict[str, Any]],
+    page_types: frozenset[str] | None = frozenset({"article"}),
+):
+    """A function giving the extraction hints of a page from its source and feed entry.
+
+    A page of a configured source accepts that source's ``page_types``; any other page
+    accepts ``page_types`` (None: every page type).
+    """
     from newslake.extract import Hints
 
     by_id = {s.id: s for s in config.sources} if config is not None else {}
@@ -185,6 +193,7 @@ def hints_factory(config, candidates: dict[str, dict[str, Any]]):
             feed_published_at=_parse_dt(entry.get("feed_published_at")),
             feed_authors=list(entry.get("feed_authors") or []),
             accepted_languages=None,
+            accepted_page_types=source.page_types if source else page_types,
         )
 
     return hints_for
@@ -269,7 +278,7 @@ def stage_dedup(ctx: RunContext, window_days: int | None = None) -> dict[str, An
         write_table(ctx.path("dedup", f"{table}.parquet"), schema.conform(table, data))
     rejections = concat([_staged(ctx, "extract", "rejections"), result.rejections], "rejections")
     write_table(ctx.path("dedup", "rejections.parquet"), rejections)
-    for table in ("comments", "related", "quotes"):
+    for table in ("comments", "related", "quotes", "subjects"):
         write_table(ctx.path("dedup", f"{table}.parquet"), _staged(ctx, "extract", table))
     copies = result.articles.filter(pc.equal(result.articles["is_original"], False)).num_rows
     return {
@@ -287,6 +296,7 @@ VALIDATED_TABLES = (
     "comments",
     "related",
     "quotes",
+    "subjects",
     "rejections",
     "dedup_index",
     "fetch_log",

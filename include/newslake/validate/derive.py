@@ -23,6 +23,7 @@ KEY_COLUMNS: dict[str, str] = {
     "comments": "article_id",
     "related": "article_id",
     "quotes": "article_id",
+    "subjects": "article_id",
     "rejections": "url",
     "fetch_log": "url",
     "source_quality": "source_id",

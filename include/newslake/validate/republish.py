@@ -24,7 +24,7 @@ from newslake.validate.config import ValidationConfig
 log = logging.getLogger(__name__)
 
 DATA_TABLES = ("articles", "stories", "syndication", "comments", "related", "quotes",
-               "rejections", "fetch_log", "dedup_index")
+               "subjects", "rejections", "fetch_log", "dedup_index")
 """Tables re-validated (and re-published) when present for the producer."""
 PART_PREFIX, PART_SUFFIX = "part-", ".parquet"
 
