@@ -14,11 +14,11 @@ from trafilatura.utils import load_html
 
 from newslake import __version__
 from newslake.extract import body as body_mod
+from newslake.extract import dating, metadata, page_features, page_type, wire
 from newslake.extract import language as lang_mod
-from newslake.extract import metadata, page_features, page_type, wire
 from newslake.extract import subjects as subjects_mod
 from newslake.extract.adapters import AdapterResult, attribution, run_adapter
-from newslake.extract.dates import date_from_url, parse_absolute, parse_relative, plausible
+from newslake.extract.dates import parse_relative
 from newslake.extract.decode import decode_html
 from newslake.extract.ldscan import ld_objects
 from newslake.extract.quotes import extract_quotes
@@ -71,51 +71,46 @@ def rejection(page: Any, hints: Hints, reason: str, detail: str = "") -> dict[st
     }
 
 
-def _choose_date(
-    candidates: list[tuple[str, Any]], fetched_at: datetime, dropped: list[str]
-) -> tuple[datetime | None, str | None, date | None]:
-    """The first plausible date among ``(source, value)``; implausible ones are noted.
+def _published(
+    tree: HtmlElement,
+    md: dict[str, Any],
+    url: str,
+    fetched_at: datetime,
+    hints: Hints,
+    relative: str | None,
+) -> dating.DateChoice:
+    """The publication date from the page's candidates (see ``newslake.extract.dating``)."""
+    marked = dating.markup_dates(tree)
+    zone_values = [
+        v
+        for v in (md["published_jsonld"], md["published_meta"], md["modified_jsonld"],
+                  md["modified_meta"], marked.published, *marked.times)
+        if isinstance(v, str)
+    ]
+    chooser = dating.DateChooser(url, fetched_at, zone_values)
+    markup_day = functools.cache(lambda: _htmldate(tree, extensive=False))
+    url_day = chooser.url_day
 
-    Returns the UTC datetime, its source, and its day in the source's own time zone. A value
-    may be a callable, evaluated only when every earlier source gave nothing.
-    """
-    for source, value in candidates:
-        if callable(value):
-            value = value()
-        if value is None:
-            continue
-        if isinstance(value, datetime):
-            local = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-        elif source == "relative":
-            local = parse_relative(value, fetched_at)
-        else:
-            local = parse_absolute(value, keep_zone=True)
-        if local is None:
-            continue
-        parsed = local.astimezone(UTC)
-        if plausible(parsed, fetched_at):
-            return parsed, source, local.date()
-        dropped.append(f"{source}={parsed.isoformat()}")
-    return None, None, None
+    def shown() -> list[date]:
+        days = [url_day.date()] if url_day else []
+        return days + dating.days_of([markup_day()] if markup_day() else [])
 
-
-def _reconcile_with_url(
-    published_at: datetime | None, source: str | None, day: date | None, url_day: datetime | None
-) -> tuple[datetime | None, str | None, date | None, datetime | None]:
-    """Let the day in the URL (fixed at first publication) overrule a later metadata date.
-
-    A metadata date more than a day after the URL's day is an update: the URL day becomes
-    the publication date and the metadata date is returned as the update time. One day after
-    is a time-zone shift: only the local day follows the URL.
-    """
-    if published_at is None or url_day is None or day is None or source == "url":
-        return published_at, source, day, None
-    lag = (day - url_day.date()).days
-    if lag > 1:
-        return url_day, "url", url_day.date(), published_at
-    if lag == 1:
-        return published_at, source, url_day.date(), None
-    return published_at, source, day, None
+    return dating.choose_published(
+        chooser,
+        [
+            ("jsonld", md["published_jsonld"]),
+            ("meta", md["published_meta"]),
+            ("itemprop", marked.published),
+            ("htmldate", None if relative else markup_day),
+            ("url", url_day),
+            ("feed", hints.feed_published_at),
+            ("relative", relative or (lambda: _relative_on_page(tree))),
+            ("time", marked.times[0] if marked.times else None),
+            ("text", lambda: _htmldate(tree, extensive=True)),
+        ],
+        shown,
+        lambda: dating.days_of(marked.times),
+    )
 
 
 def _htmldate(tree: HtmlElement, extensive: bool) -> str | None:
@@ -296,36 +291,21 @@ def _rows(
     more: dict[str, Any],
 ) -> ExtractOutcome:
     canonical_url, article_id = article_identity(url, md["rel_canonical"])
-    dropped: list[str] = []
     relative = adapter.relative_date if adapter is not None else None
-    marked = functools.cache(lambda: metadata.page_dates(tree))
-    published_at, date_source, published_date = _choose_date(
-        [
-            ("jsonld", md["published_jsonld"]),
-            ("meta", md["published_meta"]),
-            ("page", lambda: marked()[0]),
-            ("page", None if relative else lambda: _htmldate(tree, extensive=False)),
-            ("url", date_from_url(url)),
-            ("feed", hints.feed_published_at),
-            ("relative", relative or (lambda: _relative_on_page(tree))),
-            ("page", lambda: _htmldate(tree, extensive=True)),
-        ],
-        fetched_at,
-        dropped,
-    )
-    published_at, date_source, published_date, republished = _reconcile_with_url(
-        published_at, date_source, published_date, date_from_url(url)
-    )
-    updated_at, _, _ = _choose_date(
-        [
-            ("page", republished),
+    dated = _published(tree, md, url, fetched_at, hints, relative)
+    dropped = dated.dropped
+    updated_at = dated.updated_at
+    if updated_at is None:
+        chooser = dating.DateChooser(url, fetched_at, [])
+        for source, value in (
             ("jsonld", md["modified_jsonld"]),
             ("meta", md["modified_meta"]),
-            ("page", lambda: marked()[1]),
-        ],
-        fetched_at,
-        dropped,
-    )
+            ("itemprop", dating.markup_dates(tree).modified),
+        ):
+            found_update = chooser.check(source, value, note=False)
+            if found_update is not None:
+                updated_at = found_update.local.astimezone(UTC)
+                break
     original_url, original_signal = _claimed_original(url, md, found)
     publishers = {p.lower() for p in (found.get("original_publisher"), md["site_name"]) if p}
     authors = metadata.clean_author(found["byline"], publishers) if found.get("byline") else []
@@ -343,10 +323,11 @@ def _rows(
         "source_id": hints.source_id or page.source_id,
         "title": found.get("title") or md["title"] or hints.feed_title,
         "authors": authors,
-        "published_at": published_at,
+        "published_at": dated.published_at,
         "updated_at": updated_at,
-        "date_source": date_source,
-        "published_date": published_date,
+        "date_source": dated.source,
+        "date_confidence": dated.confidence,
+        "published_date": dated.published_date,
         "fetched_at": fetched_at,
         "language": language,
         "description": md["description"],
