@@ -85,23 +85,19 @@ _CART = re.compile(
     r"\b(?:add(?:ed)? to (?:cart|bag|basket|wishlist)|buy now|in stock|out of stock|"
     r"free shipping|checkout|quantity|in den warenkorb|ajouter au panier|añadir al carrito|"
     r"sku|add to quote|select options)\b",
-    re.I,
 )
 _FORUM = re.compile(
     r"\b(?:reply|replies|replied|quote|joined|posts?:|member|members|thread|"
     r"original poster|views|upvotes?|permalink|report post|likes?|solved|answered|asked)\b",
-    re.I,
 )
 _SERVICE = re.compile(
     r"\b(?:contact us|get (?:a|your) (?:free )?(?:quote|estimate|consultation)|free consultation|"
     r"schedule (?:a|your)|book (?:a|an|your|now)|call (?:us|today|now)|our services|our team|"
     r"request a (?:quote|demo)|get started|learn more|we offer|why choose)\b",
-    re.I,
 )
 _DOCS = re.compile(
     r"\b(?:on this page|table of contents|parameters|returns|example|syntax|"
     r"installation|edit (?:this|on github)|next|previous|version)\b",
-    re.I,
 )
 _PROSE = re.compile(r"[.!?。！？][\"'”’)]?$")
 _WORD = re.compile(r"\w+")
@@ -117,7 +113,10 @@ def _log(n: float) -> float:
 
 
 def _url_features(url: str) -> dict[str, float]:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # a malformed URL (bad IPv6 host, ...) has no usable shape
+        parts = urlsplit("")
     path = parts.path.lower()
     segments = [s for s in path.split("/") if s]
     out: dict[str, float] = {}
@@ -149,6 +148,7 @@ def _dom_features(tree: HtmlElement) -> tuple[dict[str, float], str]:
     pre = code = forms = inputs = articles = li_links = nested_lists = tel = h_links = 0
     post_class = doc_class = card_class = imgs = 0
     sibling_runs: Counter = Counter()
+    seen_classes: dict[str, tuple[bool, bool, bool]] = {}
     pieces: list[str] = []
     root = tree.find(".//body")
     for el in (root if root is not None else tree).iter():
@@ -188,12 +188,16 @@ def _dom_features(tree: HtmlElement) -> tuple[dict[str, float], str]:
         elif tag == "ul" and any(a.tag == "ul" for a in el.iterancestors()):
             nested_lists += 1
         if cls:
-            if _POST_CLASS.search(cls):
-                post_class += 1
-            if _DOC_CLASS.search(cls):
-                doc_class += 1
-            if _CARD_CLASS.search(cls):
-                card_class += 1
+            flags = seen_classes.get(cls)
+            if flags is None:
+                flags = seen_classes[cls] = (
+                    bool(_POST_CLASS.search(cls)),
+                    bool(_DOC_CLASS.search(cls)),
+                    bool(_CARD_CLASS.search(cls)),
+                )
+            post_class += flags[0]
+            doc_class += flags[1]
+            card_class += flags[2]
             parent = el.getparent()
             if parent is not None:
                 sibling_runs[(id(parent), tag, cls)] += 1
@@ -226,6 +230,7 @@ def _text_features(page_text: str, body: str) -> dict[str, float]:
     long_lines = sum(1 for n in words if n >= 30)
     body_words = len(_WORD.findall(body))
     page_words = len(_WORD.findall(page_text)) or 1
+    lowered = page_text.lower()  # the word patterns below are lower-case, without re.I
     return {
         "body_words": _log(body_words) / 8,
         "body_share": min(body_words / page_words, 1.0),
@@ -233,10 +238,10 @@ def _text_features(page_text: str, body: str) -> dict[str, float]:
         "long_paragraphs": _log(long_lines),
         "mean_line_words": _log(total / len(lines) if lines else 0),
         "prices": _log(len(_PRICE.findall(page_text))),
-        "cart": _log(len(_CART.findall(page_text))),
-        "forum_words": _log(len(_FORUM.findall(page_text))),
-        "service_words": _log(len(_SERVICE.findall(page_text))),
-        "docs_words": _log(len(_DOCS.findall(page_text))),
+        "cart": _log(len(_CART.findall(lowered))),
+        "forum_words": _log(len(_FORUM.findall(lowered))),
+        "service_words": _log(len(_SERVICE.findall(lowered))),
+        "docs_words": _log(len(_DOCS.findall(lowered))),
         "we_share": min(len(_WE.findall(body)) / (body_words or 1) * 20, 1.0),
         "body_prices": _log(len(_PRICE.findall(body))),
     }

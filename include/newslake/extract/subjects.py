@@ -113,19 +113,24 @@ def from_links(tree: HtmlElement, base_url: str) -> list[tuple[str, str]]:
     host = urlsplit(base_url).hostname or ""
     found: list[tuple[str, str]] = []
     for anchor in tree.iterfind(".//a[@href]"):
+        href = anchor.get("href") or ""
+        try:
+            parts = urlsplit(href)
+        except ValueError:
+            continue
+        kind = next((k for pattern, k in _PATH_KINDS if pattern.search(parts.path + "/")), None)
+        if kind is None:
+            continue
+        if parts.hostname and not (parts.hostname == host or parts.hostname.endswith("." + host)
+                                   or host.endswith("." + parts.hostname)):
+            continue
         rel = (anchor.get("rel") or "").lower().split()
         if "tag" not in rel and not any(
             _TAG_BLOCK.search(a.get("class") or "") for a in anchor.iterancestors()
         ):
             continue
-        href = anchor.get("href") or ""
-        parts = urlsplit(href)
-        if parts.hostname and not (parts.hostname == host or parts.hostname.endswith("." + host)
-                                   or host.endswith("." + parts.hostname)):
-            continue
-        kind = next((k for pattern, k in _PATH_KINDS if pattern.search(parts.path + "/")), None)
         name = _clean(anchor.text_content())
-        if kind and name and len(name.split()) <= 8:
+        if name and len(name.split()) <= 8:
             found.append((name, kind))
     return found
 
