@@ -16,7 +16,7 @@ import os
 import shutil
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -229,9 +229,10 @@ def _headers_dict(http: StatusAndHeaders) -> dict[str, str]:
     return out
 
 
-def iter_responses(path: str | os.PathLike[str]) -> Iterator[Page]:
+def iter_responses(path: str | os.PathLike[str],
+                   on_position: Callable[[int], None] | None = None) -> Iterator[Page]:
     """Yield every HTTP ``response`` record of a WARC file (gzip or not, local or ``s3://``)
-    as a :class:`Page`.
+    as a :class:`Page`; ``on_position`` is told the bytes of the file read so far.
 
     Bodies are de-chunked and content-decoded. Records that are not HTTP responses
     (requests, metadata, ``dns:`` responses, revisits) are skipped.
@@ -241,6 +242,8 @@ def iter_responses(path: str | os.PathLike[str]) -> Iterator[Page]:
     opened = remote[0].open_input_stream(remote[1]) if remote else open(path, "rb")  # noqa: SIM115
     with opened as fh:
         for record in ArchiveIterator(fh, arc2warc=True):
+            if on_position is not None:
+                on_position(fh.tell())
             if record.rec_type != "response" or record.http_headers is None:
                 continue
             target = record.rec_headers.get_header("WARC-Target-URI") or ""

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Sequence
+import os
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newslake.exceptions import TerminalError
 from newslake.pipeline import stages
 from newslake.pipeline.staging import RunContext
+from newslake.progress import Progress
+
+if TYPE_CHECKING:
+    from newslake.crawl.warc import Page
 
 log = logging.getLogger(__name__)
 
@@ -88,9 +93,8 @@ def import_warc(
 
     Without ``crawl_date`` the day of the first response record is used. Every language is
     accepted; ``sources_path`` only gives extraction hints (adapters, expected language).
+    On a terminal, stderr shows the records done, their rate and the time left.
     """
-    from newslake.crawl.warc import iter_responses
-
     if not files:
         raise ValueError("import_warc needs at least one WARC file")
     producer = producer or warc_producer(files)
@@ -110,10 +114,12 @@ def import_warc(
         config = load_sources(sources_path)
     hints_for = stages.hints_factory(config, {})
     info = RunInfo(day, producer)
+    progress = Progress(f"{producer} {day}", total_bytes=_total_size(files))
     info.stages["extract"] = [
-        stages.extract_to_staging(ctx, f"{n:04d}", iter_responses(str(f)), hints_for)
+        stages.extract_to_staging(ctx, f"{n:04d}", _counted(f, progress, files[:n]), hints_for)
         for n, f in enumerate(files)
     ]
+    progress.close()
     # Imported pages come from anywhere: any language passes (the sources give only hints).
     return _finish(ctx, info, restrict_languages=False)
 
@@ -127,6 +133,24 @@ def reextract_day(lake: str, crawl_date: date, sources_path: str | None = None) 
     return import_warc(
         files, lake, crawl_date=crawl_date, sources_path=sources_path, producer="ingest"
     )
+
+
+def _total_size(files: Sequence[str]) -> int | None:
+    """Bytes of the local files (``None`` when one is remote)."""
+    try:
+        return sum(os.path.getsize(f) for f in files)
+    except OSError:
+        return None
+
+
+def _counted(path: str, progress: Progress, before: Sequence[str]) -> Iterator[Page]:
+    """The response records of ``path``, counted by ``progress``."""
+    from newslake.crawl.warc import iter_responses
+
+    offset = _total_size(before) or 0
+    for page in iter_responses(str(path), lambda pos: progress.position(offset + pos)):
+        progress.update()
+        yield page
 
 
 def _first_record_day(files: Sequence[str]) -> date:
