@@ -1,5 +1,6 @@
 # newslake — `make demo` runs the daily ingestion end to end on the offline demo web;
-# `make test` runs the whole test suite. Both build the pinned environment in .venv first.
+# `make test` runs the whole test suite, `make check` lint and the fast unit tests. All build
+# the pinned environment in .venv first.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -7,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 UV_VERSION := 0.13.9
 
-.PHONY: env demo test lint test-tools clean notebook airflow
+.PHONY: env demo test check lint docs test-tools clean notebook airflow
 
 env: $(STAMP)
 
@@ -39,10 +40,20 @@ airflow: env
 	@bash scripts/airflow.sh
 
 test: env test-tools
-	$(BIN)/pytest -p no:cacheprovider
+	$(BIN)/pytest -p no:cacheprovider --durations=15
+
+# The fast lane: lint, then the unit tests (no test marked slow or distributed) on two
+# processes, one test file each at a time.
+check: lint
+	$(BIN)/pytest -p no:cacheprovider -q -m "not slow and not distributed" -n 2 --dist loadfile \
+	  --durations=15
 
 lint: env
-	$(BIN)/ruff check include dags plugins tests bench
+	$(BIN)/ruff check include dags plugins tests bench tools
+
+# Regenerates the schema sections of docs/LAKE.md and README.md from newslake.lake.schema.
+docs: env
+	$(BIN)/python tools/lake_docs.py
 
 # Debian packages some tests use: headless Chromium renders the Data Docs; docker-compose (v1)
 # validates docker-compose.yaml without an engine. Installed only when missing.

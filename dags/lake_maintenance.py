@@ -1,5 +1,5 @@
-"""Keep the lake tidy after every publish: temp files, compaction, raw WARC retention,
-lake stats and the DuckDB catalog.
+"""Keep the lake tidy after every publish: DuckLake compaction, snapshot expiry and file
+cleanup, raw WARC retention, lake stats and the DuckDB CLI init script.
 
 Scheduled on the lake Asset, so it runs after each ingest or WARC import. Retention of
 ``raw/`` comes from ``$NEWSLAKE_RAW_RETENTION_DAYS`` (days, or ``never``; default 90).
@@ -48,17 +48,24 @@ wrote it.
 def lake_maintenance():
     @task
     @stage
-    def clean_temp_files() -> int:
-        from newslake.lake.maintenance import MaintenanceConfig, clean_temp_files
-
-        return clean_temp_files(lake_path(), MaintenanceConfig.from_env().temp_max_age_s)
-
-    @task
-    @stage
-    def compact() -> list[str]:
+    def compact() -> int:
         from newslake.lake.maintenance import MaintenanceConfig, compact
 
         return compact(lake_path(), MaintenanceConfig.from_env())
+
+    @task
+    @stage
+    def expire_snapshots() -> int:
+        from newslake.lake.maintenance import MaintenanceConfig, expire_snapshots
+
+        return expire_snapshots(lake_path(), MaintenanceConfig.from_env())
+
+    @task
+    @stage
+    def clean_files() -> int:
+        from newslake.lake.maintenance import MaintenanceConfig, clean_files
+
+        return clean_files(lake_path(), MaintenanceConfig.from_env())
 
     @task
     @stage
@@ -78,12 +85,13 @@ def lake_maintenance():
 
     @task
     @stage
-    def refresh_catalog() -> str:
+    def refresh_catalog() -> str | None:
         from newslake.lake.maintenance import refresh_catalog
 
         return refresh_catalog(lake_path())
 
-    clean_temp_files() >> compact() >> apply_retention() >> record_stats() >> refresh_catalog()
+    (compact() >> expire_snapshots() >> clean_files() >> apply_retention() >> record_stats()
+     >> refresh_catalog())
 
 
 lake_maintenance()

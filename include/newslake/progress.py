@@ -9,7 +9,10 @@ from __future__ import annotations
 import os
 import sys
 import time
-from typing import TextIO
+from collections.abc import Iterable, Iterator
+from typing import TextIO, TypeVar
+
+T = TypeVar("T")
 
 
 def _duration(seconds: float) -> str:
@@ -51,6 +54,12 @@ class Progress:
             self._shown = now
             self.stream.write("\r" + self.line(now) + "\033[K")
             self.stream.flush()
+
+    def counted(self, items: Iterable[T]) -> Iterator[T]:
+        """``items``, each counted as a record."""
+        for item in items:
+            self.update()
+            yield item
 
     def line(self, now: float | None = None) -> str:
         """The progress line: records, rate and, when the size is known, share and time left."""

@@ -91,6 +91,7 @@ def test_there_are_dag_files():
     assert {p.name for p in DAG_FILES} >= {"news_ingest.py", "warc_import.py"}
 
 
+@pytest.mark.slow  # imports Airflow in a subprocess per DAG file
 @pytest.mark.parametrize("path", DAG_FILES, ids=lambda p: p.name)
 def test_dag_file_imports_offline_with_policy(path: Path, tmp_path: Path):
     dags = parse_dag_file(path, tmp_path)
@@ -112,6 +113,7 @@ def test_policy_check_reports_missing_values_clearly():
     ]
 
 
+@pytest.mark.slow  # parses the DAG folder with Airflow's DagBag in a subprocess
 def test_dagbag_has_no_import_errors(tmp_path: Path, monkeypatch):
     for key, value in _env(tmp_path).items():
         monkeypatch.setenv(key, value)
@@ -125,6 +127,7 @@ def test_dagbag_has_no_import_errors(tmp_path: Path, monkeypatch):
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "ERRORS {}" in proc.stdout, proc.stdout
     assert "news_ingest" in proc.stdout and "warc_import" in proc.stdout
+    assert "feed_poll" in proc.stdout and "frontier_batch" in proc.stdout
 
 
 @pytest.mark.parametrize("path", DAG_FILES, ids=lambda p: p.stem)

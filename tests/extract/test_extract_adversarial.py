@@ -162,3 +162,27 @@ def test_an_enclosing_alarm_survives_the_time_bound(make_page) -> None:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["0001-01-01T00:00:00+05:00", "9999-12-31T23:00:00-05:00", "0001-01-01 00:00:00+0530"],
+)
+def test_dates_at_the_ends_of_the_calendar_do_not_raise(make_page, value: str) -> None:
+    from newslake.extract.dates import parse_absolute
+
+    assert parse_absolute(value) is None and parse_absolute(value, keep_zone=True) is None
+    ld = f'{{"@type": "NewsArticle", "datePublished": "{value}"}}'
+    head = f'<script type="application/ld+json">{ld}</script>'
+    outcome = _outcome(make_page(article_html(head=head)))
+    assert outcome.article is not None and outcome.article["date_source"] != "jsonld"
+
+
+def test_deeply_nested_jsonld_keeps_the_page(make_page) -> None:
+    deep = "[" * 5000 + "]" * 5000
+    ld = f'<script type="application/ld+json">{{"@type": "NewsArticle", "x": {deep}}}</script>'
+    ld += '<script type="application/ld+json">{"@type": "NewsArticle", "author": "Ann Lee"}'
+    ld += "</script>"
+    outcome = _outcome(make_page(article_html(head=ld)))
+    assert outcome.rejection is None
+    assert outcome.article is not None and outcome.article["authors"] == ["Ann Lee"]

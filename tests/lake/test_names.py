@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from lake_docs import meaning, schema_comments
 from newslake.ids import registered_site
 from newslake.lake import schema
 from newslake.lake.catalog import run_sql
-from newslake.lake.docs import meaning, schema_comments
 
 pytestmark = pytest.mark.timeout(600)
 RANGE = "'2022-04-01', '2022-04-03'"

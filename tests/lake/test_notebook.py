@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from newslake.config import INCLUDE_DIR
 
-pytestmark = pytest.mark.timeout(180)
+pytestmark = [pytest.mark.timeout(180), pytest.mark.slow]  # executes the research notebook
 
 NOTEBOOK = INCLUDE_DIR / "notebooks" / "research.ipynb"
 FIGURES = {"articles_per_day", "syndication_network", "syndication_lag", "keyword_coverage"}
@@ -40,6 +40,10 @@ def test_notebook_executes_and_draws_every_figure(small_lake: Path, tmp_path: Pa
     assert all(p.stat().st_size > 5000 for p in figures.glob("*.png"))
     printed = "".join(o.get("text", "") for o in _outputs(notebook, "stream"))
     assert "9 articles, 2024-03-01 .. 2024-03-03" in printed
+    from newslake.lake import ducklake
+
+    latest = ducklake.snapshots(str(small_lake))[-1].snapshot_id
+    assert f"lake snapshot {latest} (set NEWSLAKE_SNAPSHOT={latest}" in printed
     # the tables under the plots carry the known answers of the small lake
     tables = "".join(o.get("data", {}).get("text/plain", "")
                      for o in _outputs(notebook, "execute_result"))

@@ -32,7 +32,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Serve until a termination signal; returns the exit code."""
-    from newslake.demo.server import DemoServer
+    from newslake_demo.server import DemoServer
 
     stop = threading.Event()
 

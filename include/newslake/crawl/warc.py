@@ -11,11 +11,13 @@ the size limit, ``time`` at the total timeout.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import shutil
 import tempfile
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -24,6 +26,7 @@ from typing import BinaryIO
 
 import pyarrow.fs as pafs
 from warcio.archiveiterator import ArchiveIterator
+from warcio.recordloader import ArcWarcRecordLoader
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -229,49 +232,157 @@ def _headers_dict(http: StatusAndHeaders) -> dict[str, str]:
     return out
 
 
-def iter_responses(path: str | os.PathLike[str],
-                   on_position: Callable[[int], None] | None = None) -> Iterator[Page]:
-    """Yield every HTTP ``response`` record of a WARC file (gzip or not, local or ``s3://``)
-    as a :class:`Page`; ``on_position`` is told the bytes of the file read so far.
+class _TolerantLoader(ArcWarcRecordLoader):
+    """warcio's record loader, accepting a record without ``WARC-Target-URI``."""
 
-    Bodies are de-chunked and content-decoded. Records that are not HTTP responses
-    (requests, metadata, ``dns:`` responses, revisits) are skipped.
+    def load_http_headers(self, rec_type, uri, stream, length):  # noqa: ANN001, ANN201
+        return super().load_http_headers(rec_type, uri or "", stream, length)
+
+
+@dataclass(frozen=True)
+class SkippedRecord:
+    """A WARC record that cannot become a page: why, and where it was.
+
+    ``reason`` is ``invalid_url`` (no target URI, or a scheme other than http/https) or
+    ``bad_record`` (unreadable: the file is cut short or the record is malformed).
     """
+
+    url: str
+    reason: str
+    detail: str
+    fetched_at: datetime
+    warc_file: str
+
+
+def iter_records(
+    path: str | os.PathLike[str], stats: Counter[str] | None = None,
+    on_position: Callable[[int], None] | None = None,
+) -> Iterator[Page | SkippedRecord]:
+    """Every HTTP response of a WARC file as a :class:`Page`, every unusable one as a
+    :class:`SkippedRecord`; reading stops at the first unreadable point (a truncated gzip
+    member), after everything before it.
+
+    ``stats`` counts ``records`` read, ``pages`` yielded and each ``skipped:<why>``: records
+    that are no page by design (requests, metadata, ``dns:``, revisits, non-HTTP) and the
+    skipped ones yielded. ``on_position`` is told the bytes of the file read so far.
+    """
+    stats = stats if stats is not None else Counter()
     name = str(path)
     remote = _remote(path)
     opened = remote[0].open_input_stream(remote[1]) if remote else open(path, "rb")  # noqa: SIM115
     with opened as fh:
-        for record in ArchiveIterator(fh, arc2warc=True):
+        iterator = ArchiveIterator(fh, arc2warc=True)
+        iterator.loader = _TolerantLoader(arc2warc=True)
+        records = iter(iterator)
+        while True:
+            where = f"{name}#offset={iterator.offset}"
+            try:
+                record = next(records)
+            except StopIteration:
+                where = f"{name}#offset={iterator.offset}"
+                left = _bytes_left(fh, iterator.offset)
+                if left:
+                    stats["records"] += 1
+                    stats["skipped:bad_record"] += 1
+                    detail = f"file cut short: {left} bytes after the last complete record"
+                    yield SkippedRecord(where, "bad_record", detail, datetime.now(UTC), name)
+                return
+            except Exception as exc:  # noqa: BLE001 - any unreadable rest of the file
+                where = f"{name}#offset={iterator.offset}"
+                stats["records"] += 1
+                stats["skipped:bad_record"] += 1
+                detail = f"unreadable from here on: {type(exc).__name__}: {exc}"[:500]
+                yield SkippedRecord(where, "bad_record", detail, datetime.now(UTC), name)
+                return
+            stats["records"] += 1
             if on_position is not None:
-                on_position(fh.tell())
-            if record.rec_type != "response" or record.http_headers is None:
+                on_position(iterator.offset)
+            item = _record_item(record, name, where)
+            if isinstance(item, str):
+                stats[f"skipped:{item}"] += 1
                 continue
-            target = record.rec_headers.get_header("WARC-Target-URI") or ""
-            if not target.lower().startswith(("http://", "https://")):
-                continue
-            http = record.http_headers
-            try:
-                status: int | None = int(http.get_statuscode())
-            except (TypeError, ValueError):
-                status = None
-            try:
-                body = record.content_stream().read()
-            except Exception:  # noqa: BLE001 - broken encoding: keep raw bytes
-                body = record.raw_stream.read()
-            headers = _headers_dict(http)
-            content_type_full = headers.get("content-type")
-            content_type = (
-                content_type_full.split(";", 1)[0].strip().lower() if content_type_full else None
-            )
-            yield Page(
-                url=record.rec_headers.get_header(REQUESTED_HEADER) or target,
-                final_url=target,
-                status=status,
-                headers=headers,
-                body=body,
-                content_type=content_type,
-                charset=normalize_charset(header_charset(content_type_full)),
-                fetched_at=_parse_date(record.rec_headers.get_header("WARC-Date")),
-                source_id=record.rec_headers.get_header(SOURCE_HEADER),
-                warc_file=name,
-            )
+            stats["pages" if isinstance(item, Page) else f"skipped:{item.reason}"] += 1
+            yield item
+
+
+def _bytes_left(fh: BinaryIO, offset: int) -> int:
+    """Bytes read past the end of the last complete record (a cut-off record), else 0."""
+    try:
+        return max(fh.tell() - offset, 0)
+    except (OSError, ValueError):
+        return 0
+
+
+def _bytes_missing(record) -> int:  # noqa: ANN001
+    """Bytes a record declares but the file does not hold (0 for a complete record)."""
+    stream = record.raw_stream
+    with contextlib.suppress(Exception):  # an unreadable rest counts as missing below
+        stream.read()  # whatever the content decoding left unread
+    limit = getattr(stream, "limit", 0)
+    return limit if isinstance(limit, int) and limit > 0 else 0
+
+
+def _record_item(record, name: str, where: str) -> Page | SkippedRecord | str:  # noqa: ANN001
+    """A response record as a page or a skipped record; other records as the name of their
+    kind (not a page by design)."""
+    if record.rec_type != "response":
+        return record.rec_type or "unknown"
+    target = (record.rec_headers.get_header("WARC-Target-URI") or "").strip()
+    fetched_at = _parse_date(record.rec_headers.get_header("WARC-Date"))
+    scheme = target.split(":", 1)[0].lower() if ":" in target else ""
+    if scheme == "dns":
+        return "dns"
+    if scheme not in ("http", "https"):
+        record_id = record.rec_headers.get_header("WARC-Record-ID") or where
+        detail = f"target URI {target[:200]!r}" if target else "no WARC-Target-URI"
+        return SkippedRecord(target or record_id, "invalid_url", detail, fetched_at, name)
+    if record.http_headers is None:
+        return "no_http_headers"
+    http = record.http_headers
+    try:
+        status: int | None = int(http.get_statuscode())
+    except (TypeError, ValueError):
+        status = None
+    try:
+        body = record.content_stream().read()
+    except Exception:  # noqa: BLE001 - broken encoding: keep raw bytes
+        try:
+            body = record.raw_stream.read()
+        except Exception as exc:  # noqa: BLE001 - the record itself is cut short
+            return SkippedRecord(target, "bad_record", f"{type(exc).__name__}: {exc}"[:500],
+                                 fetched_at, name)
+    missing = _bytes_missing(record)
+    if missing:
+        detail = f"record cut short: {missing} of {record.length} bytes missing"
+        return SkippedRecord(target, "bad_record", detail, fetched_at, name)
+    headers = _headers_dict(http)
+    content_type_full = headers.get("content-type")
+    content_type = (
+        content_type_full.split(";", 1)[0].strip().lower() if content_type_full else None
+    )
+    return Page(
+        url=record.rec_headers.get_header(REQUESTED_HEADER) or target,
+        final_url=target,
+        status=status,
+        headers=headers,
+        body=body,
+        content_type=content_type,
+        charset=normalize_charset(header_charset(content_type_full)),
+        fetched_at=fetched_at,
+        source_id=record.rec_headers.get_header(SOURCE_HEADER),
+        warc_file=name,
+    )
+
+
+def iter_responses(
+    path: str | os.PathLike[str], stats: Counter[str] | None = None
+) -> Iterator[Page]:
+    """Yield every HTTP ``response`` record of a WARC file (gzip or not, local or ``s3://``)
+    as a :class:`Page`.
+
+    Bodies are de-chunked and content-decoded. Records that are not HTTP responses
+    (requests, metadata, ``dns:`` responses, revisits) and unusable ones are skipped.
+    """
+    for item in iter_records(path, stats):
+        if isinstance(item, Page):
+            yield item

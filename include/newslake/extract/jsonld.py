@@ -103,7 +103,7 @@ def parse_jsonld(tree: HtmlElement) -> dict[str, Any]:
             continue
         try:
             data = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):  # invalid, or nested deeper than the parser goes
             continue
         for obj in _objects(data):
             types = _types(obj)
