@@ -14,6 +14,24 @@ from newslake_airflow.tasks import DEFAULT_ARGS, lake_path, sources_path, stage
 BATCH_MINUTES = int(os.environ.get("NEWSLAKE_BATCH_MINUTES", "60"))
 
 
+DOC_MD = """
+### frontier_batch: publish the pending frontier entries
+
+**What it does.** Every hour (`NEWSLAKE_BATCH_MINUTES`), fetches, extracts, deduplicates,
+validates and publishes the frontier entries still pending, one commit per crawl day's batch,
+so an article is queryable within about an hour of appearing in its feed.
+
+**Settings**: `NEWSLAKE_LAKE`, `NEWSLAKE_SOURCES`, `NEWSLAKE_BATCH_MINUTES` (default 60).
+No params.
+
+**When it fails.** Entries that were not published stay pending and the next run takes them
+again. A batch-level validation failure publishes nothing for that batch: see
+`validation_log` and the Data Docs (`<lake>/_docs/index.html`), fix the cause, then clear the
+run.
+"""
+"""What operators read in the DAG docs panel of the Airflow UI."""
+
+
 @dag(
     dag_id="frontier_batch",
     schedule=timedelta(minutes=BATCH_MINUTES),
@@ -23,7 +41,7 @@ BATCH_MINUTES = int(os.environ.get("NEWSLAKE_BATCH_MINUTES", "60"))
     default_args=DEFAULT_ARGS,
     dagrun_timeout=timedelta(hours=3),
     tags=["newslake", "frontier"],
-    doc_md=__doc__,
+    doc_md=DOC_MD,
 )
 def frontier_batch():
     @task

@@ -14,6 +14,7 @@ import duckdb
 import pandas as pd
 import pytest
 from newslake.cli import build_parser, main
+from newslake.cli.common import parse_date
 
 pytestmark = pytest.mark.timeout(120)
 NEWSLAKE = Path(sys.executable).with_name("newslake")
@@ -117,7 +118,7 @@ def test_every_option_says_its_default_and_every_date_its_format() -> None:
               if not a.required and "default" not in (a.help or "")]
     assert silent == []
     dates = [(cmd, a) for cmd, a in options
-             if any(s in ("--date", "--from", "--to", "--as-of") for s in a.option_strings)]
+             if a.type is parse_date or "--date" in a.option_strings]
     assert len(dates) >= 8
     assert [f"{cmd} {a.option_strings[-1]}" for cmd, a in dates
             if "YYYY-MM-DD" not in (a.help or "") or a.metavar != "YYYY-MM-DD"] == []

@@ -43,7 +43,7 @@ def test_reextract_without_raw_files_is_a_message(tmp_path):
     proc = subprocess.run([str(NEWSLAKE), "reextract", "--date", "2022-04-01",
                            "--lake", str(lake)], capture_output=True, text=True)
     assert proc.returncode == 1
-    assert "no WARC files" in proc.stderr and "Traceback" not in proc.stderr
+    assert "WARC file" in proc.stderr and "Traceback" not in proc.stderr
 
 
 def test_reextract_where_no_lake_is(tmp_path):

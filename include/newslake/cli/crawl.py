@@ -42,7 +42,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "feed-health", help="per feed: polls, 304s, rate, interval, errors, rollovers; "
                             "with --completeness, entries seen/fetched/published per day")
     health.add_argument("--completeness", action="store_true",
-                        help="entries seen, fetched, published, failed, pending per source/day")
+                        help="entries seen, fetched, published, failed, pending per source/day "
+                             "(default: feed health only)")
     add_lake_argument(health)
     health.set_defaults(handler=_health)
 

@@ -38,7 +38,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                                    "'2022-04-03')\"; - reads it from standard input")
     _add_output_options(sql)
     sql.add_argument("--as-of", dest="as_of", default=None, metavar="SNAPSHOT",
-                     help="read the lake as of a snapshot id or an ISO timestamp")
+                     help="read the lake as of a snapshot id or an ISO timestamp "
+                          "(default: the latest)")
     sql.add_argument("--views", default=None, metavar="FILE",
                      help="your own DuckDB file of views, attached as 'mine' "
                           "(default $NEWSLAKE_VIEWS)")
@@ -48,7 +49,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     snaps = subparsers.add_parser("snapshots", help="list the lake's commits",
                                   description="Every snapshot with its run id, producer "
                                               "and crawl date.")
-    snaps.add_argument("--format", choices=FORMATS, default="table", help="output format")
+    snaps.add_argument("--format", choices=FORMATS, default="table",
+                       help="output format (default: table)")
     add_lake_argument(snaps)
     snaps.set_defaults(handler=run_snapshots_command)
 

@@ -18,7 +18,7 @@ import shutil
 import tempfile
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -255,7 +255,8 @@ class SkippedRecord:
 
 
 def iter_records(
-    path: str | os.PathLike[str], stats: Counter[str] | None = None
+    path: str | os.PathLike[str], stats: Counter[str] | None = None,
+    on_position: Callable[[int], None] | None = None,
 ) -> Iterator[Page | SkippedRecord]:
     """Every HTTP response of a WARC file as a :class:`Page`, every unusable one as a
     :class:`SkippedRecord`; reading stops at the first unreadable point (a truncated gzip
@@ -263,7 +264,7 @@ def iter_records(
 
     ``stats`` counts ``records`` read, ``pages`` yielded and each ``skipped:<why>``: records
     that are no page by design (requests, metadata, ``dns:``, revisits, non-HTTP) and the
-    skipped ones yielded.
+    skipped ones yielded. ``on_position`` is told the bytes of the file read so far.
     """
     stats = stats if stats is not None else Counter()
     name = str(path)
@@ -294,6 +295,8 @@ def iter_records(
                 yield SkippedRecord(where, "bad_record", detail, datetime.now(UTC), name)
                 return
             stats["records"] += 1
+            if on_position is not None:
+                on_position(iterator.offset)
             item = _record_item(record, name, where)
             if isinstance(item, str):
                 stats[f"skipped:{item}"] += 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from typing import Any
 from newslake.exceptions import TerminalError
 from newslake.pipeline import stages
 from newslake.pipeline.staging import RunContext
+from newslake.progress import Progress
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +93,7 @@ def import_warc(
     Without ``crawl_date`` the day of the first response record is used. Every language is
     accepted; ``sources_path`` only gives extraction hints (adapters, expected language).
     Pages of other types than ``page_types`` (None: any) become ``not_article`` rejections.
+    On a terminal, stderr shows the records done, their rate and the time left.
     """
     from newslake.crawl.warc import iter_records
 
@@ -116,11 +119,15 @@ def import_warc(
     hints_for = stages.hints_factory(config, {}, page_types)
     info = RunInfo(day, producer)
     extracted = []
+    progress = Progress(f"{producer} {day}", total_bytes=_total_size(files))
     for n, path in enumerate(files):
         records: Counter[str] = Counter()
-        pages = iter_records(str(path), records)
+        offset = _total_size(files[:n]) or 0
+        pages = progress.counted(iter_records(
+            str(path), records, lambda pos, offset=offset: progress.position(offset + pos)))
         result = stages.extract_to_staging(ctx, f"{n:04d}", pages, hints_for)
         extracted.append({**result, "file": str(path), "records": dict(records)})
+    progress.close()
     info.stages["extract"] = extracted
     # Imported pages come from anywhere: any language passes (the sources give only hints).
     return _finish(ctx, info, restrict_languages=False)
@@ -141,6 +148,14 @@ def committed_warc_files(lake: str, crawl_date: date, producer: str = "ingest") 
     finally:
         con.close()
     return [r[0] for r in rows]
+
+
+def _total_size(files: Sequence[str]) -> int | None:
+    """Bytes of the local files (``None`` when one is remote)."""
+    try:
+        return sum(os.path.getsize(f) for f in files)
+    except OSError:
+        return None
 
 
 def reextract_day(lake: str, crawl_date: date, sources_path: str | None = None,
