@@ -6,7 +6,7 @@ host serves the same paths, each one a behaviour:
 ``/article/N``  an HTML article            ``/feed.xml?n=N``  RSS of N articles (ETag, 304)
 ``/slow-headers?s=S``  headers after S s    ``/slow-body``      body trickles for ~10 s
 ``/reset``      connection reset (RST)      ``/loop/a``         301 a -> b -> a
-``/redirect``   302 to /article/1           ``/429``            429, Retry-After: 1, always
+``/redirect``   302 to /article/1 (or ?to=U)  ``/429``            429, Retry-After: 1, always
 ``/chain?n=N``  N redirects, then an article ``/encoded?e=E``  article with gzip|deflate|br
 ``/429-once``   429 then 200                ``/429-long``       429, Retry-After: 3600
 ``/503-once``   503 (Retry-After: 1) then 200                   ``/500``, ``/404``
@@ -257,7 +257,8 @@ class FixtureServer:
             target = f"/chain?n={n - 1}" if n > 1 else "/article/chain-end"
             await _send(writer, 302, "text/html", b"moved", [("Location", target)])
         elif path == "/redirect":
-            await _send(writer, 302, "text/html", b"moved", [("Location", "/article/1")])
+            target = query.get("to", ["/article/1"])[0]
+            await _send(writer, 302, "text/html", b"moved", [("Location", target)])
         elif path == "/429" or (path == "/429-once" and first):
             await _send(writer, 429, "text/plain", b"slow down", [("Retry-After", "1")])
         elif path == "/429-long":

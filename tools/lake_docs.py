@@ -31,8 +31,12 @@ TABLE_MEANINGS: dict[str, str] = {
     "comments": "reader comments shown on article pages",
     "related": "related-article links shown on article pages",
     "quotes": "quotations attributed to a speaker in an article",
+    "subjects": "people, organisations, places and topics an article names as its subjects",
     "rejections": "pages that were fetched but not published, with the reason",
     "fetch_log": "every HTTP request of the crawl, successful or not",
+    "frontier": "every feed or sitemap entry seen, from the poll that found it to the "
+                "micro-batch that processed it (crawl_date: the UTC day it was first seen)",
+    "feed_state": "polling state of every feed: validators, rate, next poll, error streak",
     "quarantine": "rows that failed row-level validation (not in the other tables)",
     "validation_log": "one row per expectation evaluated per run",
     "lake_stats": "files, bytes and rows per table and partition, measured by maintenance",

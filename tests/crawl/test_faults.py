@@ -35,12 +35,14 @@ EXPECTED = {
 
 @pytest.fixture(scope="module")
 def run(server, tmp_path_factory, make_config):
-    config = make_config(server.address)
+    config = make_config(server.address, sources="""
+  - {id: deadrobots, url: "http://deadrobots.test/feed.xml", allow_private: true}
+""")
     candidates = [{"url": f"http://faults.test{p}", "source_id": "faults"} for p in EXPECTED]
     candidates += [
         {"url": "http://robots.test/article/secret", "source_id": "robots"},
         {"url": "http://robots.test/article/open", "source_id": "robots"},
-        {"url": "http://deadrobots.test/article/1", "source_id": "hosts"},
+        {"url": "http://deadrobots.test/article/1", "source_id": "deadrobots"},
     ]
     warc = tmp_path_factory.mktemp("faults") / "raw" / "crawl_date=2022-04-03" / "b.warc.gz"
     result = fetch_pages(candidates, config, warc_path=str(warc))

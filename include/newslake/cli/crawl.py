@@ -38,6 +38,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_lake_argument(fetch)
     fetch.set_defaults(handler=_fetch)
 
+    health = subparsers.add_parser(
+        "feed-health", help="per feed: polls, 304s, rate, interval, errors, rollovers; "
+                            "with --completeness, entries seen/fetched/published per day")
+    health.add_argument("--completeness", action="store_true",
+                        help="entries seen, fetched, published, failed, pending per source/day")
+    add_lake_argument(health)
+    health.set_defaults(handler=_health)
+
+
+def _health(args: argparse.Namespace) -> int:
+    from newslake.crawl.frontier import completeness, feed_health
+
+    table = completeness(lake_of(args)) if args.completeness else feed_health(lake_of(args))
+    print(table.to_pandas().to_string(index=False) if table.num_rows else "(no rows)")
+    return 0
+
 
 def _sources(args: argparse.Namespace) -> int:
     from newslake.sources import load_sources

@@ -73,7 +73,7 @@ class _Discovery:
     async def fetch_feed(self, url: str, kind: str) -> ParsedFeed | None:
         headers = self.state.request_headers(url, self.crawl_date)
         ex: Exchange = await self.crawler.fetch(
-            url, source_id=self.source.id, allow_private=self.source.allow_private,
+            url, source_id=self.source.id, private_hosts=self.source.private_hosts,
             headers=headers,
         )
         warc = self.crawler.warc_name

@@ -72,7 +72,8 @@ async def _fetch_all(candidates: list[dict], config: SourcesConfig, writer: Warc
             source = config.source(source_id)
             ex = await crawler.fetch(
                 candidate["url"], source_id=source_id,
-                allow_private=bool(source and source.allow_private), check_robots=True,
+                private_hosts=source.private_hosts if source else frozenset(),
+                check_robots=True,
             )
             error_class = None
             if ex.error_class is None and ex.status is not None and 200 <= ex.status < 300:
