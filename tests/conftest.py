@@ -14,6 +14,17 @@ if str(PLUGINS) not in sys.path:
     sys.path.insert(0, str(PLUGINS))
 
 
+END_TO_END_FIXTURES = frozenset({"demo_lake"})
+"""Fixtures that run the whole ingestion: a test using one is marked ``slow``."""
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark tests that depend on an end-to-end fixture ``slow`` (``make check`` skips them)."""
+    for item in items:
+        if END_TO_END_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     """The repository root."""

@@ -15,7 +15,7 @@ TRANSIENT_FETCH = {"timeout", "connect", "http_5xx", "http_429"}
 
 
 def _concrete() -> list[type[BaseException]]:
-    markers = {ex.NewslakeError, ex.TransientError, ex.TerminalError, ex.CrawlError,
+    markers = {ex.NewslakeError, ex.TransientError, ex.TerminalError, ex.CrawlError, ex.LakeError,
                ex.FetchFailure}
     return [obj for obj in vars(ex).values()
             if isinstance(obj, type) and issubclass(obj, ex.NewslakeError) and obj not in markers]

@@ -18,6 +18,9 @@ transient, ``[X]`` terminal), mixed in beside the branch that says where it come
     │   │   └── PermanentFetchFailure [X]  every other class: http_4xx, dns, tls, ssrf_blocked,
     │   │                                  robots_disallowed, redirect_loop, too_large, ...
     │   └── FeedParseError [X]      the body is not a feed or sitemap we can read
+    ├── LakeError                   the lake (``newslake.lake``)
+    │   ├── LeaseHeld [X]           another run holds the crawl day
+    │   └── ReadOnlyViolation [X]   a statement the read-only SQL surface refuses
     ├── ExtractionRejected [X]      a page gives no article; ``reason`` is a rejection reason
     │   └── PageTimeout [X]         extraction of one page exceeded its time bound
     └── StageFailed [X]             a stage judged its input as a whole unacceptable
@@ -66,6 +69,18 @@ class NoLakeError(ConfigError):
 
     def __reduce__(self) -> tuple:
         return type(self), (self.lake,)
+
+
+class LakeError(NewslakeError):
+    """A failure of the lake (``newslake.lake``)."""
+
+
+class LeaseHeld(LakeError, TerminalError):
+    """Another run holds the crawl day (its lease expires on its own if that run died)."""
+
+
+class ReadOnlyViolation(LakeError, TerminalError):
+    """A statement that the read-only analyst surface refuses."""
 
 
 class CrawlError(NewslakeError):

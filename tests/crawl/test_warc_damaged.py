@@ -80,6 +80,7 @@ def test_eval_warc_cut_in_half_keeps_the_complete_records(tmp_path, shared_eval)
     assert isinstance(items[-1], SkippedRecord) and items[-1].reason == "bad_record"
 
 
+@pytest.mark.slow  # the whole import through the newslake command
 def test_import_warc_imports_readable_records_and_reports(tmp_path):
     warc = _damaged(tmp_path / "d.warc.gz", cut=60)
     lake = tmp_path / "lake"

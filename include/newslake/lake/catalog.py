@@ -32,7 +32,7 @@ from typing import Any
 import duckdb
 
 from newslake.config import SQL_DIR
-from newslake.exceptions import TerminalError
+from newslake.exceptions import ReadOnlyViolation
 from newslake.lake import ducklake, schema
 from newslake.lake.extensions import extension_path, new_session
 
@@ -48,10 +48,6 @@ SELECT DISTINCT crawl_date FROM (
     EXCEPT SELECT crawl_date, producer FROM lake.terms WHERE term = ''
 )"""
 """Days with articles whose ``terms`` index is missing (``keyword_coverage`` scans them)."""
-
-
-class ReadOnlyViolation(TerminalError):
-    """A statement that the read-only analyst surface refuses."""
 
 
 def base_view_name(table: str) -> str:

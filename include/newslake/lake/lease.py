@@ -16,7 +16,7 @@ import time
 from datetime import UTC, date, datetime
 from typing import Any
 
-from newslake.exceptions import TerminalError
+from newslake.exceptions import LeaseHeld
 from newslake.lake.ducklake import Location, location
 
 LEASE_SECONDS = 3600.0
@@ -29,10 +29,6 @@ TAKE_SQL = (f"INSERT INTO {TABLE} (crawl_date, producer, run_id, expires_at) VAL
             "run_id = excluded.run_id, expires_at = excluded.expires_at "
             f"WHERE {TABLE}.run_id = excluded.run_id OR {TABLE}.expires_at < {{p}} "
             "RETURNING run_id")
-
-
-class LeaseHeld(TerminalError):
-    """Another run holds the crawl day."""
 
 
 def lease_seconds() -> float:
