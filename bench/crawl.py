@@ -24,10 +24,12 @@ import requests
 from newslake.crawl import fetch_pages
 from newslake.sources import CrawlerSettings, Politeness, Source, SourcesConfig
 
+FAULT_SERVER = Path(__file__).resolve().parents[1] / "tests" / "fault_server.py"
+
 
 def start_server() -> tuple[subprocess.Popen, str]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "newslake.crawl.testing", "--bench-latency"],
+        [sys.executable, str(FAULT_SERVER), "--bench-latency"],
         stdout=subprocess.PIPE, text=True,
     )
     assert proc.stdout is not None

@@ -24,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from newslake.demo import DemoServer, build_site
+from newslake_demo import DemoServer, build_site
 
 
 class _Quiet(SimpleHTTPRequestHandler):

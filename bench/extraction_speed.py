@@ -21,10 +21,13 @@ import os
 import sys
 import time
 from itertools import islice
+from pathlib import Path
 
 import trafilatura
 from newslake.extract import Hints, extract_page
-from newslake.extract.evaluation import EVAL_DIR, aeb_pages
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from extraction_eval import EVAL_DIR, aeb_pages
 
 _PAGES: list = []
 

@@ -1,16 +1,25 @@
-"""Syndication quality: same-story pairs and chosen originals against the labelled corpus.
+"""Syndication quality: same-story pairs, originals, versions and excerpts on two corpora.
 
-Ingests ``<shared>/eval/syndication/corpus.warc.gz`` into a fresh lake with
-``newslake import-warc`` and scores the lake's ``articles`` rows (url, canonical_url,
+**Labelled corpus**: ingests ``<shared>/eval/syndication/corpus.warc.gz`` into a fresh lake
+with ``newslake import-warc`` and scores the lake's ``articles`` rows (url, canonical_url,
 story_id, is_original) against ``labels.csv`` / ``pairs.csv``. With ``--path direct`` (or when
 the pipeline cannot run) pages are extracted here with trafilatura plus the page's provenance
 markup, and :func:`newslake.dedup.assign_stories` groups them.
 
+**Wire-traffic corpus** (``tests/dedup/wire_traffic.py``, one per ``--seeds`` value):
+write-through chains, live threads, stubs, commentary quoting wire stories, short stories
+sharing photo captions, galleries; written as a WARC and ingested the same way. Scored: pair
+precision/recall, same-version precision/recall, excerpts merged (must be 0) and linked
+(``excerpt_of``), galleries rejected as ``not_article``.
+
 Baseline in the same run: trafilatura's 64-bit Simhash of the same bodies, clustered at its best
 Hamming threshold (best pairwise F1), original = earliest published, then first fetched.
 
+``--measure`` also prints the threshold grids (``bench/syndication_measure.py``) measured on
+the lake bodies of each corpus.
+
 Last line: JSON {"pair_precision", "pair_recall", "original_accuracy", "hard_negative_merges",
-"baseline": {...}, ...}.
+"baseline": {...}, "wire": {seed: {...}}, ...} (top-level figures: labelled corpus).
 """
 
 from __future__ import annotations
@@ -31,11 +40,12 @@ from urllib.parse import urlsplit
 
 import pyarrow as pa
 import pyarrow.compute  # noqa: F401
-import pyarrow.parquet as pq
 from newslake.config import DEFAULT_SOURCES, SHARED_DIR
 from newslake.dedup import DedupConfig, assign_stories, canonicalize_url
 
 EVAL = SHARED_DIR / "eval" / "syndication"
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests" / "dedup"))  # the wire-traffic corpus generator
 
 
 def _scores(labels: list[dict], story_of: dict[str, str], original_of: dict[str, bool],
@@ -77,12 +87,13 @@ def _scores(labels: list[dict], story_of: dict[str, str], original_of: dict[str,
 
 def _lake_rows(lake: Path, table: str = "articles") -> pa.Table:
     columns = ["url", "canonical_url", "story_id", "is_original", "body", "published_at",
-               "fetched_at"]
-    files = sorted((lake / table).glob("crawl_date=*/*.parquet"))
-    parts = [pq.read_table(f, columns=columns) for f in files]
+               "fetched_at", "site", "story_version", "excerpt_of", "excerpt_share"]
+    from newslake.lake import read_table
+
+    rows = read_table(str(lake), table, columns=columns)
     if table == "quarantine":
-        parts = [p.filter(pa.compute.is_valid(p["story_id"])) for p in parts]
-    return pa.concat_tables(parts) if parts else pa.table({c: [] for c in columns})
+        rows = rows.filter(pa.compute.is_valid(rows["story_id"]))
+    return rows
 
 
 def _predictions(articles: pa.Table, labels: list[dict]):
@@ -193,6 +204,12 @@ def extract_corpus(warc: Path) -> pa.Table:
     return schema.conform("articles", rows)
 
 
+def _rejected_urls(lake: Path) -> set[str]:
+    from newslake.lake import read_table
+
+    return set(read_table(str(lake), "rejections", columns=["url"])["url"].to_pylist())
+
+
 def run_pipeline(warc: Path, lake: Path) -> bool:
     """``newslake import-warc`` into ``lake``; False when the command fails."""
     newslake = str(Path(sys.executable).parent / "newslake")
@@ -215,8 +232,9 @@ def run_direct(warc: Path, lake: Path, config: DedupConfig) -> pa.Table:
     return result.articles
 
 
-def simhash_baseline(articles: pa.Table, labels: list[dict], hn_pairs) -> dict:
-    """trafilatura Simhash clusters at the threshold with the best pairwise F1."""
+def simhash_baseline(articles: pa.Table, scorer) -> dict:
+    """trafilatura Simhash clusters at the threshold with the best pairwise F1 (``scorer``
+    maps a table of url, canonical_url, story_id, is_original to a dict of figures)."""
     from trafilatura.deduplication import Simhash
 
     columns = ["url", "canonical_url", "body", "published_at", "fetched_at"]
@@ -252,47 +270,41 @@ def simhash_baseline(articles: pa.Table, labels: list[dict], hn_pairs) -> dict:
             "story_id": [story[i] for i in range(len(rows))],
             "is_original": [i in original for i in range(len(rows))],
         })
-        score = _scores(labels, *_predictions(table, labels), hn_pairs)
+        score = scorer(table)
         p, r = score["pair_precision"], score["pair_recall"]
         f1 = 2 * p * r / (p + r) if p + r else 0.0
         if best is None or f1 > best[0]:
             best = (f1, threshold, score)
     f1, threshold, score = best
-    return {**{k: score[k] for k in ("pair_precision", "pair_recall", "original_accuracy",
-                                     "hard_negative_merges")}, "threshold_bits": threshold}
+    keep = ("pair_precision", "pair_recall", "original_accuracy", "hard_negative_merges",
+            "excerpt_merges")
+    return {**{k: score[k] for k in keep if k in score}, "threshold_bits": threshold}
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--path", choices=("auto", "pipeline", "direct"), default="auto",
-                        help="ingest through `newslake import-warc` (default) or extract here")
-    parser.add_argument("--threshold", type=float, default=DedupConfig().threshold)
-    parser.add_argument("--keep-lake", default=None, help="lake directory to keep (default: tmp)")
-    args = parser.parse_args()
-    if not (EVAL / "corpus.warc.gz").exists():
-        print(json.dumps({"error": f"no corpus under {EVAL}"}))
-        return 2
+def _ingest(warc: Path, lake: Path, mode: str, config: DedupConfig):
+    """Articles (and quarantined articles, when any) of ``warc`` ingested into ``lake``."""
+    if mode in ("auto", "pipeline") and run_pipeline(warc, lake):
+        return _lake_rows(lake), _lake_rows(lake, "quarantine"), "pipeline"
+    if mode == "pipeline":
+        return None, None, mode
+    return run_direct(warc, lake, config), None, "direct"
+
+
+def labelled_corpus(args, config: DedupConfig, measure: dict) -> dict | None:
+    """Figures on the labelled corpus (None when the pipeline fails)."""
     labels = list(csv.DictReader((EVAL / "labels.csv").open(encoding="utf-8")))
     hn_pairs = [
         (r["url_a"], r["url_b"])
         for r in csv.DictReader((EVAL / "pairs.csv").open(encoding="utf-8"))
         if r["kind"].startswith("hn_")
     ]
-    config = DedupConfig(threshold=args.threshold)
     with tempfile.TemporaryDirectory(prefix="synd-lake-") as tmp:
         lake = Path(args.keep_lake or tmp)
         started = time.perf_counter()
-        path = args.path
-        articles = quarantined = None
-        if path in ("auto", "pipeline"):
-            if run_pipeline(EVAL / "corpus.warc.gz", lake):
-                articles, path = _lake_rows(lake), "pipeline"
-                quarantined = _lake_rows(lake, "quarantine")
-            elif path == "pipeline":
-                return 1
-        if articles is None:
-            articles, path = run_direct(EVAL / "corpus.warc.gz", lake, config), "direct"
+        articles, quarantined, path = _ingest(EVAL / "corpus.warc.gz", lake, args.path, config)
         seconds = time.perf_counter() - started
+    if articles is None:
+        return None
     ours = _scores(labels, *_predictions(articles, labels), hn_pairs)
     staged = None
     if quarantined is not None and quarantined.num_rows:
@@ -300,17 +312,111 @@ def main() -> int:
         staged = _scores(labels, *_predictions(both, labels), hn_pairs)
         print(f"{quarantined.num_rows} articles quarantined by validation after dedup; "
               "scored with them:", {k: staged[k] for k in list(staged)[:4]})
-    baseline = simhash_baseline(articles, labels, hn_pairs)
-    print(f"path={path} articles={articles.num_rows} labelled={len(labels)} seconds={seconds:.1f}")
+    baseline = simhash_baseline(
+        articles, lambda t: _scores(labels, *_predictions(t, labels), hn_pairs))
+    print(f"labelled: path={path} articles={articles.num_rows} labelled={len(labels)} "
+          f"seconds={seconds:.1f}")
     print("ours    ", {k: ours[k] for k in ours})
     print("baseline", baseline)
-    print(json.dumps({
+    if args.measure:
+        import syndication_measure as sm
+
+        rows = articles.to_pylist()
+        _, _, row_of = _predictions(articles, labels)
+        key_of_row = {row_of[r["url"]]: r["story_key"] for r in labels if r["url"] in row_of}
+        keys = [key_of_row.get(r["canonical_url"], f"unlabelled{n}") for n, r in enumerate(rows)]
+        index = {r["canonical_url"]: n for n, r in enumerate(rows)}
+        apart = [(index[row_of[a]], index[row_of[b]]) for a, b in hn_pairs
+                 if a in row_of and b in row_of and row_of[a] != row_of[b]]
+        found = sm.pair_shares([r["body"] or "" for r in rows], [r["site"] or "" for r in rows],
+                               config)
+        measure["labelled"] = sm.story_grid(keys, found, apart, config)
+        sm.print_grid("labelled corpus: contained/mutual (merged_apart = hard negatives)",
+                      measure["labelled"])
+    return {
         "pair_precision": ours["pair_precision"], "pair_recall": ours["pair_recall"],
         "original_accuracy": ours["original_accuracy"],
         "hard_negative_merges": ours["hard_negative_merges"], "baseline": baseline,
         "path": path, "articles": articles.num_rows, "seconds": round(seconds, 1),
         "with_quarantined": {k: staged[k] for k in list(staged)[:4]} if staged else None,
-    }))
+    }
+
+
+def wire_corpus(seed: int, args, config: DedupConfig, measure: dict) -> dict | None:
+    """Figures on the wire-traffic corpus of ``seed`` (None when the pipeline fails)."""
+    import wire_traffic
+
+    corpus = wire_traffic.build_corpus(seed=seed)
+    with tempfile.TemporaryDirectory(prefix="synd-wire-") as tmp:
+        warc = wire_traffic.write_warc(corpus, Path(tmp) / "wire.warc.gz")
+        lake = Path(tmp) / "lake"
+        started = time.perf_counter()
+        articles, _quarantined, path = _ingest(warc, lake, args.path, config)
+        seconds = time.perf_counter() - started
+        rejected = _rejected_urls(lake) if path == "pipeline" else set()
+    if articles is None:
+        return None
+    rows = articles.to_pylist()
+    ours = wire_traffic.score(corpus, rows, rejected)
+    baseline = simhash_baseline(
+        articles, lambda t: wire_traffic.score(corpus, t.to_pylist(), rejected))
+    print(f"wire seed={seed}: path={path} pages={len(corpus.pages)} articles={len(rows)} "
+          f"seconds={seconds:.1f}")
+    print("ours    ", ours)
+    print("baseline", baseline)
+    if args.measure:
+        import syndication_measure as sm
+
+        label = {p.url: p for p in corpus.pages}
+        pages = [label[r["url"]] for r in rows if r["url"] in label]
+        kept = [r for r in rows if r["url"] in label]
+        keys = [p.story_key for p in pages]
+        apart = [(i, j) for i, j in combinations(range(len(pages)), 2)
+                 if pages[i].excerpt_of == pages[j].story_key
+                 or pages[j].excerpt_of == pages[i].story_key]
+        found = sm.pair_shares([r["body"] or "" for r in kept], [r["site"] or "" for r in kept],
+                               config)
+        measure[f"wire_{seed}"] = sm.story_grid(keys, found, apart, config)
+        sm.print_grid(f"wire seed {seed}: contained/mutual (merged_apart = excerpts)",
+                      measure[f"wire_{seed}"])
+        versions = [f"{p.version[0]}:{p.version[1]}" if p.version else None for p in pages]
+        measure[f"wire_{seed}_versions"] = sm.version_grid(keys, versions, found, config)
+        sm.print_grid(f"wire seed {seed}: version_split/version_kept",
+                      measure[f"wire_{seed}_versions"])
+    return {**ours, "baseline": baseline, "path": path, "seconds": round(seconds, 1)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--path", choices=("auto", "pipeline", "direct"), default="auto",
+                        help="ingest through `newslake import-warc` (default) or extract here")
+    parser.add_argument("--corpus", choices=("both", "labelled", "wire"), default="both")
+    parser.add_argument("--seeds", default="16,29", help="wire-traffic corpus seeds")
+    parser.add_argument("--measure", action="store_true", help="print the threshold grids")
+    parser.add_argument("--threshold", type=float, default=DedupConfig().threshold)
+    parser.add_argument("--keep-lake", default=None, help="lake directory to keep (default: tmp)")
+    args = parser.parse_args()
+    config = DedupConfig(threshold=args.threshold)
+    measure: dict = {}
+    out: dict = {}
+    if args.corpus in ("both", "labelled"):
+        if not (EVAL / "corpus.warc.gz").exists():
+            print(json.dumps({"error": f"no corpus under {EVAL}"}))
+            return 2
+        labelled = labelled_corpus(args, config, measure)
+        if labelled is None:
+            return 1
+        out.update(labelled)
+    if args.corpus in ("both", "wire"):
+        out["wire"] = {}
+        for seed in (int(s) for s in args.seeds.split(",")):
+            figures = wire_corpus(seed, args, config, measure)
+            if figures is None:
+                return 1
+            out["wire"][seed] = figures
+    if measure:
+        out["measure"] = measure
+    print(json.dumps(out))
     return 0
 
 

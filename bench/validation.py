@@ -59,7 +59,7 @@ def synthetic(rows: int, seed: int = 7) -> tuple[dict[str, pa.Table], int]:
             "fetched_at": FETCHED,
         })
     stories = [{"story_id": a["story_id"], "original_article_id": a["article_id"],
-                "original_url": a["url"], "copies": 1} for a in arts]
+                "original_url": a["url"], "copies": 0, "articles": 1} for a in arts]
     bad = rng.choice(rows, size=max(rows // 100, len(BAD_KINDS)), replace=False)
     for n, i in enumerate(bad):
         kind, a = BAD_KINDS[n % len(BAD_KINDS)], arts[i]

@@ -8,5 +8,5 @@ export AIRFLOW__CORE__LOAD_EXAMPLES=False
 export AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION=True
 export AIRFLOW__LOGGING__LOGGING_LEVEL="${AIRFLOW__LOGGING__LOGGING_LEVEL:-WARNING}"
 export NEWSLAKE_LAKE="${NEWSLAKE_LAKE:-$root/lake}"
-export NEWSLAKE_SOURCES="${NEWSLAKE_SOURCES:-$root/include/demo/sources.yaml}"
+export NEWSLAKE_SOURCES="${NEWSLAKE_SOURCES:-$root/include/newslake_demo/sources.yaml}"
 export PYTHONWARNINGS="${PYTHONWARNINGS:-ignore}"

@@ -66,9 +66,52 @@ def s3_bucket(s3_endpoint, monkeypatch):
 @pytest.fixture(scope="session")
 def demo_address():
     """The offline demo web served on 127.0.0.1 for the whole session: ``host:port``."""
-    from newslake.demo import build_site
-    from newslake.demo.server import DemoServer
+    from newslake_demo import build_site
+    from newslake_demo.server import DemoServer
 
     with DemoServer(build_site()) as server:
         yield server.address
 
+
+
+DEMO_DAYS = ("2022-04-01", "2022-04-02", "2022-04-03")
+"""The days ``make demo`` ingests."""
+
+
+@pytest.fixture(scope="session")
+def demo_lake(demo_address, tmp_path_factory) -> Path:
+    """The lake ``make demo`` builds (its three days ingested in-process from the demo web);
+    shared by the whole session: do not modify it (copy it first)."""
+    from datetime import date
+
+    from newslake.pipeline import ingest_day
+    from newslake_demo.sources import SOURCES as DEMO_SOURCES
+
+    root = tmp_path_factory.mktemp("demo") / "lake"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("NEWSLAKE_DEMO_ADDR", demo_address)
+        for day in DEMO_DAYS:
+            ingest_day(str(root), date.fromisoformat(day), str(DEMO_SOURCES))
+    return root
+
+
+@pytest.fixture
+def pg_catalog(monkeypatch):
+    """A fresh PostgreSQL database (127.0.0.1:5432, user postgres) as the lake catalog."""
+    import uuid
+
+    psycopg = pytest.importorskip("psycopg", reason="psycopg is not installed")
+    admin = "host=127.0.0.1 port=5432 user=postgres dbname=postgres connect_timeout=3"
+    try:
+        conn = psycopg.connect(admin, autocommit=True)
+    except psycopg.OperationalError as exc:
+        pytest.skip(f"no PostgreSQL at 127.0.0.1:5432: {exc}")
+    name = f"newslake_test_{uuid.uuid4().hex[:12]}"
+    conn.execute(f'CREATE DATABASE "{name}"')
+    monkeypatch.setenv("NEWSLAKE_CATALOG", f"postgres:host=127.0.0.1 port=5432 user=postgres "
+                                           f"dbname={name}")
+    try:
+        yield name
+    finally:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.close()

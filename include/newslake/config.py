@@ -8,7 +8,6 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 INCLUDE_DIR = PROJECT_ROOT / "include"
 DEFAULT_SOURCES = INCLUDE_DIR / "sources.yaml"
-DEMO_SOURCES = INCLUDE_DIR / "demo" / "sources.yaml"
 EXPECTATIONS_DIR = INCLUDE_DIR / "expectations"
 SQL_DIR = INCLUDE_DIR / "sql"
 SHARED_DIR = PROJECT_ROOT.parent / "shared"

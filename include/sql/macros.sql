@@ -1,15 +1,17 @@
 -- Table macros an analyst needs on day one. Every macro takes a crawl-date range
 -- (inclusive), so DuckDB reads only the partitions of those days.
 
--- Articles crawled between two days.
---   SELECT title, site FROM articles_between('2024-03-01', '2024-03-31');
+-- Articles CRAWLED between two days (crawl_date, the partition), whatever their publication
+-- date; for publication time filter published_at or published_date yourself.
+--   SELECT title, site FROM articles_between('2022-04-01', '2022-04-03');
 CREATE OR REPLACE MACRO articles_between(date_from, date_to) AS TABLE
 SELECT *
 FROM articles
 WHERE crawl_date BETWEEN CAST(date_from AS DATE) AND CAST(date_to AS DATE);
 
--- Stories with more than one article in the range, their original and every copy.
---   SELECT story_id, copies, sites FROM stories_with_copies('2024-03-01', '2024-03-31');
+-- Stories with more than one article in the range, their original and every copy:
+-- articles counts the original, copies does not (as the stories table's columns).
+--   SELECT story_id, articles, copies, sites FROM stories_with_copies('2022-04-01', '2022-04-03');
 CREATE OR REPLACE MACRO stories_with_copies(date_from, date_to) AS TABLE
 SELECT a.story_id,
        any_value(s.title) AS title,
@@ -31,7 +33,7 @@ HAVING count(*) > 1
 ORDER BY articles DESC, a.story_id;
 
 -- Syndication lag (minutes from the original's publication to the copy's) by copying site.
---   SELECT * FROM syndication_lag('2024-01-01', '2024-12-31');
+--   SELECT * FROM syndication_lag('2022-04-01', '2022-04-03');
 CREATE OR REPLACE MACRO syndication_lag(date_from, date_to) AS TABLE
 SELECT site,
        count(*) AS copies,
@@ -48,7 +50,7 @@ GROUP BY site
 ORDER BY copies DESC, site;
 
 -- Sites by number of articles in the range, with their share of all articles.
---   SELECT * FROM top_sites('2024-01-01', '2024-12-31', n := 5);
+--   SELECT * FROM top_sites('2022-04-01', '2022-04-03', n := 5);
 CREATE OR REPLACE MACRO top_sites(date_from, date_to, n := 10) AS TABLE
 SELECT site,
        count(*) AS articles,
@@ -68,7 +70,7 @@ LIMIT n;
 -- terms_missing (articles without their terms index) and keywords with other characters
 -- scan the text with a case-insensitive regular expression instead; both give the same
 -- counts.
---   SELECT * FROM keyword_coverage('election', '2024-01-01', '2024-12-31');
+--   SELECT * FROM keyword_coverage('election', '2022-04-01', '2022-04-03');
 CREATE OR REPLACE MACRO keyword_coverage(keyword, date_from, date_to) AS TABLE
 WITH per_day AS (
     SELECT crawl_date, count(*) AS articles

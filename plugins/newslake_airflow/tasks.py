@@ -1,21 +1,50 @@
-"""Helpers for task bodies: build the run context and translate errors.
+"""Helpers for task bodies: build the run context and apply the retry policy.
 
 Imported by DAG files at parse time, so this module imports nothing heavy; newslake
 itself is imported inside the functions, at task run time.
+
+Retry policy: wrap every task body in :func:`stage` (``@task`` above ``@stage``) and give the
+DAG ``default_args=DEFAULT_ARGS``. What happens to an exception the body raises is decided
+by the error tree of :mod:`newslake.exceptions`:
+
+=========================================  ================================================
+raised                                     the task
+=========================================  ================================================
+a ``TransientError`` (timeouts, 5xx, ...)  is retried with exponential backoff: up to
+                                           ``retries`` (3) times, 5 s, 10 s, 20 s apart
+                                           (at most ``max_retry_delay``, 10 min)
+a ``TerminalError`` (``ConfigError``,      fails at once, no retry; the log line names the
+``StageFailed``, ``FeedParseError``, ...)  bad input
+anything else (``KeyError``, ``OSError``,  is a bug: the traceback is logged, the task is
+an unmarked ``NewslakeError``, ...)        retried once (which also absorbs a one-off
+                                           infrastructure hiccup), then fails with it
+Airflow's own exceptions (skip, fail,      pass through unchanged
+reschedule)
+=========================================  ================================================
+
+``StageFailed`` is terminal because a stage raises it after judging its whole input (no
+enabled source, every source failed after the crawler's own per-request retries, the batch
+failed validation); the same task run again reads the same input and reaches the same
+verdict. Clear the task once the cause is fixed.
 """
 
 from __future__ import annotations
 
 import functools
+import logging
 import os
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
-from airflow.sdk.exceptions import AirflowFailException
+from airflow.sdk.exceptions import AirflowException, AirflowFailException
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+BUG_RETRIES = 1
+"""Retries given to an exception outside the error tree before the task fails."""
 
 DEFAULT_ARGS: dict[str, Any] = {
     "owner": "newslake",
@@ -59,16 +88,42 @@ def run_context(producer: str = "ingest") -> dict[str, str]:
     ).to_dict()
 
 
+def _try_number() -> int:
+    """The running task instance's try (1 for the first), or 1 outside a task."""
+    from airflow.sdk import get_current_context
+
+    try:
+        return int(get_current_context()["ti"].try_number)
+    except Exception:  # noqa: BLE001 - called outside a running task
+        return 1
+
+
 def stage(func: Callable[..., T]) -> Callable[..., T]:
-    """Run a newslake stage; terminal errors fail the task at once, without retries."""
+    """Run a newslake stage under the retry policy of this module's docstring."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> T:
-        from newslake.exceptions import StageFailed, TerminalError
+        from newslake.exceptions import retry_policy
 
         try:
             return func(*args, **kwargs)
-        except (TerminalError, StageFailed) as exc:
-            raise AirflowFailException(str(exc)) from exc
+        except AirflowException:
+            raise
+        except Exception as exc:
+            policy = retry_policy(exc)
+            if policy == "transient":
+                log.warning("transient failure, retried with backoff: %s: %s",
+                            type(exc).__name__, exc)
+                raise
+            if policy == "terminal":
+                raise AirflowFailException(f"{type(exc).__name__}: {exc}") from exc
+            tries = _try_number()
+            if tries <= BUG_RETRIES:
+                log.error("unexpected %s (a bug?) on try %d: retried once",
+                          type(exc).__name__, tries, exc_info=exc)
+                raise
+            raise AirflowFailException(
+                f"unexpected {type(exc).__name__} on try {tries}, not retried again: {exc}"
+            ) from exc
 
     return wrapper

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from newslake.crawl.testing import FixtureServer
+from fault_server import FixtureServer
 from newslake.sources import SourcesConfig, parse_sources
 
 ROBOTS = {

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from newslake.config import DEMO_SOURCES
 from newslake.crawl import discover_source
-from newslake.demo import build_site
-from newslake.demo.server import DemoServer
 from newslake.sources import load_sources
+from newslake_demo import build_site
+from newslake_demo.server import DemoServer
+from newslake_demo.sources import SOURCES as DEMO_SOURCES
 
 
 @pytest.fixture(scope="module")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from fault_server import FixtureServer
 from newslake.crawl import fetch_pages
-from newslake.crawl.testing import FixtureServer
 
 SOURCES = """
   - id: busy

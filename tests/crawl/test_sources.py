@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from newslake.config import DEFAULT_SOURCES, DEMO_SOURCES
+from newslake.config import DEFAULT_SOURCES
 from newslake.exceptions import ConfigError
 from newslake.sources import Politeness, load_sources, parse_sources
+from newslake_demo.sources import SOURCES as DEMO_SOURCES
 
 DEMO_SHAPE = """\
 crawler:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from newslake.demo import DemoServer, DemoWeb, build_site
+from newslake_demo import DemoServer, DemoWeb, build_site
 
 
 @pytest.fixture(scope="session")

@@ -6,8 +6,8 @@ import itertools
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
-from newslake.demo import DemoWeb, build_site
-from newslake.demo.sites import PUBLISHERS, SYNDICATORS
+from newslake_demo import DemoWeb, build_site
+from newslake_demo.sites import PUBLISHERS, SYNDICATORS
 
 SEED_TITLE = "Blinken, Stoltenberg hold back on labeling Russia's actions 'genocide'"
 SEED_TAGS = ("Genocide", "Ukraine", "War Crimes", "Nato", "Cnn", "State", "Russian", "Cbs")

@@ -1,4 +1,4 @@
-"""Feeds and sitemaps parse, carry dates, and match include/demo/sources.yaml."""
+"""Feeds and sitemaps parse, carry dates, and match include/newslake_demo/sources.yaml."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from datetime import date
 
 import feedparser
 import pytest
-from newslake.config import DEMO_SOURCES
-from newslake.demo import DemoWeb
+from newslake_demo import DemoWeb
+from newslake_demo.sources import SOURCES as DEMO_SOURCES
 
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"

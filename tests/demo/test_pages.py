@@ -6,9 +6,9 @@ import json
 from html.parser import HTMLParser
 
 import pytest
-from newslake.demo import DemoWeb
-from newslake.demo.build import NOT_FOUND_URL, PDF_URL, SERVER_ERROR_URL
-from newslake.demo.pages import iso
+from newslake_demo import DemoWeb
+from newslake_demo.build import NOT_FOUND_URL, PDF_URL, SERVER_ERROR_URL
+from newslake_demo.pages import iso
 
 LD_KEYS = {"headline", "author", "datePublished", "dateModified", "publisher", "image",
            "keywords", "articleSection", "inLanguage"}

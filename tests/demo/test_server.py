@@ -9,8 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import feedparser
-from newslake.demo import DemoServer, DemoWeb
-from newslake.demo.build import NOT_FOUND_URL, PDF_URL, SERVER_ERROR_URL
+from newslake_demo import DemoServer, DemoWeb
+from newslake_demo.build import NOT_FOUND_URL, PDF_URL, SERVER_ERROR_URL
 
 
 def _get(server: DemoServer, url: str, method: str = "GET", **headers: str):

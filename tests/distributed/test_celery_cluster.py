@@ -24,7 +24,7 @@ sys.path.insert(0, str(REPO / "deploy"))
 
 from cluster import NativeCluster  # noqa: E402
 
-pytestmark = [pytest.mark.distributed, pytest.mark.timeout(900)]
+pytestmark = [pytest.mark.distributed, pytest.mark.timeout(900), pytest.mark.slow]
 
 DAG_ID = "news_ingest"
 DAY = "2022-04-03"
@@ -70,7 +70,7 @@ def newslake_env(demo_address, tmp_path_factory) -> dict[str, str]:
     root = tmp_path_factory.mktemp("distributed")
     return {
         "NEWSLAKE_LAKE": str(root / "lake"),
-        "NEWSLAKE_SOURCES": str(REPO / "include" / "demo" / "sources.yaml"),
+        "NEWSLAKE_SOURCES": str(REPO / "include" / "newslake_demo" / "sources.yaml"),
         "NEWSLAKE_DEMO_ADDR": demo_address,
     }
 

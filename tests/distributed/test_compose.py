@@ -17,7 +17,7 @@ sys.path.insert(0, str(REPO / "deploy"))
 
 import cluster  # noqa: E402
 
-pytestmark = pytest.mark.distributed
+pytestmark = [pytest.mark.distributed, pytest.mark.slow]  # real Airflow services
 
 ONE_OFF = {"airflow-init", "minio-init"}
 AIRFLOW_SERVICES = {
@@ -48,7 +48,8 @@ def _airflow_keys(mapping: dict) -> set[str]:
 
 def test_services_match_native_components(compose):
     services = set(compose["services"])
-    assert services == {"postgres", "redis", "minio", *ONE_OFF, *AIRFLOW_SERVICES}
+    assert services == {"postgres", "redis", "minio", "demo-web", *ONE_OFF, *AIRFLOW_SERVICES}
+    assert compose["services"]["demo-web"]["profiles"] == ["demo"]
     for name, component in AIRFLOW_SERVICES.items():
         assert compose["services"][name]["command"].split() == \
             cluster.COMPONENT_COMMANDS[component], name
@@ -141,10 +142,75 @@ def test_make_env_generates_distinct_secrets(tmp_path):
                   if "=" in line and not line.startswith("#"))
     secrets = {k: v for k, v in values.items()
                if SECRET_NAME.search(k) and k != "AIRFLOW_ADMIN_PASSWORD"}
-    assert len(secrets) == 5 and all(len(v) >= 24 for v in secrets.values()), secrets.keys()
+    assert len(secrets) == 6 and all(len(v) >= 24 for v in secrets.values()), secrets.keys()
     assert len(set(secrets.values())) == len(secrets)
     assert values["AIRFLOW_ADMIN_PASSWORD"] == "", "the admin password is left to airflow-init"
     assert out.stat().st_mode & 0o077 == 0, ".env must be private"
+
+
+def test_every_image_pinned(compose):
+    images = [compose["x-airflow-common"]["image"]]
+    images += [svc["image"] for svc in compose["services"].values() if "image" in svc]
+    for image in images:
+        name, _, tag = image.rpartition(":")
+        assert name and tag and tag not in ("latest", "stable"), image
+        assert "@sha256:" in image or re.search(r":\d+\.\d+(\.\d+)?(-|}|$)|:RELEASE\.\d{4}-",
+                                                image), \
+            f"{image} is not pinned to a release"
+
+
+def test_published_ports_bind_loopback_by_default(compose):
+    published = [(name, port) for name, svc in compose["services"].items()
+                 for port in svc.get("ports", [])]
+    assert published
+    for name, port in published:
+        assert str(port).startswith("${NEWSLAKE_BIND_ADDR:-127.0.0.1}:"), f"{name}: {port}"
+
+
+def test_lake_keys_are_not_the_root_keys(compose):
+    env = compose["x-airflow-common"]["environment"]
+    assert "NEWSLAKE_S3_KEY_ID" in env["AWS_ACCESS_KEY_ID"]
+    assert "NEWSLAKE_S3_SECRET_KEY" in env["AWS_SECRET_ACCESS_KEY"]
+    for name, service in compose["services"].items():
+        if name in ("minio", "minio-init"):
+            continue
+        values = " ".join(str(v) for v in service.get("environment", {}).values())
+        assert "MINIO_ROOT" not in values, f"{name} gets MinIO's root credentials"
+    init = "\n".join(compose["services"]["minio-init"]["command"])
+    assert "mc admin user add" in init and "mc admin policy attach" in init
+
+
+def _config(binary: str, env_file: Path, *args: str, environ: dict | None = None):
+    return subprocess.run([binary, "-f", str(REPO / "docker-compose.yaml"), "--env-file",
+                           str(env_file), *args], capture_output=True, text=True, env=environ)
+
+
+def _host_ip(port: dict | str) -> str:
+    """The host address of a rendered port (long syntax, or "ADDR:HOST:CONTAINER")."""
+    return port.get("host_ip", "") if isinstance(port, dict) else str(port).split(":")[0]
+
+
+def test_docker_compose_ports_and_demo_profile(tmp_path):
+    binary = shutil.which("docker-compose")
+    if binary is None:
+        pytest.skip("docker-compose (Debian package docker-compose) not installed")
+    env_file = tmp_path / "env"
+    subprocess.run(["bash", str(REPO / "deploy" / "make-env.sh"), str(env_file)], check=True,
+                   capture_output=True)
+    plain = _config(binary, env_file, "config")
+    assert plain.returncode == 0, plain.stderr
+    rendered = yaml.safe_load(plain.stdout)
+    assert rendered["services"]["demo-web"]["profiles"] == ["demo"]
+    ports = [p for svc in rendered["services"].values() for p in svc.get("ports", [])]
+    assert ports and {_host_ip(p) for p in ports} == {"127.0.0.1"}, ports
+    demo = _config(binary, env_file, "--profile", "demo", "config")
+    assert demo.returncode == 0, demo.stderr
+    assert "demo-web" in yaml.safe_load(demo.stdout)["services"]
+    with env_file.open("a") as out:
+        out.write("NEWSLAKE_BIND_ADDR=0.0.0.0\n")
+    opened = yaml.safe_load(_config(binary, env_file, "config").stdout)
+    assert {_host_ip(p) for s in opened["services"].values() for p in s.get("ports", [])} == {
+        "0.0.0.0"}
 
 
 def test_docker_compose_validates(tmp_path):

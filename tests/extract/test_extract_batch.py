@@ -26,7 +26,7 @@ def test_tables_conform_and_link(make_page) -> None:
     assert quotes == [
         {
             "article_id": article["article_id"],
-            "position": 0,
+            "position": 1,
             "speaker": "Ann Lee",
             "quote": "We will finish the harbour works before the summer season",
         }

@@ -8,9 +8,9 @@ from urllib.parse import unquote
 
 import pytest
 import trafilatura
+from extraction_eval import field_match, gold_rows
 from newslake.crawl.warc import iter_responses
 from newslake.extract import Hints, extract_page
-from newslake.extract.evaluation import field_match, gold_rows
 
 EVERY = {"htmldate": 4, "wcxb": 16}  # every n-th annotated page, in file order
 

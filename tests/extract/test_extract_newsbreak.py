@@ -108,9 +108,9 @@ def test_seed_page_rendered_as_newsbreak_extracts_every_field(make_page, seed_te
 
 
 def test_demo_newsbreak_page_extracts_every_field(make_page) -> None:
-    from newslake.demo import seed
-    from newslake.demo.build import build_site
-    from newslake.demo.syndicated import CAPTURE
+    from newslake_demo import seed
+    from newslake_demo.build import build_site
+    from newslake_demo.syndicated import CAPTURE
 
     status, content_type, body, _ = build_site().response(seed.NEWSBREAK_URL)
     page = make_page(body, url=seed.NEWSBREAK_URL, content_type=content_type, fetched_at=CAPTURE)

@@ -8,8 +8,8 @@ from newslake.extract import Hints, extract_page
 
 @pytest.fixture(scope="module")
 def demo():
-    from newslake.demo.build import build_site
-    from newslake.demo.syndicated import CAPTURE
+    from newslake_demo.build import build_site
+    from newslake_demo.syndicated import CAPTURE
 
     return build_site(), CAPTURE
 

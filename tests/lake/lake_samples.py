@@ -58,10 +58,11 @@ ARTICLES = {
 }
 
 
-def _story(sid, title, aid, site, first, copies, sites, updated):
+def _story(sid, title, aid, site, first, articles, sites, updated):
     return {"story_id": sid, "title": title, "original_article_id": aid,
             "original_url": f"https://{site}/{aid}", "original_site": site,
-            "first_published_at": first, "copies": copies, "sites": sites, "updated_at": updated}
+            "first_published_at": first, "copies": articles - 1, "articles": articles,
+            "sites": sites, "updated_at": updated}
 
 
 STORIES = {

@@ -38,7 +38,16 @@ def test_import_warc_missing_file_is_a_message(tmp_path):
 
 
 def test_reextract_without_raw_files_is_a_message(tmp_path):
+    lake = tmp_path / "lake"
+    (lake / "articles").mkdir(parents=True)
+    proc = subprocess.run([str(NEWSLAKE), "reextract", "--date", "2022-04-01",
+                           "--lake", str(lake)], capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert "no WARC files" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_reextract_where_no_lake_is(tmp_path):
     proc = subprocess.run([str(NEWSLAKE), "reextract", "--date", "2022-04-01",
                            "--lake", str(tmp_path / "lake")], capture_output=True, text=True)
     assert proc.returncode == 1
-    assert "no WARC files" in proc.stderr and "Traceback" not in proc.stderr
+    assert proc.stderr == f"newslake reextract: no lake at {tmp_path / 'lake'}\n"

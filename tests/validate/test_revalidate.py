@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from newslake.cli import main
-from newslake.lake import publish_day, read_table
+from newslake.lake import publish_day, read_table, schema
 from validate_helpers import CRAWL_DATE, make_tables
 
 
@@ -13,15 +13,38 @@ def publish(lake: Path, tables) -> None:
     publish_day(str(lake), CRAWL_DATE, tables, producer="ingest")
 
 
-def snapshot(lake: Path) -> dict[str, bytes]:
-    """Every published file of the lake (not _docs, _locks, ...), by relative path."""
-    return {str(p.relative_to(lake)): p.read_bytes() for p in sorted(lake.rglob("*"))
-            if p.is_file() and not p.relative_to(lake).parts[0].startswith("_")}
+def snapshot(lake: Path) -> dict[tuple[str, str], list[dict]]:
+    """Every row of every table of the lake, by (table, producer), in a stable order."""
+    from newslake.lake import ducklake, schema
+
+    con = ducklake.connect(str(lake))
+    try:
+        out: dict[tuple[str, str], list[dict]] = {}
+        for table in schema.TABLES:
+            if table == "publish_log":
+                continue
+            for row in con.sql(f"SELECT * FROM lake.{table}").fetchall():
+                cols = con.sql(f"SELECT * FROM lake.{table} LIMIT 0").columns
+                record = dict(zip(cols, row, strict=True))
+                out.setdefault((table, record["producer"]), []).append(record)
+        return {k: sorted(v, key=repr) for k, v in out.items()}
+    finally:
+        con.close()
+
+
+def sources_file(lake: Path, languages: dict[str, str]) -> Path:
+    """A sources.yaml of the batch's sources (the daily run's configuration)."""
+    path = lake.parent / "sources.yaml"
+    path.write_text("sources:\n" + "".join(
+        f"  - {{id: {sid}, url: 'https://{sid}.example/feed', kind: rss, "
+        f"site: {sid}.example, language: {code}}}\n" for sid, code in languages.items()))
+    return path
 
 
 def validate(lake: Path, *extra: str) -> int:
+    sources = sources_file(lake, {"alpha": "en", "beta": "en"})
     return main(["validate", "--date", CRAWL_DATE.isoformat(), "--lake", str(lake),
-                 "--no-docs", *extra])
+                 "--no-docs", "--sources", str(sources), *extra])
 
 
 def rows(lake: Path, table: str) -> int:
@@ -70,15 +93,47 @@ def test_failing_batch_leaves_the_published_day_as_it_was(tmp_path, capsys):
 
     after = snapshot(lake)
     added = set(after) - set(before)
-    assert {Path(p).name for p in added} == {"part-ingest-failed.parquet"}
-    assert all(Path(p).parts[0] == "validation_log" for p in added)
-    assert {p: after[p] for p in before} == before  # byte for byte
+    assert added == {("validation_log", "ingest-failed")}
+    assert {p: after[p] for p in before} == before  # every published row as it was
 
     # once fixed (here: the ceiling raised), the rerun publishes and clears the failed log
     assert validate(lake, "--max-rejected-share", "0.9") == 0
-    assert not any(p.endswith("part-ingest-failed.parquet") for p in snapshot(lake))
+    assert ("validation_log", "ingest-failed") not in snapshot(lake)
 
 
 def test_day_without_articles_is_an_error(tmp_path, capsys):
-    assert validate(tmp_path / "empty-lake") == 1
+    lake = tmp_path / "lake"
+    publish(lake, make_tables(4))
+    assert main(["validate", "--date", "2026-11-21", "--lake", str(lake), "--no-docs",
+                 "--languages", "any"]) == 1
     assert "no published articles" in capsys.readouterr().err
+
+
+def test_no_lake_is_an_error_and_creates_nothing(tmp_path, capsys):
+    assert validate(tmp_path / "empty-lake") == 1
+    assert capsys.readouterr().err == f"newslake validate: no lake at {tmp_path / 'empty-lake'}\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sources.yaml"]
+
+
+def test_revalidation_applies_the_daily_language_gate(tmp_path, capsys):
+    lake = tmp_path / "lake"
+    tables = make_tables(6)
+    articles = tables["articles"].to_pylist()
+    articles[0]["language"] = "fr"  # published before the gate existed
+    tables["articles"] = schema.conform("articles", articles)
+    publish(lake, tables)
+
+    # the daily run's sources accept English only: the French row goes to quarantine
+    assert validate(lake) == 0
+    quarantine = read_table(str(lake), "quarantine", [CRAWL_DATE]).to_pylist()
+    assert [r["language"] for r in quarantine if r["table_name"] == "articles"] == ["fr"]
+    # told otherwise, any language passes and the row comes back
+    assert validate(lake, "--languages", "any") == 0
+    assert rows(lake, "articles") == 6
+    # a sources file of another deployment is refused rather than applied
+    (tmp_path / "elsewhere").mkdir()
+    other = sources_file(tmp_path / "elsewhere" / "x", {"gamma": "de"})
+    capsys.readouterr()
+    assert main(["validate", "--date", CRAWL_DATE.isoformat(), "--lake", str(lake),
+                 "--no-docs", "--sources", str(other)]) == 1
+    assert "describes none of the sources" in capsys.readouterr().err

@@ -41,7 +41,7 @@ def make_tables(n: int = 12, rejections: int = 0, reject_source: str = "beta",
     arts = [article_row(i, SOURCES[i % 2]) for i in range(n)]
     stories = [{"story_id": a["story_id"], "title": a["title"], "original_article_id":
                 a["article_id"], "original_url": a["url"], "original_site": a["site"],
-                "copies": 1} for a in arts]
+                "copies": 0, "articles": 1} for a in arts]
     syndication = [{"story_id": a["story_id"], "article_id": a["article_id"],
                     "site": a["site"], "original_site": a["site"], "lag_minutes": 0.0}
                    for a in arts]

@@ -10,11 +10,12 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
 from newslake import __version__
-from newslake.cli.common import add_lake_argument
+from newslake.cli.common import add_global_options
 from newslake.exceptions import NewslakeError
 
 COMMAND_MODULES: list[str] = [
@@ -34,13 +35,12 @@ def build_parser() -> argparse.ArgumentParser:
         prog="newslake", description="Keep and query a news-monitoring corpus."
     )
     parser.add_argument("--version", action="version", version=f"newslake {__version__}")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+    add_global_options(parser, top=True)
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(subparsers)
-    for command in subparsers.choices.values():  # every command takes --lake, used or not
-        if not any("--lake" in action.option_strings for action in command._actions):
-            add_lake_argument(command)
+    for command in subparsers.choices.values():  # before or after the sub-command
+        add_global_options(command)
     return parser
 
 
@@ -59,6 +59,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader (``| head``) closed the pipe: stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
 
 
 if __name__ == "__main__":

@@ -26,14 +26,33 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     fetch = subparsers.add_parser(
         "fetch", help="fetch URLs politely into a WARC file and print their fetch_log rows")
     fetch.add_argument("urls", nargs="+", help="page URLs")
-    fetch.add_argument("--sources", default=None, help="sources.yaml giving crawler settings")
+    fetch.add_argument("--sources", default=None,
+                       help="sources.yaml giving crawler settings "
+                            "(default: $NEWSLAKE_SOURCES, else the bundled)")
     fetch.add_argument("--source-id", default=None,
-                       help="source whose politeness and allow_private apply")
+                       help="source whose politeness and allow_private apply "
+                            "(default: the crawler's defaults)")
     fetch.add_argument("--warc", default=None,
                        help="output WARC (default: <lake>/raw/crawl_date=<today>/"
                             "fetch-<UTC time>.warc.gz)")
     add_lake_argument(fetch)
     fetch.set_defaults(handler=_fetch)
+
+    health = subparsers.add_parser(
+        "feed-health", help="per feed: polls, 304s, rate, interval, errors, rollovers; "
+                            "with --completeness, entries seen/fetched/published per day")
+    health.add_argument("--completeness", action="store_true",
+                        help="entries seen, fetched, published, failed, pending per source/day")
+    add_lake_argument(health)
+    health.set_defaults(handler=_health)
+
+
+def _health(args: argparse.Namespace) -> int:
+    from newslake.crawl.frontier import completeness, feed_health
+
+    table = completeness(lake_of(args)) if args.completeness else feed_health(lake_of(args))
+    print(table.to_pandas().to_string(index=False) if table.num_rows else "(no rows)")
+    return 0
 
 
 def _sources(args: argparse.Namespace) -> int:

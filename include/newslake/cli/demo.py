@@ -6,9 +6,10 @@ import argparse
 import signal
 import sys
 import threading
-from datetime import date
 from pathlib import Path
 from typing import Any
+
+from newslake.cli.common import add_date_argument
 
 
 def register(subparsers: Any) -> None:
@@ -16,20 +17,22 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "serve-demo", help="serve the offline demo web on 127.0.0.1",
         description="Serve the generated demo news sites from one address, routed by Host.")
-    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=0, help="port to bind (default 0: any free)")
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=0,
+                        help="port to bind (default: 0, any free port)")
     parser.add_argument("--port-file", type=Path, default=None,
-                        help="also write HOST:PORT to this file once serving")
-    parser.add_argument("--as-of", type=date.fromisoformat, default=None, metavar="DATE",
-                        help="serve feeds as of the end of DATE (default: all days; change it "
-                             "later with POST /_clock?date=DATE)")
-    parser.add_argument("--access-log", action="store_true", help="log requests to stderr")
+                        help="also write HOST:PORT to this file once serving (default: none)")
+    add_date_argument(parser, "--as-of", default=None,
+                      help="serve feeds as of the end of this day (default: all days; change "
+                           "it later with POST /_clock?date=DATE)")
+    parser.add_argument("--access-log", action="store_true",
+                        help="log requests to stderr (default: off)")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Serve until a termination signal; returns the exit code."""
-    from newslake.demo.server import DemoServer
+    from newslake_demo.server import DemoServer
 
     stop = threading.Event()
 

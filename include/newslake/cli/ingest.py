@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
 from pathlib import Path
 
-from newslake.cli.common import add_lake_argument, lake_of
+from newslake.cli.common import add_date_argument, add_lake_argument, existing_lake_of, lake_of
 from newslake.config import DEFAULT_SOURCES
 
 
@@ -15,8 +14,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the run sub-commands."""
     ingest = subparsers.add_parser("ingest", help="crawl and publish one day, in this process")
     add_lake_argument(ingest)
-    ingest.add_argument("--date", type=date.fromisoformat, required=True, help="crawl date")
-    ingest.add_argument("--sources", default=str(DEFAULT_SOURCES), help="sources.yaml path")
+    add_date_argument(ingest, "--date", required=True, help="crawl date")
+    ingest.add_argument("--sources", default=str(DEFAULT_SOURCES),
+                        help="sources.yaml path (default: the bundled include/sources.yaml)")
     ingest.set_defaults(handler=_ingest)
 
     imp = subparsers.add_parser(
@@ -24,17 +24,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     add_lake_argument(imp)
     imp.add_argument("files", nargs="+", help="WARC files (.warc or .warc.gz)")
-    imp.add_argument("--date", type=date.fromisoformat, default=None,
-                     help="crawl date (default: date of the first record)")
-    imp.add_argument("--sources", default=None, help="sources.yaml for adapter hints")
+    add_date_argument(imp, "--date", default=None,
+                      help="crawl date (default: the date of the first record)")
+    imp.add_argument("--sources", default=None,
+                     help="sources.yaml for adapter hints (default: none)")
+    imp.add_argument(
+        "--page-types", default="article", metavar="article,forum",
+        help="page types kept as articles (comma-separated, or 'any'); others are rejected "
+        "as not_article (default: article)",
+    )
     imp.set_defaults(handler=_import_warc)
 
     reextract = subparsers.add_parser(
         "reextract", help="rebuild a day's articles from its raw WARC files, offline"
     )
     add_lake_argument(reextract)
-    reextract.add_argument("--date", type=date.fromisoformat, required=True)
-    reextract.add_argument("--sources", default=None, help="sources.yaml for adapter hints")
+    add_date_argument(reextract, "--date", required=True, help="crawl date to rebuild")
+    reextract.add_argument("--sources", default=None,
+                           help="sources.yaml for adapter hints (default: none)")
     reextract.set_defaults(handler=_reextract)
 
     report = subparsers.add_parser("report", help="what landed in the lake, per day and site")
@@ -57,8 +64,12 @@ def _import_warc(args: argparse.Namespace) -> int:
     if missing:
         print(f"newslake import-warc: no such file: {', '.join(missing)}", file=sys.stderr)
         return 2
+    page_types = _page_types(args.page_types)
+    if isinstance(page_types, str):
+        print(f"newslake import-warc: --page-types: {page_types}", file=sys.stderr)
+        return 2
     info = import_warc(args.files, lake_of(args), crawl_date=args.date,
-                       sources_path=args.sources)
+                       sources_path=args.sources, page_types=page_types)
     print(info.summary())
     for part in info.stages.get("extract", []):
         print(records_line(part))
@@ -79,10 +90,23 @@ def records_line(part: dict) -> str:
     )
 
 
+def _page_types(value: str) -> frozenset[str] | None | str:
+    """The accepted page types of ``--page-types`` (None: any), or the error as a string."""
+    from newslake.extract.page_type import PAGE_TYPES
+
+    names = [v.strip() for v in value.split(",") if v.strip()]
+    if names == ["any"]:
+        return None
+    unknown = [n for n in names if n not in PAGE_TYPES]
+    if unknown or not names:
+        return f"{', '.join(unknown) or 'nothing'} given; expected any or {', '.join(PAGE_TYPES)}"
+    return frozenset(names)
+
+
 def _reextract(args: argparse.Namespace) -> int:
     from newslake.pipeline import reextract_day
 
-    info = reextract_day(lake_of(args), args.date, sources_path=args.sources)
+    info = reextract_day(existing_lake_of(args), args.date, sources_path=args.sources)
     print(info.summary())
     return 0
 
@@ -90,5 +114,5 @@ def _reextract(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from newslake.pipeline.report import lake_report
 
-    print(lake_report(lake_of(args)))
+    print(lake_report(existing_lake_of(args)))
     return 0

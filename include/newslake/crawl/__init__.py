@@ -6,7 +6,6 @@ every exchange as WARC.
 - :func:`all_failed` - whether every source of a run failed (the caller then fails the run)
 - :mod:`newslake.crawl.warc` - ``iter_responses(path)`` over any WARC file
 - :mod:`newslake.crawl.http` - the one HTTP client; :mod:`newslake.crawl.charset` - decoding
-- :mod:`newslake.crawl.testing` - the fault-injection server used by tests and bench/crawl.py
 
 What a fetch ends in (one ``fetch_log`` row each; ``kind`` is feed, page or robots):
 

@@ -7,15 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
-
-class FetchFailure(Exception):
-    """One attempt failed with ``error_class``."""
-
-    def __init__(self, error_class: str, detail: str, retry_after: float | None = None) -> None:
-        super().__init__(f"{error_class}: {detail}")
-        self.error_class = error_class
-        self.detail = detail
-        self.retry_after = retry_after
+from newslake.exceptions import FetchFailure as FetchFailure  # re-exported: part of the tree
 
 
 @dataclass

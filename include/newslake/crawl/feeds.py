@@ -18,11 +18,9 @@ import feedparser
 from feedparser.datetimes import _parse_date as _feedparser_date
 from lxml import etree
 
+from newslake.exceptions import FeedParseError
+
 _MAX_XML = 50_000_000
-
-
-class FeedParseError(Exception):
-    """The body is not a feed or sitemap we can read."""
 
 
 @dataclass

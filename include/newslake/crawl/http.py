@@ -7,10 +7,13 @@
   gzip bomb stops early; an advertised ``Content-Length`` over the limit is refused unread;
 - redirects are followed by hand up to ``max_redirects``, a repeated URL is a loop;
 - 429 and 503 honour ``Retry-After`` (up to ``max_retry_after_s``); timeouts, connection
-  errors, 429 and 5xx are retried with exponential backoff; other failures are terminal;
+  errors, 429 and 5xx (the transient :class:`~newslake.exceptions.FetchFailure` classes)
+  are retried with exponential backoff; other failures are terminal;
 - host names are resolved once per run and the connection is pinned to the checked address;
-  loopback, private, link-local, multicast and reserved addresses are refused unless the
-  source has ``allow_private`` (``connect_to`` maps host names like ``curl --connect-to``);
+  every address that is not global unicast is refused (see :func:`_blocked`), except for the
+  host names in ``private_hosts``: a source with ``allow_private`` passes its own feed host
+  only, never the hosts its entries or redirects name (``connect_to`` maps host names like
+  ``curl --connect-to``; the mapped address is the one checked);
 - robots.txt is fetched once per host and obeyed (``Crawl-delay`` included) when asked;
 - every request, response and failure is written to the WARC file.
 """
@@ -33,22 +36,60 @@ from newslake.crawl.exchange import Exchange, FetchFailure, exchange_row, retry_
 from newslake.crawl.politeness import HostGate
 from newslake.crawl.robots import Robots, parse_robots
 from newslake.crawl.warc import WarcWriter
+from newslake.exceptions import TransientError
 from newslake.sources import CrawlerSettings, Politeness
 
 log = logging.getLogger(__name__)
 
-TRANSIENT = frozenset({"timeout", "connect", "http_5xx", "http_429"})
-"""Error classes worth a retry."""
 _HOST_FAILURES = frozenset({"ssrf_blocked", "dns", "invalid_url", "tls", "timeout", "connect"})
 """robots.txt failures that pages of the host inherit (nothing is fetched from the host)."""
 
 
+_V6_UNICAST = ipaddress.ip_network("2000::/3")
+_V6_REFUSED = (ipaddress.ip_network("2002::/16"),   # 6to4: relays reach the embedded IPv4
+               ipaddress.ip_network("2001::/32"),   # Teredo: tunnels to the embedded IPv4
+               ipaddress.ip_network("fec0::/10"))   # site-local (deprecated, still routed)
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_V4_COMPATIBLE = ipaddress.ip_network("::/96")
+
+
+def _embedded_v4(addr: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 form carries (mapped, compatible, NAT64), if any."""
+    if addr.ipv4_mapped is not None:
+        return addr.ipv4_mapped
+    if addr in _NAT64 or (addr in _V4_COMPATIBLE and int(addr) > 1):
+        return ipaddress.IPv4Address(int(addr) & 0xFFFFFFFF)
+    return None
+
+
+def _v4_blocked(addr: ipaddress.IPv4Address) -> bool:
+    return (not addr.is_global or addr.is_multicast or addr.is_reserved
+            or addr.is_unspecified or addr.is_loopback or addr.is_link_local
+            or addr.is_private)
+
+
 def _blocked(ip: str) -> bool:
-    addr = ipaddress.ip_address(ip)
-    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped:
-        addr = addr.ipv4_mapped
-    return (addr.is_private or addr.is_loopback or addr.is_link_local or addr.is_multicast
-            or addr.is_reserved or addr.is_unspecified)
+    """True unless ``ip`` is a global unicast address (embedded IPv4 forms checked too).
+
+    Refused: every IPv4 address that is not global (private, loopback, link-local,
+    carrier-grade NAT 100.64.0.0/10, benchmarking, documentation, reserved, multicast), IPv6
+    outside 2000::/3 unless it embeds a global IPv4 (mapped ``::ffff:a.b.c.d``, compatible
+    ``::a.b.c.d``, NAT64 ``64:ff9b::/96``), 6to4 (2002::/16), Teredo (2001::/32),
+    site-local (fec0::/10) and any IPv6 address Python does not call global.
+    """
+    try:
+        addr = ipaddress.ip_address(ip.split("%", 1)[0])
+    except ValueError:
+        return True
+    if isinstance(addr, ipaddress.IPv4Address):
+        return _v4_blocked(addr)
+    inner = _embedded_v4(addr)
+    if inner is not None:
+        return _v4_blocked(inner)
+    if addr not in _V6_UNICAST or any(addr in net for net in _V6_REFUSED):
+        return True
+    return (not addr.is_global or addr.is_multicast or addr.is_reserved or addr.is_site_local
+            or addr.is_private or addr.is_link_local or addr.is_loopback)
 
 
 @functools.lru_cache(maxsize=1)
@@ -69,17 +110,21 @@ class Crawler:
     """Async HTTP client with politeness, safety limits and a WARC archive.
 
     Use as ``async with Crawler(settings, writer) as crawler: await crawler.fetch(...)``.
-    Rows of robots.txt fetches collect in :attr:`robots_log`.
+    Rows of robots.txt fetches collect in :attr:`robots_log`. ``transport`` replaces the
+    network for every host (``httpx.MockTransport`` in tests); the rest (addresses, SSRF
+    guard, politeness, retries, limits, WARC) runs as it does against real sockets.
     """
 
-    def __init__(self, settings: CrawlerSettings, writer: WarcWriter | None) -> None:
+    def __init__(self, settings: CrawlerSettings, writer: WarcWriter | None,
+                 transport: httpx.AsyncBaseTransport | None = None) -> None:
         self.settings = settings
         self.writer = writer
+        self.transport = transport
         self.gate = HostGate(settings.politeness)
         self.robots_log: list[dict] = []
         self.agent_token = settings.user_agent.split("/", 1)[0].split()[0].lower()
         self._dns: dict[tuple[str, int], list[str]] = {}
-        self._robots: dict[str, asyncio.Future[Robots]] = {}
+        self._robots: dict[tuple[str, bool], asyncio.Future] = {}
         self._global = asyncio.Semaphore(settings.max_connections)
         self._clients: dict[str, httpx.AsyncClient] = {}
 
@@ -106,6 +151,7 @@ class Crawler:
                 headers={"User-Agent": s.effective_user_agent,
                          "Accept-Encoding": "gzip, deflate, br"},
                 trust_env=False,
+                transport=self.transport,
             )
             self._clients[host] = client
         return client
@@ -116,6 +162,7 @@ class Crawler:
 
     # -- addresses -----------------------------------------------------------------------
     async def _address(self, host: str, port: int, allow_private: bool) -> tuple[str, int]:
+        name = host
         mapping = self.settings.connect_to
         target = mapping.get(host) or mapping.get(f"{host}:{port}") or mapping.get("*")
         if target:
@@ -141,17 +188,19 @@ class Crawler:
         if not allow_private:
             bad = [ip for ip in addresses if _blocked(ip)]
             if bad:
-                raise FetchFailure("ssrf_blocked", f"{host} resolves to {bad[0]}")
+                raise FetchFailure("ssrf_blocked", f"{name} resolves to {bad[0]}"
+                                   " (not a global address)")
         return addresses[0], port
 
     # -- one attempt ---------------------------------------------------------------------
-    async def _attempt(self, url: str, headers: dict[str, str], allow_private: bool,
+    async def _attempt(self, url: str, headers: dict[str, str], private_hosts: frozenset[str],
                        source_id: str | None, requested: str, ex: Exchange) -> None:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise FetchFailure("invalid_url", url)
         port = parts.port or (443 if parts.scheme == "https" else 80)
-        ip, port = await self._address(parts.hostname.lower(), port, allow_private)
+        host_name = parts.hostname.lower()
+        ip, port = await self._address(host_name, port, host_name in private_hosts)
         client = self._client_for(host_key(url))
         request = client.build_request("GET", url, headers=headers)
         netloc = parts.netloc.rsplit("@", 1)[-1]
@@ -242,7 +291,8 @@ class Crawler:
             raise FetchFailure("connect", f"{type(exc).__name__}: {exc}") from exc
 
     # -- public --------------------------------------------------------------------------
-    async def robots_for(self, url: str, source_id: str | None, allow_private: bool) -> Robots:
+    async def robots_for(self, url: str, source_id: str | None,
+                         private_hosts: frozenset[str] = frozenset()) -> Robots:
         """The robots.txt rules of ``url``'s host, fetched once per run.
 
         Raises :class:`FetchFailure` when the host itself is unusable (blocked address,
@@ -250,14 +300,15 @@ class Crawler:
         """
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc.rsplit('@', 1)[-1]}"
-        if origin not in self._robots:
+        key = (origin, (parts.hostname or "").lower() in private_hosts)
+        if key not in self._robots:
             future: asyncio.Future = asyncio.get_running_loop().create_future()
-            self._robots[origin] = future
+            self._robots[key] = future
             ex = await self.fetch(origin + "/robots.txt", source_id=source_id,
-                                  allow_private=allow_private, check_robots=False)
+                                  private_hosts=private_hosts, check_robots=False)
             self.robots_log.append(exchange_row(ex, source_id, "robots", self.warc_name))
             future.set_result((self._robots_rules(url, ex), ex))
-        rules, ex = await self._robots[origin]
+        rules, ex = await self._robots[key]
         if ex.error_class in _HOST_FAILURES:
             raise FetchFailure(ex.error_class, f"robots.txt: {ex.error or ''}")
         if not rules.rules or rules.allowed(url):
@@ -283,14 +334,19 @@ class Crawler:
     def warc_name(self) -> str | None:
         return self.writer.uri if self.writer is not None else None
 
-    async def fetch(self, url: str, *, source_id: str | None = None, allow_private: bool = False,
+    async def fetch(self, url: str, *, source_id: str | None = None,
+                    private_hosts: frozenset[str] = frozenset(),
                     headers: dict[str, str] | None = None, check_robots: bool = False,
                     retries: int | None = None) -> Exchange:
-        """Fetch ``url``; never raises for a network or HTTP failure."""
+        """Fetch ``url``; never raises for a network or HTTP failure.
+
+        Only hosts named in ``private_hosts`` may resolve to non-global addresses (each
+        redirect hop is checked by its own host).
+        """
         started = time.monotonic()
         ex = Exchange(url=url, final_url=url)
         try:
-            await self._fetch(ex, source_id, allow_private, headers or {}, check_robots,
+            await self._fetch(ex, source_id, private_hosts, headers or {}, check_robots,
                               self.settings.retries if retries is None else retries)
         except FetchFailure as failure:
             ex.error_class, ex.error = failure.error_class, failure.detail
@@ -300,17 +356,17 @@ class Crawler:
         ex.elapsed_ms = (time.monotonic() - started) * 1000
         return ex
 
-    async def _fetch(self, ex: Exchange, source_id: str | None, allow_private: bool,
+    async def _fetch(self, ex: Exchange, source_id: str | None, private_hosts: frozenset[str],
                      headers: dict[str, str], check_robots: bool, retries: int) -> None:
         seen = {ex.url}
         current = ex.url
         for _hop in range(self.settings.max_redirects + 1):
             ex.final_url = current
             if check_robots and self.settings.obey_robots:
-                rules = await self.robots_for(current, source_id, allow_private)
+                rules = await self.robots_for(current, source_id, private_hosts)
                 if not rules.allowed(current):
                     raise FetchFailure("robots_disallowed", f"robots.txt forbids {current}")
-            await self._with_retries(current, headers, allow_private, source_id, ex, retries)
+            await self._with_retries(current, headers, private_hosts, source_id, ex, retries)
             if ex.status not in (301, 302, 303, 307, 308):
                 return
             location = ex.header("location")
@@ -324,7 +380,8 @@ class Crawler:
             current = nxt
         raise FetchFailure("redirect_loop", f"more than {self.settings.max_redirects} redirects")
 
-    async def _with_retries(self, url: str, headers: dict[str, str], allow_private: bool,
+    async def _with_retries(self, url: str, headers: dict[str, str],
+                            private_hosts: frozenset[str],
                             source_id: str | None, ex: Exchange, retries: int) -> None:
         host = host_key(url)
         for attempt in range(retries + 1):
@@ -336,7 +393,7 @@ class Crawler:
                         raise FetchFailure(dead[0], f"{host} skipped for this run after {dead[1]}")
                     self.gate.mark_started(host)
                     try:
-                        await self._attempt(url, headers, allow_private, source_id, ex.url, ex)
+                        await self._attempt(url, headers, private_hosts, source_id, ex.url, ex)
                     except FetchFailure as exc:
                         self.gate.record_outcome(host, exc.error_class, ex.status is not None)
                         raise
@@ -347,7 +404,7 @@ class Crawler:
             except FetchFailure as exc:
                 failure = exc
             wait = self._backoff(attempt, failure)
-            if failure.error_class not in TRANSIENT or attempt >= retries or wait is None:
+            if not isinstance(failure, TransientError) or attempt >= retries or wait is None:
                 raise failure
             self.gate.defer(host, wait)
             await asyncio.sleep(wait)

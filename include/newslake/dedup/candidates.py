@@ -1,4 +1,4 @@
-"""Candidate pairs from LSH band keys (joined in DuckDB), verified by exact containment.
+"""Candidate pairs from LSH band keys (joined in DuckDB), verified by exact shingle overlap.
 
 Only the band keys of the batch and the history rows that share one of them are joined; the
 shingle ids of the documents in a candidate pair are computed afresh for verification, so
@@ -7,7 +7,8 @@ memory holds the shingles of candidates, never of the whole batch or history.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import duckdb
 import numpy as np
@@ -15,19 +16,48 @@ import pyarrow as pa
 
 from newslake.dedup.config import DedupConfig
 from newslake.dedup.history import History
-from newslake.dedup.shingles import Signed, containment, shingle_batch
+from newslake.dedup.shingles import Signed, shares, shingle_batch
 
 DUCKDB_MEMORY_LIMIT = "1GB"
 """Cap of DuckDB's buffer memory for the key join (it spills to disk beyond)."""
 
 
+@dataclass(frozen=True)
+class Edge:
+    """A verified pair: batch article ``i`` and ``("b", batch j)`` or ``("h", doc)`` where
+    ``doc`` is a row of ``Edges.history_docs``. ``share_i`` is the share of i's shingles found
+    in the other, ``share_j`` the reverse; ``score`` the larger (containment of the smaller)."""
+
+    score: float
+    i: int
+    other: tuple[str, int]
+    share_i: float
+    share_j: float
+
+    @property
+    def low(self) -> float:
+        """The smaller share: how much of the longer text the shorter one carries."""
+        return min(self.share_i, self.share_j)
+
+
 @dataclass
 class Edges:
-    """Verified pairs, best first: ``(score, batch_i, ("b", batch_j) | ("h", doc))`` where
-    ``doc`` is a row of ``history_docs`` (article_id, story_id, crawl_date)."""
+    """Verified pairs, best first, and the history articles they point to (article_id,
+    story_id, crawl_date)."""
 
-    edges: list[tuple[float, int, tuple[str, int]]]
+    edges: list[Edge]
     history_docs: pa.Table
+
+
+@dataclass
+class Links:
+    """Verified pairs that do not merge stories by themselves: pairs of one story carrying the
+    same text (versions) and excerpts; history docs by row (article id, story id)."""
+
+    history_ids: list[str]
+    history_story: list[str]
+    same_text: list[Edge] = field(default_factory=list)
+    excerpts: list[Edge] = field(default_factory=list)
 
 
 def _pairs(result: dict[str, np.ndarray]) -> np.ndarray:
@@ -72,37 +102,41 @@ def candidate_pairs(keys: np.ndarray, eligible: np.ndarray, history: pa.Table,
 
 
 def verified_edges(bodies: pa.ChunkedArray, order: np.ndarray, signed: Signed,
-                   keys: np.ndarray, history: History, config: DedupConfig) -> Edges:
-    """Candidate pairs whose exact containment reaches the threshold. Batch document ``i``
-    is ``bodies[order[i]]``."""
+                   keys: np.ndarray, history: History, config: DedupConfig,
+                   clean: Callable[[pa.Array], pa.Array]) -> Edges:
+    """Candidate pairs whose exact containment reaches ``config.link_floor``. Batch document
+    ``i`` is ``bodies[order[i]]``; batch and history bodies are compared on ``clean(body)``
+    (their article text)."""
     eligible = signed.words >= config.min_words
     matches, history_docs = history.matching(keys[eligible].ravel())
     within, across = candidate_pairs(keys, eligible, matches, config)
     del matches
     needed = np.unique(np.concatenate([within.ravel(), across[:, 0]]))
     rows = pa.array(order[needed].astype(np.int64))
-    shingled = shingle_batch(bodies.take(rows), config)
+    shingled = shingle_batch(clean(bodies.take(rows)), config)
+    floor = config.link_floor
     at = np.full(len(order), -1, np.int64)
     at[needed] = np.arange(needed.size)
     edges = []
     for i, j in within:
-        score = containment(shingled.doc(at[i]), shingled.doc(at[j]))
-        if score >= config.threshold:
-            edges.append((score, int(i), ("b", int(j))))
+        a, b = shares(shingled.doc(at[i]), shingled.doc(at[j]))
+        if max(a, b) >= floor:
+            edges.append(Edge(max(a, b), int(i), ("b", int(j)), a, b))
     if len(across):
         ids = history_docs["article_id"].to_pylist()
         days = history_docs["crawl_date"].to_pylist()
         wanted = sorted({ids[j] for j in across[:, 1]})
         found = history.bodies(wanted, {days[j] for j in across[:, 1]})
         present = [a for a in wanted if a in found]
-        past = shingle_batch([found[a] for a in present], config)
+        past = shingle_batch(clean(pa.array([found[a] for a in present], pa.large_string())),
+                             config)
         del found
         position = {a: n for n, a in enumerate(present)}
         for i, j in across:
             if ids[j] not in position:
                 continue
-            score = containment(shingled.doc(at[i]), past.doc(position[ids[j]]))
-            if score >= config.threshold:
-                edges.append((score, int(i), ("h", int(j))))
-    edges.sort(key=lambda e: (-e[0], e[1], e[2]))
+            a, b = shares(shingled.doc(at[i]), past.doc(position[ids[j]]))
+            if max(a, b) >= floor:
+                edges.append(Edge(max(a, b), int(i), ("h", int(j)), a, b))
+    edges.sort(key=lambda e: (-e.score, e.i, e.other))
     return Edges(edges, history_docs)

@@ -11,10 +11,28 @@ from newslake.exceptions import ConfigError
 class DedupConfig:
     """How syndicated copies are found and grouped into stories.
 
-    - ``threshold``: minimum containment (share of the shorter body's shingles found in the
-      other body) for two articles to be the same story. Lower finds more heavily edited or
+    Texts are compared on their article text (:mod:`newslake.dedup.text`: no captions,
+    credits, share lines, bylines, datelines or site furniture). For a pair, each page's
+    *share* is the part of its shingles found in the other.
+
+    - ``threshold``: minimum containment (the larger share: how much of the shorter text lies
+      in the other) for two articles to be the same story. Lower finds more heavily edited or
       truncated copies and risks merging articles that share long passages (quotes, press
       releases); higher keeps only near-verbatim copies.
+    - ``contained``: a shorter text this much contained in the other joins its story whatever
+      the longer one adds (a stub that became a full story, one entry of a live thread, a
+      truncated copy).
+    - ``mutual``: otherwise both shares must reach this (copies and write-throughs share most
+      of their text both ways). A pair above ``threshold`` that meets neither is an excerpt:
+      the longer page embeds the shorter inside substantial text of its own; it keeps its own
+      story and records ``excerpt_of``.
+    - ``excerpt_min``: smallest quoted share recorded as an excerpt link.
+    - ``version_split``, ``version_kept``: two pages of one story carry the same text (one
+      ``story_version``) when the smaller share reaches ``version_split`` (little added or
+      trimmed) and the larger reaches ``version_kept`` (the shorter text unchanged: a
+      write-through rewrites its lede, a copy does not).
+    - ``min_text_words``: a page whose body had at least this many words but whose article
+      text has fewer (headline and captions only) is rejected as ``not_article``.
     - ``window_days``: how many days of lake history a new batch is compared against. Cost and
       index size grow linearly with it; copies published later than this are new stories.
     - ``shingle_size``: words per shingle. Smaller matches looser rewording but raises chance
@@ -34,6 +52,12 @@ class DedupConfig:
     """
 
     threshold: float = 0.55
+    contained: float = 0.8
+    mutual: float = 0.6
+    excerpt_min: float = 0.4
+    version_split: float = 0.9
+    version_kept: float = 0.95
+    min_text_words: int = 15
     window_days: int = 30
     shingle_size: int = 5
     num_perm: int = 128
@@ -46,6 +70,12 @@ class DedupConfig:
     def __post_init__(self) -> None:
         if not 0.0 < self.threshold <= 1.0:
             raise ConfigError(f"dedup.threshold must be in (0, 1], got {self.threshold}")
+        for name in ("contained", "mutual", "excerpt_min", "version_split", "version_kept"):
+            value = getattr(self, name)
+            if not 0.0 < value <= 1.0:
+                raise ConfigError(f"dedup.{name} must be in (0, 1], got {value}")
+        if self.min_text_words < 0:
+            raise ConfigError(f"dedup.min_text_words must be >= 0, got {self.min_text_words}")
         if self.window_days < 0:
             raise ConfigError(f"dedup.window_days must be >= 0, got {self.window_days}")
         if not 1 <= self.shingle_size <= 16:
@@ -62,9 +92,27 @@ class DedupConfig:
             raise ConfigError(f"dedup.max_bucket must be >= 2, got {self.max_bucket}")
 
     @property
+    def link_floor(self) -> float:
+        """Smallest containment a verified pair needs to matter (story or excerpt)."""
+        return min(self.threshold, self.excerpt_min)
+
+    def relation(self, share_a: float, share_b: float) -> str | None:
+        """``"story"``, ``"excerpt"`` or None for a pair with these shares."""
+        high, low = max(share_a, share_b), min(share_a, share_b)
+        if high >= self.threshold and (high >= self.contained or low >= self.mutual):
+            return "story"
+        return "excerpt" if high >= self.excerpt_min else None
+
+    def same_text(self, share_a: float, share_b: float) -> bool:
+        """Whether two pages of one story carry the same version of its text."""
+        return (min(share_a, share_b) >= self.version_split
+                and max(share_a, share_b) >= self.version_kept)
+
+    @property
     def scheme(self) -> str:
-        """Name of the signature scheme; index rows of another scheme are not comparable."""
+        """Name of the signature scheme; index rows of another scheme are not comparable
+        (``text``: signatures of the article text, not of the whole body)."""
         return (
-            f"minhash-v1:k={self.shingle_size}:perm={self.num_perm}:seed={self.seed}"
+            f"minhash-v2:text:k={self.shingle_size}:perm={self.num_perm}:seed={self.seed}"
             f":bands={self.bands}x{self.rows}"
         )

@@ -11,11 +11,14 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from newslake.dedup.candidates import verified_edges
+from newslake.dedup.candidates import Links, verified_edges
 from newslake.dedup.config import DedupConfig
 from newslake.dedup.history import META_COLUMNS, History, load_history
+from newslake.dedup.relate import Components, join
 from newslake.dedup.shingles import band_keys, sign_batch
+from newslake.dedup.text import article_text, site_furniture
 from newslake.dedup.urls import canonicalize_url
 from newslake.lake import schema
 
@@ -68,29 +71,18 @@ def _drop_duplicate_urls(rows: list[dict[str, Any]], history: History) -> tuple[
     return kept, rejected
 
 
-class _Components:
-    """Union-find over batch articles and history stories; two history stories never merge."""
-
-    def __init__(self, size: int) -> None:
-        self.parent = list(range(size))
-        self.story: dict[int, str] = {}
-
-    def find(self, x: int) -> int:
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
-        return x
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra == rb:
-            return
-        sa, sb = self.story.get(ra), self.story.get(rb)
-        if sa is not None and sb is not None and sa != sb:
-            return
-        self.parent[rb] = ra
-        if sa is None and sb is not None:
-            self.story[ra] = sb
+def _not_articles(kept: list[dict[str, Any]], words: np.ndarray, raw: np.ndarray,
+                  config: DedupConfig) -> tuple[np.ndarray, list[dict[str, Any]]]:
+    """Rows of ``kept`` to keep, and rejections of pages whose body had words but whose
+    article text has almost none (a headline over captions and credits)."""
+    bad = (raw >= config.min_text_words) & (words < config.min_text_words)
+    rejected = [{
+        "url": kept[i]["url"], "source_id": kept[i].get("source_id"), "site": kept[i].get("site"),
+        "reason": "not_article", "stage": "dedup", "fetched_at": kept[i].get("fetched_at"),
+        "detail": f"no article text: {int(words[i])} of {int(raw[i])} words left once "
+                  "captions, credits and site furniture are removed",
+    } for i in np.flatnonzero(bad)]
+    return np.flatnonzero(~bad), rejected
 
 
 def assign_stories(
@@ -105,8 +97,13 @@ def assign_stories(
 
     Exact URL duplicates (same canonical URL in the batch or earlier in the lake) are removed
     and reported as ``duplicate_url`` rejections. Bodies are compared with MinHash/LSH
-    candidates verified by exact shingle containment. Stories touching history keep their
-    story id; new ones get :func:`story_id_for` of their original.
+    candidates verified by exact shingle containment, on the article text only (captions,
+    credits and furniture removed; a page left without text is a ``not_article``
+    rejection). A pair joins one story when the shorter text is contained in the longer or
+    both share most of their text; a page embedding another inside substantial text of its
+    own keeps its story and records ``excerpt_of``. Within a story, pages carrying the same
+    text share a ``story_version``. Stories touching history keep their story id; new ones
+    get :func:`story_id_for` of their original.
     """
     from newslake.dedup.assemble import assemble
 
@@ -120,26 +117,48 @@ def assign_stories(
     kept, rejected = _drop_duplicate_urls(rows, history)
     del rows
     order = np.array([r["_order"] for r in kept], dtype=np.int64)
-    signed = sign_batch(table["body"], config).select(order)
+    furniture = site_furniture(table["body"], table["site"])
+
+    def clean(bodies: pa.Array) -> pa.Array:
+        return article_text(bodies, furniture)
+
+    signed = sign_batch(table["body"], config, clean=clean).select(order)
+    raw = pc.fill_null(table["word_count"], 0).to_numpy().astype(np.int64)[order]
+    keep, not_articles = _not_articles(kept, signed.words, raw, config)
+    if not_articles:
+        rejected.extend(not_articles)
+        kept = [kept[i] for i in keep]
+        order, signed = order[keep], signed.select(keep)
     keys = band_keys(signed.signatures, config)
-    found = verified_edges(table["body"], order, signed, keys, history, config)
+    found = verified_edges(
+        table["body"], order, signed, keys, history, config, clean=clean)
 
     docs = found.history_docs
     doc_story = [s or a for s, a in zip(docs["story_id"].to_pylist(),
                                         docs["article_id"].to_pylist(), strict=True)]
     hist_story_ids = sorted(set(doc_story))
     node_of_story = {s: len(kept) + k for k, s in enumerate(hist_story_ids)}
-    comps = _Components(len(kept) + len(hist_story_ids))
+    comps = Components(len(kept) + len(hist_story_ids))
     for s, node in node_of_story.items():
         comps.story[node] = s
-    for _score, i, (kind, j) in found.edges:  # best first: a copy joins its closest story
-        comps.union(i, j if kind == "b" else node_of_story[doc_story[j]])
+    links = Links(history_ids=docs["article_id"].to_pylist(), history_story=doc_story)
+    pairs = []
+    for edge in found.edges:
+        kind, j = edge.other
+        relation = config.relation(edge.share_i, edge.share_j)
+        other = j if kind == "b" else node_of_story[doc_story[j]]
+        pairs.append((edge.i, other, edge.share_i, edge.share_j))
+        if relation == "story" and config.same_text(edge.share_i, edge.share_j):
+            links.same_text.append(edge)
+        elif relation == "excerpt":
+            links.excerpts.append(edge)
+    join(comps, pairs, config)
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(len(kept)):
         groups[comps.find(i)].append(i)
     result = assemble(
         table, kept, signed, keys, groups, {root: comps.story.get(root) for root in groups},
-        history, rejected, config, syndicator_sites,
+        history, rejected, config, syndicator_sites, links,
     )
     del signed, keys, found, history
     pa.default_memory_pool().release_unused()

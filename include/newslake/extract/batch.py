@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from newslake.exceptions import PageTimeout
 from newslake.extract.page import extract_page, looks_like_markup, rejection
 from newslake.extract.types import ExtractBatch, ExtractConfig, ExtractOutcome, Hints
 from newslake.lake import schema
@@ -29,10 +30,6 @@ _SKIPPED_TYPES = (
     "application/rss",
     "application/atom",
 )
-
-
-class PageTimeout(Exception):
-    """Extraction of one page exceeded its time bound."""
 
 
 @contextmanager
@@ -97,7 +94,7 @@ def extract_pages(
     config = config or ExtractConfig()
     started = time.perf_counter()
     rows: dict[str, list[dict[str, Any]]] = {
-        t: [] for t in ("articles", "comments", "related", "quotes", "rejections")
+        t: [] for t in ("articles", "comments", "related", "quotes", "subjects", "rejections")
     }
     skipped = count = 0
     for page in pages:
@@ -116,6 +113,7 @@ def extract_pages(
             rows["comments"].extend(outcome.comments)
             rows["related"].extend(outcome.related)
             rows["quotes"].extend(outcome.quotes)
+            rows["subjects"].extend(outcome.subjects)
         if outcome.rejection is not None:
             rows["rejections"].append(outcome.rejection)
     tables = {name: schema.conform(name, data) for name, data in rows.items()}

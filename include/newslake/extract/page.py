@@ -14,10 +14,13 @@ from trafilatura.utils import load_html
 
 from newslake import __version__
 from newslake.extract import body as body_mod
-from newslake.extract import dating, metadata
+from newslake.extract import dating, metadata, page_features, page_type, wire
+from newslake.extract import language as lang_mod
+from newslake.extract import subjects as subjects_mod
 from newslake.extract.adapters import AdapterResult, attribution, run_adapter
 from newslake.extract.dates import parse_relative
 from newslake.extract.decode import decode_html
+from newslake.extract.ldscan import ld_objects
 from newslake.extract.quotes import extract_quotes
 from newslake.extract.types import ExtractConfig, ExtractOutcome, Hints
 from newslake.ids import article_identity, registered_site
@@ -201,22 +204,76 @@ def extract_page(page: Any, hints: Hints, config: ExtractConfig | None = None) -
     words = body_mod.word_count(body)
     if words == 0:
         return ExtractOutcome(None, rejection=rejection(page, hints, "empty_after_boilerplate"))
-    if md["og_type"] and md["og_type"].startswith(_NON_ARTICLE_OG) and words < 150:
-        return ExtractOutcome(
-            None, rejection=rejection(page, hints, "not_article", f"og:type {md['og_type']}")
-        )
+    objects = ld_objects(tree)
+    kind = _page_type(url, tree, objects, md, body, words, adapter)
+    if hints.accepted_page_types is not None and kind.page_type not in hints.accepted_page_types:
+        return ExtractOutcome(None, rejection=rejection(page, hints, "not_article", kind.detail()))
     if words < config.min_words:
         return ExtractOutcome(None, rejection=rejection(page, hints, "too_short", f"{words} words"))
-    language = metadata.normalise_language(md["language"]) or metadata.normalise_language(
-        hints.language
+    language, language_source = lang_mod.decide(
+        metadata.normalise_language(md["language"]), lang_mod.detect(body)
     )
+    language = language or metadata.normalise_language(hints.language)
     if (
         hints.accepted_languages is not None
         and language
         and language not in hints.accepted_languages
     ):
         return ExtractOutcome(None, rejection=rejection(page, hints, "wrong_language", language))
-    return _rows(page, hints, url, fetched_at, tree, md, body, words, language, adapter, found)
+    more = {"page_type": kind.page_type, "language_source": language_source}
+    byline = found.get("byline")
+    outcome = _rows(
+        page, hints, url, fetched_at, tree, md, body, words, language, adapter, found, more
+    )
+    article = outcome.article
+    article["wire_service"] = wire.wire_service(
+        url, body, [*md["authors"], *article["authors"]], byline, objects
+    )
+    outcome.subjects = subjects_mod.subjects(
+        article["article_id"], objects, tree, url, article["tags"], found.get("subjects")
+    )
+    return outcome
+
+
+def _page_type(
+    url: str,
+    tree: HtmlElement,
+    objects: list[dict[str, Any]],
+    md: dict[str, Any],
+    body: str,
+    words: int,
+    adapter: AdapterResult | None,
+) -> page_type.PageType:
+    """The page's type; a page whose body a syndicator adapter read is an article.
+
+    A short page declaring a non-article og:type (profile, video, product, ...) is taken at
+    its word; every other page is scored by the page-type model.
+    """
+    if adapter is not None and adapter.body:
+        return page_type.PageType("article", 1.0, (f"adapter={adapter.name}",))
+    og = md["og_type"] or ""
+    if og.startswith(_NON_ARTICLE_OG) and words < 150:
+        kind = "product" if og.startswith("product") else "other"
+        return page_type.PageType(kind, 0.0, (f"og:type={og}", f"words={words}"))
+    return page_type.classify(page_features.features(url, tree, objects, md, body))
+
+
+def page_signals(page: Any, config: ExtractConfig | None = None) -> dict[str, float] | None:
+    """The page-type features of ``page`` exactly as extraction computes them (None: no HTML)."""
+    config = config or ExtractConfig()
+    url = page.final_url or page.url
+    if not is_html(page.body, page.content_type):
+        return None
+    try:
+        text, _charset = decode_html(page.body[: config.max_html_bytes], page.content_type)
+    except (UnicodeError, LookupError):
+        return None
+    tree = load_html(text) if text.strip() else None
+    if tree is None:
+        return None
+    md = metadata.collect(tree)
+    body, _adapter = _body_and_adapter(url, tree, text, Hints(), md["title"], md["tags"])
+    return page_features.features(url, tree, ld_objects(tree), md, body)
 
 
 def _rows(
@@ -231,6 +288,7 @@ def _rows(
     language: str | None,
     adapter: AdapterResult | None,
     found: dict[str, Any],
+    more: dict[str, Any],
 ) -> ExtractOutcome:
     canonical_url, article_id = article_identity(url, md["rel_canonical"])
     relative = adapter.relative_date if adapter is not None else None
@@ -294,6 +352,7 @@ def _rows(
         "original_url": original_url,
         "original_signal": original_signal,
         "content_hash": hashlib.sha1(" ".join(body.lower().split()).encode("utf-8")).hexdigest(),
+        **more,
     }
     comments = [
         {
@@ -304,15 +363,15 @@ def _rows(
             "posted_at": parse_relative(c["when"], fetched_at) if c.get("when") else None,
             "likes": c["likes"],
         }
-        for i, c in enumerate(adapter.comments if adapter is not None else [])
+        for i, c in enumerate(adapter.comments if adapter is not None else [], start=1)
     ]
     related = [
         {"article_id": article_id, "position": i, **r}
-        for i, r in enumerate(adapter.related if adapter is not None else [])
+        for i, r in enumerate(adapter.related if adapter is not None else [], start=1)
     ]
     quotes = [
         {"article_id": article_id, "position": i, "speaker": s, "quote": q}
-        for i, (s, q) in enumerate(extract_quotes(body.split("\n")))
+        for i, (s, q) in enumerate(extract_quotes(body.split("\n")), start=1)
     ]
     note = None
     if dropped:

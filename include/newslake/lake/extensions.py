@@ -1,4 +1,9 @@
-"""DuckDB extensions loaded from the files shipped by PyPI packages (no download)."""
+"""DuckDB extensions loaded from the files shipped by PyPI packages (no download).
+
+Every session the project opens comes from :func:`new_session`: extension auto-install and
+auto-load are off, so a statement naming an unknown extension fails instead of reaching the
+internet.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,20 @@ import duckdb
 
 from newslake.exceptions import ConfigError
 
-PACKAGES = {"fts": "duckdb-ext-fts", "httpfs": "duckdb-ext-httpfs"}
+PACKAGES = {
+    "fts": "duckdb-ext-fts",
+    "httpfs": "duckdb-ext-httpfs",
+    "ducklake": "duckdb-ext-ducklake",
+    "sqlite_scanner": "duckdb-ext-sqlite",
+    "postgres_scanner": "duckdb-ext-postgres",
+}
+SESSION_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+
+
+def new_session(database: str = ":memory:", read_only: bool = False
+                ) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection with extension auto-install and auto-load off."""
+    return duckdb.connect(database, read_only=read_only, config=dict(SESSION_CONFIG))
 
 
 def extension_path(con: duckdb.DuckDBPyConnection, name: str) -> Path:
@@ -37,5 +55,7 @@ def load_extension(con: duckdb.DuckDBPyConnection, name: str) -> None:
     ).fetchone()
     if loaded and loaded[0]:
         return
+    con.execute("SET autoinstall_known_extensions = false")
+    con.execute("SET autoload_known_extensions = false")
     path = str(extension_path(con, name)).replace("'", "''")
     con.execute(f"LOAD '{path}'")

@@ -11,6 +11,21 @@ import pyarrow as pa
 
 SCHEMA_VERSION = "1"
 
+COLUMN_MEANINGS: dict[str, str] = {
+    "site": 'host of the URL, lower-case, without "www." ("politico.com", "news.yahoo.com");'
+            " not the registered domain",
+    "syndicator": 'name of the site adapter that read the page ("newsbreak", "yahoo"; null:'
+                  " generic extraction); the site that carries a copy is `site`",
+    "copies": "syndicated copies of the story, the original excluded (as `copies` of"
+              " `stories_with_copies`)",
+    "articles": "articles of the story, the original included (`copies` + 1)",
+    "error_class": 'null when the response was used; "not_modified" for a 304 (the feed'
+                   " had not changed: not a failure); else the failure, one of ERROR_CLASSES",
+    "position": "order on the page, 1-based (the first is 1)",
+}
+"""Meanings of columns that need more than an inline comment, the same in every table;
+``make docs`` (tools/lake_docs.py) puts them in the schema tables of README and docs."""
+
 _TS = pa.timestamp("us", tz="UTC")
 _STRINGS = pa.list_(pa.string())
 
@@ -19,7 +34,7 @@ ARTICLES = pa.schema(
         pa.field("article_id", pa.string(), nullable=False),  # sha1(canonical_url)[:16]
         pa.field("url", pa.string(), nullable=False),  # URL as fetched (after redirects)
         pa.field("canonical_url", pa.string()),  # normalised URL (see newslake.dedup.urls)
-        pa.field("site", pa.string()),  # registered host of url, e.g. "politico.com"
+        pa.field("site", pa.string()),
         pa.field("source_id", pa.string()),  # sources.yaml id, or "warc:<file>" on import
         pa.field("title", pa.string()),
         pa.field("authors", _STRINGS),  # cleaned of "By" and publisher names
@@ -37,7 +52,7 @@ ARTICLES = pa.schema(
         pa.field("site_name", pa.string()),  # as the page names itself ("POLITICO")
         pa.field("original_publisher", pa.string()),  # publisher of the story ("POLITICO")
         pa.field("original_publisher_url", pa.string()),  # publisher's URL given by the page
-        pa.field("syndicator", pa.string()),  # adapter name when the page is a syndicated copy
+        pa.field("syndicator", pa.string()),
         pa.field("body", pa.string()),
         pa.field("word_count", pa.int32()),
         pa.field("is_truncated", pa.bool_()),  # paywall or "read more" cut
@@ -52,7 +67,13 @@ ARTICLES = pa.schema(
         pa.field("original_url", pa.string()),
         pa.field("original_signal", pa.string()),  # why this original: canonical | jsonld | ...
         pa.field("published_date", pa.date32()),  # day of published_at in the page's own time zone
+        pa.field("story_version", pa.int32()),  # 1, 2, ...: pages of a story with the same text
+        pa.field("excerpt_of", pa.string()),  # story_id of a story this page quotes at length
+        pa.field("excerpt_share", pa.float64()),  # share of that story's text quoted here
         pa.field("date_confidence", pa.string()),  # high | medium | low: how far to trust the date
+        pa.field("page_type", pa.string()),  # article | listing | forum | ... (PAGE_TYPES)
+        pa.field("language_source", pa.string()),  # markup | text | both-agree
+        pa.field("wire_service", pa.string()),  # wire agency credited (AP, Reuters, AFP, ...)
     ]
 )
 
@@ -64,9 +85,11 @@ STORIES = pa.schema(
         pa.field("original_url", pa.string()),
         pa.field("original_site", pa.string()),
         pa.field("first_published_at", _TS),
-        pa.field("copies", pa.int32()),  # articles in the story, original included
+        pa.field("copies", pa.int32()),  # syndicated copies, the original excluded
+        pa.field("versions", pa.int32()),  # distinct texts (story_version) among the articles
         pa.field("sites", _STRINGS),
         pa.field("updated_at", _TS),  # when this row was computed
+        pa.field("articles", pa.int32()),
     ]
 )
 
@@ -126,6 +149,45 @@ QUOTES = pa.schema(
     ]
 )
 
+SUBJECTS = pa.schema(
+    [
+        pa.field("article_id", pa.string(), nullable=False),
+        pa.field("position", pa.int32()),
+        pa.field("name", pa.string()),  # as the page names the subject ("Jens Stoltenberg")
+        pa.field("kind", pa.string()),  # person | organization | place | topic
+        pa.field("source", pa.string()),  # jsonld | page | tags | adapter
+    ]
+)
+"""People, organisations, places and topics a page names as its subjects."""
+
+SUBJECT_KINDS: dict[str, str] = {
+    "person": "a named person",
+    "organization": "a company, party, agency, team or other body",
+    "place": "a country, city or other location",
+    "topic": "a subject area or theme",
+}
+"""Values of ``subjects.kind``."""
+
+SUBJECT_SOURCES: dict[str, str] = {
+    "jsonld": "JSON-LD about / mentions of the article object",
+    "page": "subject markup of the page (person and topic links)",
+    "tags": "person and topic tags (article:tag, keywords)",
+    "adapter": "a syndicator adapter (NewsBreak's RELATED PEOPLE block)",
+}
+"""Values of ``subjects.source``."""
+
+PAGE_TYPES: dict[str, str] = {
+    "article": "a news or blog article (the default accepted type)",
+    "listing": "a section front, archive, tag or search page of teasers",
+    "forum": "a discussion thread, question and answers",
+    "product": "a shop's product page",
+    "service": "a business's page about its services",
+    "documentation": "technical documentation, API reference, help pages",
+    "collection": "a shop's category or collection of products",
+    "other": "none of the above is likely",
+}
+"""Values of ``articles.page_type``; pages of types a source does not accept are rejected."""
+
 REJECTIONS = pa.schema(
     [
         pa.field("url", pa.string(), nullable=False),
@@ -144,7 +206,7 @@ FETCH_LOG = pa.schema(
         pa.field("source_id", pa.string()),
         pa.field("kind", pa.string()),  # feed | page | robots
         pa.field("status", pa.int32()),  # HTTP status, null when no response
-        pa.field("error_class", pa.string()),  # null on success, else one of ERROR_CLASSES
+        pa.field("error_class", pa.string()),
         pa.field("error", pa.string()),
         pa.field("fetched_at", _TS),
         pa.field("bytes", pa.int64()),
@@ -222,6 +284,72 @@ POSTINGS = pa.schema(
 )
 """BM25 postings of article titles and bodies, one file per articles file (lake.postings)."""
 
+PUBLISH_LOG = pa.schema(
+    [
+        pa.field("run_id", pa.string(), nullable=False),
+        pa.field("mode", pa.string()),  # replace | append
+        pa.field("committed_at", _TS),
+        pa.field("tables", _STRINGS),  # tables the commit wrote
+        pa.field("rows_json", pa.string()),  # {"articles": 40, ...}
+    ]
+)
+"""One row per publish commit of a producer's day (``replace`` keeps only the latest), so a
+day that published nothing new is still a published day."""
+
+RAW_RETENTION = pa.schema(
+    [
+        pa.field("path", pa.string(), nullable=False),  # raw WARC file removed by retention
+        pa.field("bytes", pa.int64()),
+        pa.field("retention_days", pa.int32()),
+        pa.field("removed_at", _TS),
+    ]
+)
+"""Raw WARC files deleted by the retention policy (recorded before the delete)."""
+
+FRONTIER = pa.schema(
+    [
+        pa.field("url", pa.string(), nullable=False),  # entry URL as the feed listed it
+        pa.field("canonical_url", pa.string(), nullable=False),  # normalised entry URL
+        pa.field("source_id", pa.string()),  # sources.yaml id of the feed that listed it
+        pa.field("first_seen_at", _TS),  # poll that first listed it; crawl_date is its UTC day
+        pa.field("feed_title", pa.string()),  # entry title in the feed
+        pa.field("feed_published_at", _TS),  # entry date in the feed (sitemap lastmod)
+        pa.field("authors", _STRINGS),  # entry authors in the feed
+        pa.field("state", pa.string()),  # pending | claimed | published | failed
+        pa.field("batch_id", pa.string()),  # micro-batch that claimed it
+        pa.field("claimed_at", _TS),  # when that batch claimed it
+        pa.field("processed_at", _TS),  # when its batch committed
+        pa.field("outcome", pa.string()),  # published, rejected, or the fetch error class
+        pa.field("poll_run", pa.string()),  # run id of the poll that found it
+    ]
+)
+"""Every feed or sitemap entry seen, from the poll that found it to the batch that processed
+it (written by feed_poll, updated by the micro-batches in their publish commit)."""
+
+FEED_STATE = pa.schema(
+    [
+        pa.field("source_id", pa.string(), nullable=False),  # sources.yaml id
+        pa.field("feed_url", pa.string()),  # feed or sitemap URL polled
+        pa.field("etag", pa.string()),  # validator of the last full answer
+        pa.field("last_modified", pa.string()),  # Last-Modified of the last full answer
+        pa.field("last_poll_at", _TS),  # last poll, successful or not
+        pa.field("last_success_at", _TS),  # last poll answered 2xx or 304
+        pa.field("next_poll_at", _TS),  # when the feed is due again
+        pa.field("interval_s", pa.float64()),  # current polling interval, seconds
+        pa.field("rate_per_h", pa.float64()),  # estimated new entries per hour
+        pa.field("listed", pa.int32()),  # entries the feed listed at its last full answer
+        pa.field("error_streak", pa.int32()),  # failed polls in a row (backoff)
+        pa.field("last_error", pa.string()),  # error class of the last failed poll
+        pa.field("polls", pa.int64()),  # polls so far
+        pa.field("not_modified", pa.int64()),  # polls answered 304
+        pa.field("new_entries", pa.int64()),  # entries found new so far
+        pa.field("rolled_over", pa.bool_()),  # last poll: every listed entry was new
+        pa.field("rollovers", pa.int64()),  # polls so far that found the feed rolled over
+        pa.field("seen", _STRINGS),  # canonical URLs the last full answer listed
+    ]
+)
+"""The polling state of every feed: one row per source (crawl_date: day of its last poll)."""
+
 ERROR_CLASSES: dict[str, str] = {
     "timeout": "connect, read or total time limit exceeded",
     "dns": "host name did not resolve",
@@ -266,6 +394,7 @@ TABLES: dict[str, pa.Schema] = {
     "comments": COMMENTS,
     "related": RELATED,
     "quotes": QUOTES,
+    "subjects": SUBJECTS,
     "rejections": REJECTIONS,
     "fetch_log": FETCH_LOG,
     "quarantine": QUARANTINE,
@@ -274,6 +403,10 @@ TABLES: dict[str, pa.Schema] = {
     "dedup_index": DEDUP_INDEX,
     "terms": TERMS,
     "postings": POSTINGS,
+    "publish_log": PUBLISH_LOG,
+    "raw_retention": RAW_RETENTION,
+    "frontier": FRONTIER,
+    "feed_state": FEED_STATE,
 }
 """Every partitioned table of the lake, by name."""
 
