@@ -76,19 +76,22 @@ class LakeRows:
 
 def read_lake(lake: Path) -> LakeRows:
     """The ``articles`` and ``rejections`` rows of a lake, through its DuckDB views."""
+    import duckdb
     from newslake.lake.catalog import connect
 
     con = connect(str(lake))
     try:
 
         def rows(table: str) -> list[dict[str, Any]]:
-            cursor = con.execute(f"SELECT * FROM {table}")  # noqa: S608 - fixed names
+            try:
+                cursor = con.execute(f"SELECT * FROM {table}")  # noqa: S608 - fixed names
+            except duckdb.Error:  # a lake with no row of that table yet
+                return []
             names = [d[0] for d in cursor.description]
             return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
 
-        views = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views()").fetchall()}
-        articles = {key(r["url"]): r for r in rows("articles")} if "articles" in views else {}
-        rejected = {key(r["url"]): r for r in rows("rejections")} if "rejections" in views else {}
+        articles = {key(r["url"]): r for r in rows("articles")}
+        rejected = {key(r["url"]): r for r in rows("rejections")}
     finally:
         con.close()
     return LakeRows(articles, rejected)
