@@ -30,8 +30,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from newslake.demo.textgen import generate_body
-from newslake.demo.topics import TOPICS
+from newslake_demo.textgen import generate_body
+from newslake_demo.topics import TOPICS
 
 PEAKS = ((9.5, 2.5, 1.0), (15.5, 3.0, 0.8))
 """Daytime peaks of the publishing rate: (hour UTC, width in hours, weight)."""
