@@ -1,5 +1,6 @@
 # newslake — `make demo` runs the daily ingestion end to end on the offline demo web;
-# `make test` runs the whole test suite. Both build the pinned environment in .venv first.
+# `make test` runs the whole test suite, `make check` lint and the fast unit tests. All build
+# the pinned environment in .venv first.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -7,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 UV_VERSION := 0.13.9
 
-.PHONY: env demo test lint docs test-tools clean
+.PHONY: env demo test check lint docs test-tools clean notebook airflow
 
 env: $(STAMP)
 
@@ -21,8 +22,31 @@ $(STAMP): pyproject.toml requirements.lock
 demo: env
 	@bash scripts/demo.sh
 
+# JupyterLab on 127.0.0.1 with the research notebook open on the lake ($NEWSLAKE_LAKE, else
+# ./lake, which `make demo` builds). NOTEBOOK_PORT picks the port (default 8888).
+notebook: env
+	@lake=$$(realpath -m "$${NEWSLAKE_LAKE:-lake}"); \
+	$(BIN)/python -c 'import sys; from newslake.lake.location import lake_exists; \
+	  sys.exit(0 if lake_exists(sys.argv[1]) else 1)' "$$lake" \
+	  || { echo "no lake at $$lake: run make demo first" >&2; exit 1; }; \
+	echo "research notebook on the lake $$lake"; \
+	NEWSLAKE_LAKE="$$lake" exec $(BIN)/jupyter lab --ip=127.0.0.1 --port=$${NOTEBOOK_PORT:-8888} \
+	  --no-browser --LabApp.extension_manager=readonly $$([ "$$(id -u)" = 0 ] && echo --allow-root) \
+	  --ServerApp.root_dir="$(CURDIR)" include/notebooks/research.ipynb
+
+# The embedded Airflow (api-server, scheduler, dag-processor, triggerer) on 127.0.0.1 with the
+# demo's AIRFLOW_HOME, so its UI shows the runs of `make demo`; prints the URL and the login.
+airflow: env
+	@bash scripts/airflow.sh
+
 test: env test-tools
-	$(BIN)/pytest -p no:cacheprovider
+	$(BIN)/pytest -p no:cacheprovider --durations=15
+
+# The fast lane: lint, then the unit tests (no test marked slow or distributed) on two
+# processes, one test file each at a time.
+check: lint
+	$(BIN)/pytest -p no:cacheprovider -q -m "not slow and not distributed" -n 2 --dist loadfile \
+	  --durations=15
 
 lint: env
 	$(BIN)/ruff check include dags plugins tests bench tools

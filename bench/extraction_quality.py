@@ -11,6 +11,9 @@ date as ``published_date``, the page's own calendar day):
   trafilatura-meta  title, author, date; body must/must-not snippets (P/R/F1/accuracy)
   wcxb              articles: title, author, date, body (AEB metric); page-type confusion
   htmldate          date
+  all but wcxb      article pages not rejected as ``not_article``; the body's detected
+                    language against the language the markup declares (where it does)
+  wire labels       wire_service precision/recall on tests/extract/wire_labels.csv
 
 Each metric section is one function in ``SECTIONS``. Per-page misses go to ``--misses``.
 Last line: one JSON object with every figure.
@@ -307,10 +310,106 @@ def page_type_section(runs: dict[str, SetRun]) -> Section:
     return out
 
 
+def not_article_section(runs: dict[str, SetRun]) -> Section:
+    """aeb, trafilatura-meta, htmldate: article pages rejected as ``not_article`` (should be 0)."""
+    out = Section()
+    for name in ("aeb", "trafilatura-meta", "htmldate"):
+        run = runs.get(name)
+        if run is None:
+            continue
+        wrong = [u for u in run.gold if (run.ours.rejections.get(u) or {}).get("reason")
+                 == "not_article"]
+        out.misses.extend(
+            f"{name} not_article {run.ours.rejections[u].get('detail')} {u}" for u in wrong
+        )
+        share = round(1 - len(wrong) / max(len(run.gold), 1), 4)
+        out.figures[name] = {"kept_as_article_type": share, "not_article": len(wrong)}
+        out.lines.append((name, "not rejected as n/a", share, None))
+    return out
+
+
+def language_section(runs: dict[str, SetRun]) -> Section:
+    """Text language against the language the markup declares, where it declares one.
+
+    For every published article of aeb, trafilatura-meta and htmldate whose markup declares a
+    language: the body's language as the text detector sees it, and ``language_source``.
+    """
+    from newslake.extract import language as lang
+    from newslake.extract import metadata
+    from newslake.extract.decode import decode_html
+    from trafilatura.utils import load_html
+
+    out = Section()
+    hits = total = 0
+    sources: Counter = Counter()
+    started = time.perf_counter()
+    for name in ("aeb", "trafilatura-meta", "htmldate"):
+        run = runs.get(name)
+        if run is None:
+            continue
+        for page in iter_responses(EVAL_DIR / SET_WARCS[name]):
+            row = run.ours.articles.get(key(page.final_url or page.url))
+            if row is None or not row.get("body"):
+                continue
+            text, _ = decode_html(page.body, page.content_type)
+            tree = load_html(text)
+            declared = metadata.normalise_language(metadata.collect(tree)["language"]) if (
+                tree is not None) else None
+            found = lang.detect(row["body"]).code
+            sources[row.get("language_source") or "none"] += 1
+            if declared and found:
+                total += 1
+                hits += declared == found
+                if declared != found:
+                    out.misses.append(f"{name} language markup={declared} text={found} "
+                                      f"kept={row.get('language')} {page.final_url}")
+    accuracy = round(hits / total, 4) if total else None
+    out.figures["language"] = {
+        "text_agrees_with_markup": accuracy,
+        "pages": total,
+        "language_source": dict(sources),
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+    out.lines.append(("aeb+meta+htmldate", "language text=markup", accuracy, None))
+    return out
+
+
+def wire_section(runs: dict[str, SetRun]) -> Section:
+    """Wire credit precision/recall on the labelled pages of ``tests/extract/wire_labels.csv``.
+
+    A wire on any published article outside the labels counts as a false positive.
+    """
+    import csv
+
+    from newslake.extract import wire
+
+    out = Section()
+    path = Path(__file__).resolve().parent.parent / "tests" / "extract" / "wire_labels.csv"
+    with path.open(encoding="utf-8") as fh:
+        labels = {key(r["url"]): r["wire"] for r in csv.DictReader(fh)}
+    predicted: dict[str, str | None] = {u: None for u in labels}
+    for run in runs.values():
+        for url, row in run.ours.articles.items():
+            if url in labels or row.get("wire_service"):
+                predicted[url] = row.get("wire_service")
+    scores = wire.score(predicted, labels)
+    for url, got in predicted.items():
+        want = labels.get(url, "")
+        if (got or "") != want:
+            out.misses.append(f"wire want={want!r} ours={got!r} {url}")
+    out.figures["wire"] = {**scores, "labelled_pages": len(labels)}
+    out.lines.append(("wire labels", "wire precision", scores["precision"], None))
+    out.lines.append(("wire labels", "wire recall", scores["recall"], None))
+    return out
+
+
 SECTIONS: list[Callable[[dict[str, SetRun]], Section]] = [
     fields_section,
     body_section,
     page_type_section,
+    not_article_section,
+    language_section,
+    wire_section,
 ]
 
 

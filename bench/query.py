@@ -1,8 +1,10 @@
-"""Analyst queries over a synthetic year of news: partitioned lake vs one file vs JSON Lines.
+"""Analyst queries over a synthetic year of news: the DuckLake lake vs one file vs JSON Lines.
 
 Generates ``--articles`` articles over 365 days (bodies of 300-1,500 words) with the real
-``publish_day``, then times every analyst macro on a one-month and a full-year range
-through the catalog (hive-partitioned Parquet), over a single unpartitioned Parquet file and
+``publish_day`` (one DuckLake commit per day), reports the catalog's size after those
+commits and the time to commit one 10,000-article day, then times every analyst macro on a
+one-month and a full-year range through the catalog (partitioned Parquet), over a single
+unpartitioned Parquet file and
 over JSON Lines (the baseline), shows partition pruning with EXPLAIN ANALYZE on a one-week
 query, and times full-text search (BM25 over the lake's postings; up to
 ``--fts-max-articles`` also the fts extension's index, built in the run, as a baseline).
@@ -32,10 +34,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from newslake.config import SQL_DIR
-from newslake.lake import publish_day, schema
+from newslake.lake import ducklake, publish_day, schema
 from newslake.lake.catalog import connect
 from newslake.lake.search import build_index, search
-from newslake.lake.storage import open_lake
 from newslake.lake.terms import index_day, unindexed_days
 
 START = date(2024, 1, 1)
@@ -89,61 +90,88 @@ def generate(lake: Path, n_articles: int, seed: int = 42) -> dict[str, float]:
     per_day = np.full(DAYS, n_articles // DAYS)
     per_day[: n_articles % DAYS] += 1
     started = time.perf_counter()
-    for d in range(DAYS):
-        day = START + timedelta(days=d)
-        n = int(per_day[d])
-        n_orig = max(1, int(round(n * (1 - COPY_SHARE))))
-        n_copy = n - n_orig
-        base = datetime(day.year, day.month, day.day, tzinfo=UTC)
-        orig_minutes = np.sort(rng.integers(0, 24 * 60, n_orig))
-        origin = rng.integers(0, n_orig, n_copy)
-        lag = rng.exponential(180.0, n_copy).round(1)
-        ids = np.array([f"{d:03d}-{i:06d}" for i in range(n)])
-        sites = np.concatenate([
-            publishers[rng.integers(0, N_PUBLISHERS, n_orig)],
-            syndicators[rng.integers(0, N_SYNDICATORS, n_copy)],
-        ])
-        story = np.concatenate([ids[:n_orig], ids[origin]])
-        minutes = np.concatenate([orig_minutes, orig_minutes[origin] + lag])
-        published = pa.array((np.datetime64(base.replace(tzinfo=None), "us")
-                              + (minutes * 60e6).astype("timedelta64[us]")),
-                             pa.timestamp("us", tz="UTC"))
-        # the keyword's coverage rises and falls over the year
-        boost = np.where(rng.random(n) < 0.05 + 0.25 * np.sin(np.pi * d / DAYS) ** 4, 1, 0)
-        words = rng.integers(300, 1501, n)
-        bodies = _texts(rng, vocab, cdf, words)
-        bodies = pc.if_else(pa.array(boost.astype(bool)),
-                            pc.binary_join_element_wise(bodies, pa.scalar(KEYWORD), " "),
-                            bodies)
-        titles = _texts(rng, vocab, cdf, rng.integers(5, 13, n))
-        urls = pc.binary_join_element_wise(pa.scalar("https://"), pa.array(sites),
-                                           pa.scalar("/"), pa.array(ids), "")
-        articles = pa.table({
-            "article_id": ids, "url": urls, "canonical_url": urls, "site": sites,
-            "source_id": sites, "title": titles, "published_at": published,
-            "fetched_at": published, "language": pa.array(["en"] * n), "body": bodies,
-            "word_count": pa.array(words, pa.int32()),
-            "story_id": story, "is_original": np.arange(n) < n_orig,
-        })
-        orig_sites = sites[:n_orig]
-        syndication = pa.table({
-            "story_id": ids[origin], "article_id": ids[n_orig:], "site": sites[n_orig:],
-            "original_site": orig_sites[origin], "lag_minutes": lag,
-        })
-        copies = np.bincount(origin, minlength=n_orig)
-        stories = pa.table({
-            "story_id": ids[:n_orig], "title": titles.slice(0, n_orig),
-            "original_article_id": ids[:n_orig], "original_url": urls.slice(0, n_orig),
-            "original_site": orig_sites, "first_published_at": published.slice(0, n_orig),
-            "copies": pa.array(copies, pa.int32()),
-            "articles": pa.array(copies + 1, pa.int32()),
-        })
-        publish_day(str(lake), day, {
-            "articles": schema.conform("articles", articles),
-            "stories": schema.conform("stories", stories),
-            "syndication": schema.conform("syndication", syndication),
-        }, producer="bench")
-    return {"generate_s": time.perf_counter() - started}
+    con = ducklake.connect(str(lake), read_only=False)
+    try:
+        for d in range(DAYS):
+            day = START + timedelta(days=d)
+            publish_day(str(lake), day, day_tables(rng, vocab, cdf, publishers, syndicators,
+                                                   d, int(per_day[d])), producer="bench",
+                        con=con)
+    finally:
+        con.close()
+    generate_s = time.perf_counter() - started
+    catalog_bytes = _catalog_bytes(lake)
+    tables = day_tables(rng, vocab, cdf, publishers, syndicators, DAYS, COMMIT_DAY_ARTICLES)
+    started = time.perf_counter()
+    publish_day(str(lake), START + timedelta(days=DAYS + 30), tables, producer="bench")
+    return {"generate_s": generate_s, "catalog_bytes_365_commits": catalog_bytes,
+            "commit_10k_articles_s": round(time.perf_counter() - started, 2)}
+
+
+COMMIT_DAY_ARTICLES = 10_000
+"""Articles of the day whose commit is timed (published a month after the year)."""
+
+
+def _catalog_bytes(lake: Path) -> int:
+    return sum(p.stat().st_size for p in lake.glob("catalog.sqlite*"))
+
+
+def day_tables(rng: np.random.Generator, vocab: pa.Array, cdf: np.ndarray,
+               publishers: np.ndarray, syndicators: np.ndarray, d: int,
+               n: int) -> dict[str, pa.Table]:
+    """The articles, stories and syndication of day number ``d`` with ``n`` articles."""
+    day = START + timedelta(days=d)
+    n_orig = max(1, int(round(n * (1 - COPY_SHARE))))
+    n_copy = n - n_orig
+    base = datetime(day.year, day.month, day.day, tzinfo=UTC)
+    orig_minutes = np.sort(rng.integers(0, 24 * 60, n_orig))
+    origin = rng.integers(0, n_orig, n_copy)
+    lag = rng.exponential(180.0, n_copy).round(1)
+    ids = np.array([f"{d:03d}-{i:06d}" for i in range(n)])
+    sites = np.concatenate([
+        publishers[rng.integers(0, N_PUBLISHERS, n_orig)],
+        syndicators[rng.integers(0, N_SYNDICATORS, n_copy)],
+    ])
+    story = np.concatenate([ids[:n_orig], ids[origin]])
+    minutes = np.concatenate([orig_minutes, orig_minutes[origin] + lag])
+    published = pa.array((np.datetime64(base.replace(tzinfo=None), "us")
+                          + (minutes * 60e6).astype("timedelta64[us]")),
+                         pa.timestamp("us", tz="UTC"))
+    # the keyword's coverage rises and falls over the year
+    boost = np.where(rng.random(n) < 0.05 + 0.25 * np.sin(np.pi * d / DAYS) ** 4, 1, 0)
+    words = rng.integers(300, 1501, n)
+    bodies = _texts(rng, vocab, cdf, words)
+    bodies = pc.if_else(pa.array(boost.astype(bool)),
+                        pc.binary_join_element_wise(bodies, pa.scalar(KEYWORD), " "),
+                        bodies)
+    titles = _texts(rng, vocab, cdf, rng.integers(5, 13, n))
+    urls = pc.binary_join_element_wise(pa.scalar("https://"), pa.array(sites),
+                                       pa.scalar("/"), pa.array(ids), "")
+    articles = pa.table({
+        "article_id": ids, "url": urls, "canonical_url": urls, "site": sites,
+        "source_id": sites, "title": titles, "published_at": published,
+        "fetched_at": published, "language": pa.array(["en"] * n), "body": bodies,
+        "word_count": pa.array(words, pa.int32()),
+        "story_id": story, "is_original": np.arange(n) < n_orig,
+    })
+    orig_sites = sites[:n_orig]
+    syndication = pa.table({
+        "story_id": ids[origin], "article_id": ids[n_orig:], "site": sites[n_orig:],
+        "original_site": orig_sites[origin], "lag_minutes": lag,
+    })
+    copies = np.bincount(origin, minlength=n_orig)
+    stories = pa.table({
+        "story_id": ids[:n_orig], "title": titles.slice(0, n_orig),
+        "original_article_id": ids[:n_orig], "original_url": urls.slice(0, n_orig),
+        "original_site": orig_sites, "first_published_at": published.slice(0, n_orig),
+        "copies": pa.array(copies, pa.int32()),
+        "articles": pa.array(copies + 1, pa.int32()),
+    })
+    return {
+        "articles": schema.conform("articles", articles),
+        "stories": schema.conform("stories", stories),
+        "syndication": schema.conform("syndication", syndication),
+    }
 
 
 def _baseline(path: Path, fmt: str) -> duckdb.DuckDBPyConnection:
@@ -261,7 +289,7 @@ def main(argv: list[str] | None = None) -> int:
 
     work = args.dir or Path(tempfile.mkdtemp(prefix="newslake-bench-"))
     lake, flat = work / "lake", work / "flat"
-    reuse = args.reuse and (lake / "articles").is_dir()
+    reuse = args.reuse and (lake / "catalog.sqlite").is_file()
     if not reuse:
         shutil.rmtree(lake, ignore_errors=True)
         shutil.rmtree(flat, ignore_errors=True)
@@ -271,9 +299,8 @@ def main(argv: list[str] | None = None) -> int:
         if reuse:
             log(f"reusing {lake}")
             started = time.perf_counter()
-            store = open_lake(str(lake))
-            missing = sorted(set(unindexed_days(store, "terms"))
-                             | set(unindexed_days(store, "postings")))
+            missing = sorted(set(unindexed_days(str(lake), "terms"))
+                             | set(unindexed_days(str(lake), "postings")))
             for day in missing:
                 index_day(str(lake), day)
             figures["terms_backfill_days"] = len(missing)
@@ -287,9 +314,10 @@ def main(argv: list[str] | None = None) -> int:
             log(f"generating {args.articles} articles over {DAYS} days in {lake}")
             figures.update(generate(lake, args.articles))
             figures.update(export_baselines(lake, flat, not args.skip_jsonl))
-        lake_bytes = sum(p.stat().st_size for p in (lake / "articles").rglob("*.parquet"))
-        terms_bytes = sum(p.stat().st_size for p in (lake / "terms").rglob("*.parquet"))
-        postings_bytes = sum(p.stat().st_size for p in (lake / "postings").rglob("*.parquet"))
+        data = lake / "data" / "main"
+        lake_bytes = sum(p.stat().st_size for p in (data / "articles").rglob("*.parquet"))
+        terms_bytes = sum(p.stat().st_size for p in (data / "terms").rglob("*.parquet"))
+        postings_bytes = sum(p.stat().st_size for p in (data / "postings").rglob("*.parquet"))
         figures.update(articles_bytes=lake_bytes, terms_bytes=terms_bytes,
                        postings_bytes=postings_bytes)
         log(f"  articles: {lake_bytes / 1e6:.0f} MB partitioned (terms index "
@@ -347,6 +375,7 @@ def main(argv: list[str] | None = None) -> int:
             "jsonl_year_max_s": (round(max(results["jsonl"]["year"].values()), 3)
                                  if "jsonl" in results else None),
             "week_files_read": files_read,
+            "catalog_bytes_now": _catalog_bytes(lake),
             **({"generate_s": round(float(figures["generate_s"]), 1)}
                if "generate_s" in figures else {}),
         })
@@ -354,8 +383,8 @@ def main(argv: list[str] | None = None) -> int:
         if not args.keep and args.dir is None:
             shutil.rmtree(work, ignore_errors=True)
     keys = ["articles", "month_max_s", "year_max_s", "fts_month_s", "fts_year_s",
-            "single_file_year_max_s",
-            "jsonl_year_max_s"]
+            "commit_10k_articles_s", "catalog_bytes_365_commits",
+            "single_file_year_max_s", "jsonl_year_max_s"]
     ordered = {k: figures.get(k) for k in keys}
     ordered.update({k: v for k, v in figures.items() if k not in ordered})
     print(json.dumps(ordered))

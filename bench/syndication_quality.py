@@ -40,7 +40,6 @@ from urllib.parse import urlsplit
 
 import pyarrow as pa
 import pyarrow.compute  # noqa: F401
-import pyarrow.parquet as pq
 from newslake.config import DEFAULT_SOURCES, SHARED_DIR
 from newslake.dedup import DedupConfig, assign_stories, canonicalize_url
 
@@ -89,12 +88,12 @@ def _scores(labels: list[dict], story_of: dict[str, str], original_of: dict[str,
 def _lake_rows(lake: Path, table: str = "articles") -> pa.Table:
     columns = ["url", "canonical_url", "story_id", "is_original", "body", "published_at",
                "fetched_at", "site", "story_version", "excerpt_of", "excerpt_share"]
-    files = sorted((lake / table).glob("crawl_date=*/*.parquet"))
-    parts = [pq.read_table(f, columns=[c for c in columns if c in pq.read_schema(f).names])
-             for f in files]
+    from newslake.lake import read_table
+
+    rows = read_table(str(lake), table, columns=columns)
     if table == "quarantine":
-        parts = [p.filter(pa.compute.is_valid(p["story_id"])) for p in parts]
-    return pa.concat_tables(parts) if parts else pa.table({c: [] for c in columns})
+        rows = rows.filter(pa.compute.is_valid(rows["story_id"]))
+    return rows
 
 
 def _predictions(articles: pa.Table, labels: list[dict]):
@@ -206,8 +205,9 @@ def extract_corpus(warc: Path) -> pa.Table:
 
 
 def _rejected_urls(lake: Path) -> set[str]:
-    files = sorted((lake / "rejections").glob("crawl_date=*/*.parquet"))
-    return {u for f in files for u in pq.read_table(f, columns=["url"])["url"].to_pylist()}
+    from newslake.lake import read_table
+
+    return set(read_table(str(lake), "rejections", columns=["url"])["url"].to_pylist())
 
 
 def run_pipeline(warc: Path, lake: Path) -> bool:

@@ -1,9 +1,10 @@
-"""Keep the lake tidy after every publish: temp files, compaction, raw WARC retention,
-lake stats and the DuckDB catalog.
+"""Keep the lake tidy after every publish: DuckLake compaction, snapshot expiry and file
+cleanup, raw WARC retention, lake stats and the DuckDB CLI init script.
 
 Scheduled on the lake Asset, so it runs after each ingest or WARC import. Retention of
 ``raw/`` comes from ``$NEWSLAKE_RAW_RETENTION_DAYS`` (days, or ``never``; default 90).
 """
+
 
 from __future__ import annotations
 
@@ -12,6 +13,25 @@ from datetime import datetime, timedelta
 from airflow.sdk import dag, task
 from newslake_airflow.assets import LAKE_ASSET
 from newslake_airflow.tasks import DEFAULT_ARGS, lake_path, stage
+
+DOC_MD = """
+### lake_maintenance: keep the lake tidy after every publish
+
+**What it does.** Runs whenever the `newslake://lake` asset is updated (after each
+`news_ingest` day or `warc_import`): deletes temporary files left by interrupted writers,
+compacts partitions of many small files, deletes raw WARC files older than the retention,
+records files, bytes and rows per table and day in `lake_stats`, and rewrites the DuckDB
+catalog (`<lake>/newslake.duckdb`).
+
+**Settings**: `NEWSLAKE_LAKE`; `NEWSLAKE_RAW_RETENTION_DAYS` (days of `raw/` to keep, or
+`never`; default 90). No params.
+
+**When it fails.** Every step is safe to repeat: clear the failed task. Readers are never
+affected (files are swapped atomically). A failure of `compact` that repeats usually means an
+unreadable Parquet file: its path is in the task log; move it aside and re-run the day that
+wrote it.
+"""
+"""What operators read in the DAG docs panel of the Airflow UI."""
 
 
 @dag(
@@ -23,22 +43,29 @@ from newslake_airflow.tasks import DEFAULT_ARGS, lake_path, stage
     default_args=DEFAULT_ARGS,
     dagrun_timeout=timedelta(hours=2),
     tags=["newslake", "maintenance"],
-    doc_md=__doc__,
+    doc_md=DOC_MD,
 )
 def lake_maintenance():
     @task
     @stage
-    def clean_temp_files() -> int:
-        from newslake.lake.maintenance import MaintenanceConfig, clean_temp_files
-
-        return clean_temp_files(lake_path(), MaintenanceConfig.from_env().temp_max_age_s)
-
-    @task
-    @stage
-    def compact() -> list[str]:
+    def compact() -> int:
         from newslake.lake.maintenance import MaintenanceConfig, compact
 
         return compact(lake_path(), MaintenanceConfig.from_env())
+
+    @task
+    @stage
+    def expire_snapshots() -> int:
+        from newslake.lake.maintenance import MaintenanceConfig, expire_snapshots
+
+        return expire_snapshots(lake_path(), MaintenanceConfig.from_env())
+
+    @task
+    @stage
+    def clean_files() -> int:
+        from newslake.lake.maintenance import MaintenanceConfig, clean_files
+
+        return clean_files(lake_path(), MaintenanceConfig.from_env())
 
     @task
     @stage
@@ -58,12 +85,13 @@ def lake_maintenance():
 
     @task
     @stage
-    def refresh_catalog() -> str:
+    def refresh_catalog() -> str | None:
         from newslake.lake.maintenance import refresh_catalog
 
         return refresh_catalog(lake_path())
 
-    clean_temp_files() >> compact() >> apply_retention() >> record_stats() >> refresh_catalog()
+    (compact() >> expire_snapshots() >> clean_files() >> apply_retention() >> record_stats()
+     >> refresh_catalog())
 
 
 lake_maintenance()

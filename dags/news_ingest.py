@@ -1,7 +1,8 @@
 """Daily ingestion: feeds → pages → articles → stories → validated lake partitions.
 
-Wiring only; every task calls a stage of :mod:`newslake.pipeline.stages`.
+Wiring only; every task calls a stage of newslake.pipeline.stages.
 """
+
 
 from __future__ import annotations
 
@@ -10,6 +11,34 @@ from datetime import datetime, timedelta
 from airflow.sdk import dag, task
 from newslake_airflow.assets import LAKE_ASSET
 from newslake_airflow.tasks import DEFAULT_ARGS, run_context, stage
+
+DOC_MD = """
+### news_ingest: one crawl day into the lake
+
+**What it does.** Each run covers one crawl day, its data interval `[D 00:00 UTC, D+1 00:00 UTC)`:
+it reads the sources file, discovers new article URLs in every enabled feed (one mapped
+`discover` task per source), fetches the pages in batches into WARC files, extracts and
+deduplicates them, validates the batch with Great Expectations and publishes the day's
+partitions atomically. A re-run of a day replaces that day exactly. Publishing updates the
+`newslake://lake` asset, which starts `lake_maintenance`.
+
+**Settings** (environment of the workers): `NEWSLAKE_LAKE` (the lake: a directory or
+`s3://bucket/prefix`), `NEWSLAKE_SOURCES` (the sources file). The run's logical date is the
+crawl date; no params.
+
+**When it fails.**
+- *A discover or fetch task failed*: one source failing does not fail the run (its rows in
+  `fetch_log` carry the `error_class`); the run fails only when every source failed, which
+  usually means the network or the sources file: check
+  `newslake sql "SELECT source_id, error_class, error FROM fetch_log WHERE crawl_date = 'D'"`.
+- *`validate` failed*: a batch-level expectation failed (for example a source whose pages
+  suddenly yield empty bodies). Nothing was published for the day; `validation_log` and the
+  Data Docs (`<lake>/_docs/index.html`) say which expectation. Fix the source or the suite, then
+  clear the run to re-run the day.
+- *Transient errors* (timeouts, 5xx, a held lock) are retried 3 times with backoff; terminal
+  ones (bad configuration, a missing file) fail at once with a one-line message in the log.
+"""
+"""What operators read in the DAG docs panel of the Airflow UI."""
 
 
 @dag(
@@ -21,7 +50,7 @@ from newslake_airflow.tasks import DEFAULT_ARGS, run_context, stage
     default_args=DEFAULT_ARGS,
     dagrun_timeout=timedelta(hours=6),
     tags=["newslake", "ingest"],
-    doc_md=__doc__,
+    doc_md=DOC_MD,
 )
 def news_ingest():
     @task

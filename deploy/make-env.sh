@@ -20,6 +20,7 @@ generated = {
     "AIRFLOW_JWT_SECRET": lambda: secrets.token_urlsafe(32),
     "AIRFLOW_API_SECRET_KEY": lambda: secrets.token_urlsafe(32),
     "POSTGRES_PASSWORD": lambda: secrets.token_urlsafe(24),
+    "NEWSLAKE_CATALOG_PASSWORD": lambda: secrets.token_urlsafe(24),
     "MINIO_ROOT_PASSWORD": lambda: secrets.token_urlsafe(24),
     "NEWSLAKE_S3_SECRET_KEY": lambda: secrets.token_urlsafe(24),
 }

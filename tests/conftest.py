@@ -93,3 +93,25 @@ def demo_lake(demo_address, tmp_path_factory) -> Path:
         for day in DEMO_DAYS:
             ingest_day(str(root), date.fromisoformat(day), str(DEMO_SOURCES))
     return root
+
+
+@pytest.fixture
+def pg_catalog(monkeypatch):
+    """A fresh PostgreSQL database (127.0.0.1:5432, user postgres) as the lake catalog."""
+    import uuid
+
+    psycopg = pytest.importorskip("psycopg", reason="psycopg is not installed")
+    admin = "host=127.0.0.1 port=5432 user=postgres dbname=postgres connect_timeout=3"
+    try:
+        conn = psycopg.connect(admin, autocommit=True)
+    except psycopg.OperationalError as exc:
+        pytest.skip(f"no PostgreSQL at 127.0.0.1:5432: {exc}")
+    name = f"newslake_test_{uuid.uuid4().hex[:12]}"
+    conn.execute(f'CREATE DATABASE "{name}"')
+    monkeypatch.setenv("NEWSLAKE_CATALOG", f"postgres:host=127.0.0.1 port=5432 user=postgres "
+                                           f"dbname={name}")
+    try:
+        yield name
+    finally:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.close()

@@ -68,6 +68,7 @@ def test_fetch_subclasses_by_name() -> None:
     ex.FetchFailure("dns", "no such host"),
     ex.FeedParseError("not a feed"),
     ex.ConfigError("sources.yaml: line 3: bad key"),
+    ex.NoLakeError("/tmp/nowhere"),
     ex.ExtractionRejected("too_short", "12 words"),
     ex.PageTimeout("extraction exceeded 10 s"),
     ex.StageFailed("validate", "batch failed validation"),

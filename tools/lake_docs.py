@@ -31,6 +31,7 @@ TABLE_MEANINGS: dict[str, str] = {
     "comments": "reader comments shown on article pages",
     "related": "related-article links shown on article pages",
     "quotes": "quotations attributed to a speaker in an article",
+    "subjects": "people, organisations, places and topics an article names as its subjects",
     "rejections": "pages that were fetched but not published, with the reason",
     "fetch_log": "every HTTP request of the crawl, successful or not",
     "frontier": "every feed or sitemap entry seen, from the poll that found it to the "

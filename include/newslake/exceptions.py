@@ -7,6 +7,7 @@ transient, ``[X]`` terminal), mixed in beside the branch that says where it come
     ├── TransientError [T]          the same call may succeed later: retry with backoff
     ├── TerminalError  [X]          the same call will fail the same way: do not retry
     ├── ConfigError [X]             invalid configuration (sources.yaml, settings); names the key
+    │   └── NoLakeError [X]         the path given as the lake holds no lake
     ├── CrawlError                  the crawler (``newslake.crawl``)
     │   ├── FetchFailure            one fetch attempt failed; ``error_class`` is the fetch_log
     │   │   │                       value and picks the subclass, as ``errno`` does for OSError
@@ -54,6 +55,17 @@ class TerminalError(NewslakeError):
 
 class ConfigError(TerminalError):
     """Invalid configuration; the message names the bad key (and line when known)."""
+
+
+class NoLakeError(ConfigError):
+    """The path given as the lake holds no lake (``no lake at PATH``)."""
+
+    def __init__(self, lake: str) -> None:
+        super().__init__(f"no lake at {lake}")
+        self.lake = lake
+
+    def __reduce__(self) -> tuple:
+        return type(self), (self.lake,)
 
 
 class CrawlError(NewslakeError):

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from newslake.exceptions import ConfigError
+from newslake.extract.page_type import PAGE_TYPES
 
 SOURCE_KINDS = ("rss", "atom", "jsonfeed", "sitemap", "sitemap_index", "news_sitemap", "auto")
 """Values of ``sources[].kind``; ``auto`` sniffs the body."""
@@ -95,6 +96,7 @@ class Source:
     site: str = ""
     language: str | None = None
     syndicator: str | None = None
+    page_types: frozenset[str] = frozenset({"article"})  # accepted page types
     enabled: bool = True
     allow_private: bool = False
     politeness: Politeness = field(default_factory=Politeness)
@@ -415,6 +417,7 @@ def _source(raw: Any, i: int, lines: _Lines, default: Politeness,
             raise lines.error((*at, "syndicator"), f"unknown syndicator adapter {syndicator!r} "
                                                    f"(known: {', '.join(sorted(ADAPTERS))})")
         syndicator = syndicator.lower()
+    page_types = _page_types(raw.get("page_types"), (*at, "page_types"), lines)
     politeness = default
     if raw.get("politeness") is not None:
         politeness = _politeness(raw["politeness"], (*at, "politeness"), lines, default)
@@ -428,12 +431,27 @@ def _source(raw: Any, i: int, lines: _Lines, default: Politeness,
         site=site.lower(),
         language=language,
         syndicator=syndicator,
+        page_types=page_types,
         enabled=_check_type(raw.get("enabled", True), bool, (*at, "enabled"), lines),
         allow_private=_check_type(raw.get("allow_private", False), bool,
                                   (*at, "allow_private"), lines),
         politeness=politeness,
         poll=poll,
     )
+
+
+def _page_types(raw: Any, at: tuple, lines: _Lines) -> frozenset[str]:
+    """Accepted page types: a list of ``PAGE_TYPES`` names (default: articles only)."""
+    if raw is None:
+        return frozenset({"article"})
+    if isinstance(raw, str):
+        raw = [raw]
+    if not isinstance(raw, list) or not raw:
+        raise lines.error(at, f"expected a list of page types ({', '.join(PAGE_TYPES)})")
+    for item in raw:
+        if item not in PAGE_TYPES:
+            raise lines.error(at, f"{item!r} is not one of {', '.join(PAGE_TYPES)}")
+    return frozenset(raw)
 
 
 def _contact_of(settings: CrawlerSettings) -> str | None:

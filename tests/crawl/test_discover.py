@@ -1,11 +1,14 @@
-"""discover_source against the fixture server: interval, known URLs, conditional GET,
-sitemap index, failures as rows."""
+"""discover_source over a mock transport: interval, known URLs, conditional GET, sitemap
+index, failures as rows."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import httpx
+import pytest
 from fault_server import feed_xml
+from mock_web import MockWeb, Reply
 from newslake.crawl import all_failed, discover_source
 from newslake.dedup import canonicalize_url
 
@@ -73,15 +76,43 @@ FILES = {
 }
 
 
-def _discover(config, source_id, lake, warc, day=DAY, start=START, end=END, known=frozenset()):
+NOWHERE = "127.0.0.1:9"  # every host maps here; the mock transport answers instead
+ETAG = '"feed-v1"'
+
+
+def _news_feed(request: httpx.Request) -> httpx.Response:
+    """RSS of 12 articles with an ETag; 304 when the client already has it."""
+    if request.headers.get("if-none-match") == ETAG:
+        return httpx.Response(304, headers={"etag": ETAG})
+    return Reply(200, feed_xml("news.test", 12),
+                 {"content-type": "application/rss+xml", "etag": ETAG}).response()
+
+
+@pytest.fixture
+def web() -> MockWeb:
+    web = MockWeb()
+    web.add("http://news.test/feed.xml?n=12", _news_feed)
+    web.add("http://news.test/500", Reply(500, b"oops"))
+    for path, (ctype, body) in FILES.items():
+        web.add(f"http://news.test{path}", Reply(200, body, {"content-type": ctype}))
+    return web
+
+
+@pytest.fixture
+def config(make_config):
+    return make_config(NOWHERE, sources=SOURCES)
+
+
+def _discover(web, config, source_id, lake, warc, day=DAY, start=START, end=END,
+              known=frozenset()):
     source = config.source(source_id)
     return discover_source(source, config, lake=str(lake), crawl_date=day, interval_start=start,
-                           interval_end=end, known_urls=known, warc_path=str(warc))
+                           interval_end=end, known_urls=known, warc_path=str(warc),
+                           transport=web.transport)
 
 
-def test_feed_candidates_carry_hints(server, make_config, tmp_path):
-    config = make_config(server.address, sources=SOURCES)
-    result = _discover(config, "news", tmp_path / "lake", tmp_path / "f.warc.gz")
+def test_feed_candidates_carry_hints(web, config, tmp_path):
+    result = _discover(web, config, "news", tmp_path / "lake", tmp_path / "f.warc.gz")
     assert len(result.candidates) == 12
     first = result.candidates[0]
     assert first == {
@@ -94,60 +125,52 @@ def test_feed_candidates_carry_hints(server, make_config, tmp_path):
     assert (tmp_path / "f.warc.gz").exists()
 
 
-def test_interval_known_urls_and_repeats(server, make_config, tmp_path):
-    server.files.update(FILES)
-    config = make_config(server.address, sources=SOURCES)
+def test_interval_known_urls_and_repeats(web, config, tmp_path):
     known = frozenset({canonicalize_url("http://news.test/a/known")})  # as the lake keeps them
-    result = _discover(config, "mixed", tmp_path / "lake", tmp_path / "m.warc.gz", known=known)
+    result = _discover(web, config, "mixed", tmp_path / "lake", tmp_path / "m.warc.gz", known=known)
     urls = [c["url"] for c in result.candidates]
     assert urls == ["http://news.test/a/in", "http://news.test/a/undated",
                     "http://news.test/a/relative"]
     assert result.candidates[1]["feed_published_at"] is None
 
 
-def test_conditional_get(server, make_config, tmp_path):
-    config = make_config(server.address, sources=SOURCES)
+def test_conditional_get(web, config, tmp_path):
     lake = tmp_path / "lake"
-    first = _discover(config, "news", lake, tmp_path / "1.warc.gz")
+    first = _discover(web, config, "news", lake, tmp_path / "1.warc.gz")
     assert first.fetch_log[0]["status"] == 200
     assert (lake / "_state" / "feeds" / "news.json").exists()
-    again = _discover(config, "news", lake, tmp_path / "2.warc.gz")  # same day: full fetch
+    again = _discover(web, config, "news", lake, tmp_path / "2.warc.gz")  # same day: full fetch
     assert again.fetch_log[0]["status"] == 200 and len(again.candidates) == 12
     later = date(2022, 4, 4)
-    nxt = _discover(config, "news", lake, tmp_path / "3.warc.gz", day=later,
+    nxt = _discover(web, config, "news", lake, tmp_path / "3.warc.gz", day=later,
                     start=END, end=datetime(2022, 4, 5, tzinfo=UTC))
     assert nxt.fetch_log[0]["status"] == 304
     assert nxt.fetch_log[0]["error_class"] == "not_modified"
     assert nxt.candidates == [] and not nxt.failed
 
 
-def test_sitemap_index_reads_recent_children(server, make_config, tmp_path):
-    server.files.update(FILES)
-    config = make_config(server.address, sources=SOURCES)
-    result = _discover(config, "index", tmp_path / "lake", tmp_path / "i.warc.gz")
+def test_sitemap_index_reads_recent_children(web, config, tmp_path):
+    result = _discover(web, config, "index", tmp_path / "lake", tmp_path / "i.warc.gz")
     assert [c["url"] for c in result.candidates] == ["http://news.test/s/1"]
     assert result.candidates[0]["feed_title"] == "Sitemap story"
     fetched = [r["url"] for r in result.fetch_log if r["kind"] == "feed"]
     assert fetched == ["http://news.test/sitemap-index.xml", "http://news.test/sm-new.xml"]
 
 
-def test_failures_are_rows_and_all_failed(server, make_config, tmp_path):
-    server.files.update(FILES)
-    config = make_config(server.address, sources=SOURCES)
-    broken = _discover(config, "broken", tmp_path / "lake", tmp_path / "b.warc.gz")
+def test_failures_are_rows_and_all_failed(web, config, tmp_path):
+    broken = _discover(web, config, "broken", tmp_path / "lake", tmp_path / "b.warc.gz")
     assert broken.fetch_log[0]["error_class"] == "feed_parse_error" and broken.failed
-    down = _discover(config, "down", tmp_path / "lake", tmp_path / "d.warc.gz")
+    down = _discover(web, config, "down", tmp_path / "lake", tmp_path / "d.warc.gz")
     assert down.fetch_log[0]["error_class"] == "http_5xx" and down.failed
-    good = _discover(config, "news", tmp_path / "lake", tmp_path / "g.warc.gz")
+    good = _discover(web, config, "news", tmp_path / "lake", tmp_path / "g.warc.gz")
     assert all_failed([broken, down])
     assert not all_failed([broken, down, good])
     assert not all_failed([])
 
 
-def test_max_pages_per_source(server, make_config, tmp_path):
-    config = make_config(server.address, extra_crawler="max_pages_per_source: 5",
-                         sources=SOURCES)
-    result = _discover(config, "news", tmp_path / "lake", tmp_path / "x.warc.gz")
+def test_max_pages_per_source(web, make_config, tmp_path):
+    config = make_config(NOWHERE, extra_crawler="max_pages_per_source: 5", sources=SOURCES)
+    result = _discover(web, config, "news", tmp_path / "lake", tmp_path / "x.warc.gz")
     assert len(result.candidates) == 5
 
 

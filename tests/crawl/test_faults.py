@@ -1,5 +1,8 @@
-"""Every failure endpoint of the fixture server ends in its documented fetch_log row, the
-run goes on, and every exchange lands in the WARC file."""
+"""The failure modes that need a real socket, against the fault-injection server: timeouts
+(headers late, a trickling body), connection resets, oversized and compressed bodies on the
+wire. Each ends in its documented fetch_log row, the run goes on, and every exchange lands in
+the WARC file. HTTP-level answers (statuses, redirects, Retry-After, robots.txt, content
+types) are covered without a socket in test_http_semantics.py."""
 
 from __future__ import annotations
 
@@ -12,30 +15,21 @@ from newslake.crawl.charset import decode_html
 from newslake.crawl.warc import iter_responses
 from newslake.lake import schema
 
+pytestmark = pytest.mark.slow  # waits out real timeouts and resets on a socket
+
 # path -> (status, error_class, attempts)
 EXPECTED = {
     "/article/1": (200, None, 1),
     "/slow-headers?s=5": (None, "timeout", 3),
     "/slow-body": (200, "timeout", 3),
     "/reset": (None, "connect", 3),
-    "/loop/a": (301, "redirect_loop", 2),
-    "/redirect": (200, None, 2),
-    "/429": (429, "http_429", 3),
-    "/429-once": (200, None, 2),
-    "/429-long": (429, "http_429", 1),
     "/503-once": (200, None, 2),
-    "/500": (500, "http_5xx", 3),
-    "/404": (404, "http_4xx", 1),
     "/huge": (200, "too_large", 1),
     "/gzip-bomb": (200, "too_large", 1),
     "/wrong-charset": (200, None, 1),
-    "/binary": (200, "not_html", 1),
-    "/pdf": (200, "not_html", 1),
     "/encoded?e=gzip": (200, None, 1),
     "/encoded?e=deflate": (200, None, 1),
     "/encoded?e=br": (200, None, 1),
-    "/chain?n=5": (200, None, 6),  # max_redirects 5: five hops are fine
-    "/chain?n=6": (302, "redirect_loop", 6),  # the sixth is one too many
 }
 
 
@@ -43,17 +37,12 @@ EXPECTED = {
 def run(server, tmp_path_factory, make_config):
     config = make_config(server.address, sources="""
   - {id: deadrobots, url: "http://deadrobots.test/feed.xml", allow_private: true}
-  - {id: brokenrobots, url: "http://brokenrobots.test/feed.xml", allow_private: true}
 """)
     candidates = [{"url": f"http://faults.test{p}", "source_id": "faults"} for p in EXPECTED]
     candidates += [
         {"url": "http://robots.test/article/secret", "source_id": "robots"},
         {"url": "http://robots.test/article/open", "source_id": "robots"},
-        {"url": "http://public.test/article/1", "source_id": "public-only"},
-        {"url": "ftp://faults.test/file", "source_id": "faults"},
-        {"url": "http://norobots.test/article/1", "source_id": "hosts"},
         {"url": "http://deadrobots.test/article/1", "source_id": "deadrobots"},
-        {"url": "http://brokenrobots.test/article/1", "source_id": "brokenrobots"},
     ]
     warc = tmp_path_factory.mktemp("faults") / "raw" / "crawl_date=2022-04-03" / "b.warc.gz"
     result = fetch_pages(candidates, config, warc_path=str(warc))
@@ -77,20 +66,14 @@ def test_endpoint_row(run, path):
         assert row["error"], "a failure carries a message"
 
 
-def test_robots_and_ssrf_and_scheme(run):
+def test_robots_over_the_wire(run):
     result, _ = run
     assert _row(result, "http://robots.test/article/secret")["error_class"] == "robots_disallowed"
     assert _row(result, "http://robots.test/article/open")["error_class"] is None
-    assert _row(result, "http://public.test/article/1")["error_class"] == "ssrf_blocked"
-    assert _row(result, "ftp://faults.test/file")["error_class"] == "invalid_url"
-    assert _row(result, "http://norobots.test/article/1")["error_class"] is None  # 404: allowed
-    dead = _row(result, "http://deadrobots.test/article/1")
+    dead = _row(result, "http://deadrobots.test/article/1")  # robots.txt answered with a reset
     assert dead["error_class"] == "connect" and "robots.txt" in dead["error"]
-    broken = _row(result, "http://brokenrobots.test/article/1")
-    assert broken["error_class"] == "robots_disallowed" and "unavailable" in broken["error"]
     robots = {r["url"]: r for r in result.fetch_log if r["kind"] == "robots"}
     assert robots["http://robots.test/robots.txt"]["status"] == 200
-    assert robots["http://public.test/robots.txt"]["error_class"] == "ssrf_blocked"
 
 
 def test_rows_conform_to_fetch_log_schema(run):
@@ -101,8 +84,7 @@ def test_rows_conform_to_fetch_log_schema(run):
     assert classes <= set(schema.ERROR_CLASSES)
     assert result.ok == sum(1 for r in result.fetch_log if r["kind"] == "page"
                             and r["error_class"] is None)
-    assert result.ok == 11  # article, 3 encoded, redirect, chain 5, 429/503-once, charset,
-    # and two robots hosts
+    assert result.ok == 7  # article, 503-once, charset, 3 encoded, robots.test/article/open
 
 
 def test_warc_holds_every_exchange(run):
@@ -139,8 +121,7 @@ def test_pages_read_back(run):
     assert page.charset == "cp1252"  # what the header claims
     text, charset = decode_html(page.body, page.headers["content-type"])
     assert charset == "utf-8" and WRONG_CHARSET_TEXT in text
-    redirected = pages["http://faults.test/article/1"]
-    assert redirected.status == 200
+    assert pages["http://faults.test/article/1"].status == 200
     bomb = pages["http://faults.test/gzip-bomb"]
     assert len(bomb.body) == 2_000_000 and "content-encoding" not in bomb.headers
     assert all(p.fetched_at.tzinfo is not None for p in pages.values())
@@ -148,8 +129,7 @@ def test_pages_read_back(run):
 
 def test_retry_after_is_honoured(run):
     result, _ = run
-    for path in ("/429-once", "/503-once"):
-        assert _row(result, f"http://faults.test{path}")["elapsed_ms"] >= 1000  # Retry-After: 1
+    assert _row(result, "http://faults.test/503-once")["elapsed_ms"] >= 1000  # Retry-After: 1
 
 
 def test_user_agent_names_project_and_contact(run, server):

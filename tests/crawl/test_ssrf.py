@@ -5,6 +5,7 @@ any connection."""
 from __future__ import annotations
 
 import pytest
+from mock_web import MockWeb, html
 from newslake.crawl import fetch_pages
 from newslake.crawl.http import _blocked
 from newslake.sources import parse_sources
@@ -49,17 +50,21 @@ sources:
     assert all(r["status"] is None for r in result.fetch_log)
 
 
-def test_allow_private_is_per_source(server, tmp_path, make_config):
-    config = make_config(server.address)
+def test_allow_private_is_per_source(tmp_path, make_config):
+    web = MockWeb()
+    for host in ("faults.test", "public.test", "unknown.test"):
+        web.add(f"http://{host}/article/7", html())
+    config = make_config("127.0.0.1:9")  # every host maps to loopback
     result = fetch_pages(
         [{"url": "http://faults.test/article/7", "source_id": "faults"},
          {"url": "http://public.test/article/7", "source_id": "public-only"},
          {"url": "http://unknown.test/article/7", "source_id": "not-in-config"}],
-        config, warc_path=str(tmp_path / "a.warc.gz"))
+        config, warc_path=str(tmp_path / "a.warc.gz"), transport=web.transport)
     by_url = {r["url"]: r["error_class"] for r in result.fetch_log if r["kind"] == "page"}
     assert by_url == {"http://faults.test/article/7": None,
                       "http://public.test/article/7": "ssrf_blocked",
                       "http://unknown.test/article/7": "ssrf_blocked"}
+    assert set(web.requests) == {"faults.test"}  # nothing was sent to the refused hosts
 
 
 def test_names_resolving_to_private_addresses(monkeypatch, tmp_path):

@@ -6,7 +6,7 @@ import pytest
 from newslake.crawl import fetch_pages
 from newslake.crawl.warc import iter_responses
 
-pytestmark = pytest.mark.timeout(120)
+pytestmark = [pytest.mark.timeout(120), pytest.mark.slow]  # a local S3 server
 BUCKET = "newslake-crawl-test"
 
 

@@ -73,7 +73,7 @@ def test_lines_one_site_repeats_are_furniture_unless_another_site_carries_them()
     bodies.append(f"Another story entirely, number {n}.\n{wire}")
     sites.append("otherpaper.com")
     found = site_furniture(pa.array(bodies), pa.array(sites))
-    assert found.to_pylist() == [chrome.lower()]
+    assert found.to_pylist() == [chrome]
     cleaned = article_text(pa.array(bodies), found).to_pylist()
     assert all(chrome not in text and wire in text for text in cleaned)
 

@@ -24,7 +24,7 @@ sys.path.insert(0, str(REPO / "deploy"))
 
 from cluster import NativeCluster  # noqa: E402
 
-pytestmark = [pytest.mark.distributed, pytest.mark.timeout(900)]
+pytestmark = [pytest.mark.distributed, pytest.mark.timeout(900), pytest.mark.slow]
 
 DAG_ID = "news_ingest"
 DAY = "2022-04-03"

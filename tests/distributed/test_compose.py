@@ -17,7 +17,7 @@ sys.path.insert(0, str(REPO / "deploy"))
 
 import cluster  # noqa: E402
 
-pytestmark = pytest.mark.distributed
+pytestmark = [pytest.mark.distributed, pytest.mark.slow]  # real Airflow services
 
 ONE_OFF = {"airflow-init", "minio-init"}
 AIRFLOW_SERVICES = {

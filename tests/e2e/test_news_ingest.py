@@ -6,10 +6,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
 from embedded_airflow import embedded_airflow_env
+
+pytestmark = pytest.mark.slow  # runs news_ingest through Airflow
 
 REPO = Path(__file__).resolve().parents[2]
 AIRFLOW = Path(sys.executable).with_name("airflow")
@@ -112,7 +115,9 @@ def test_rerun_same_day_is_idempotent(lake, airflow_env):
 
 
 def test_warc_import_dag_rebuilds_a_day_in_a_fresh_lake(lake, airflow_env, tmp_path):
-    raw = sorted(Path(lake, "raw", "crawl_date=2022-04-02").glob("ingest-0*.warc.gz"))
+    from newslake.pipeline.runs import committed_warc_files
+
+    raw = committed_warc_files(lake, date(2022, 4, 2))
     assert raw, "the ingest run archived no WARC file"
     env = dict(airflow_env, NEWSLAKE_LAKE=str(tmp_path / "imported"))
     conf = json.dumps({"files": [str(p) for p in raw], "date": "2022-04-02"})

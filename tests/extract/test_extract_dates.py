@@ -137,3 +137,60 @@ def test_feed_date_ranks_after_page_dates_before_relative(make_page) -> None:
     meta = '<meta property="article:published_time" content="2022-04-02T08:00:00Z">'
     dated = make_page(article_html(head=meta), url="https://e.com/a/s")
     assert extract_page(dated, Hints(feed_published_at=feed)).article["date_source"] == "meta"
+
+
+def test_url_day_needs_a_day_not_a_slug() -> None:
+    from newslake.extract.dates import month_from_url
+
+    assert date_from_url("https://x.com/2023/10/3-questions-for-you/") is None
+    assert date_from_url("https://x.com/2023/10/03-questions/") == datetime(2023, 10, 3, tzinfo=UTC)
+    assert date_from_url("https://x.com/2019-11-18-slug") == datetime(2019, 11, 18, tzinfo=UTC)
+    assert month_from_url("https://x.com/2023/10/3-questions-for-you/") == (2023, 10)
+    assert month_from_url("https://x.com/news/2011/12/story/") == (2011, 12)
+    assert month_from_url("https://x.com/story-2019") is None
+
+
+def test_date_against_the_url_month_is_dropped(make_page) -> None:
+    text = "<p>Posted on 1 June 2010 by the desk.</p>"
+    page = make_page(article_html(extra_body=text), url="https://e.com/news/2011/12/story/")
+    outcome = extract_page(page, Hints())
+    assert outcome.article["published_date"] is None
+    assert "URL" in outcome.rejection["detail"]
+
+
+def test_utc_instant_moves_to_the_sites_zone(make_page) -> None:
+    ld = _ld("2022-04-02T06:35:29+00:00")
+    shown = '<time datetime="2022-04-01T22:35:29-08:00">Apr 1, 2022</time>'
+    article = extract_page(make_page(article_html(head=ld, extra_body=shown),
+                                     url="https://e.com/a/s"), Hints()).article
+    assert article["published_date"].isoformat() == "2022-04-01"
+    assert article["published_at"] == datetime(2022, 4, 2, 6, 35, 29, tzinfo=UTC)
+    assert article["date_confidence"] == "high"
+
+
+def test_utc_instant_late_in_the_day_follows_the_url_day(make_page) -> None:
+    page = make_page(article_html(head=_ld("2022-04-01T23:01:00Z")), url="https://e.com/2022/04/02/s")
+    article = extract_page(page, Hints()).article
+    assert article["published_date"].isoformat() == "2022-04-02"
+    assert article["date_source"] == "jsonld"
+
+
+def test_a_day_without_time_is_never_shifted(make_page) -> None:
+    shown = '<time datetime="2018-12-21T14:00:00-08:00">Dec 21st, 2018</time>'
+    article = extract_page(make_page(article_html(head=_ld("2018-12-21"), extra_body=shown),
+                                     url="https://e.com/a/s"), Hints()).article
+    assert article["published_date"].isoformat() == "2018-12-21"
+
+
+def test_date_confidence(make_page) -> None:
+    def confidence(head: str = "", url: str = "https://e.com/a/s", body: str = "") -> str | None:
+        page = make_page(article_html(head=head, extra_body=body), url=url)
+        return extract_page(page, Hints()).article["date_confidence"]
+
+    meta = '<meta property="article:published_time" content="2022-04-01T09:00:00Z">'
+    assert confidence(_ld("2022-04-01T09:00:00Z"), "https://e.com/2022/04/01/s") == "high"
+    assert confidence(_ld("2022-04-01T09:00:00Z") + meta) == "high"
+    assert confidence(_ld("2022-04-01T09:00:00Z")) == "medium"
+    assert confidence(url="https://e.com/2022/04/01/s") == "medium"
+    assert confidence(body="<p>Updated 3 hours ago</p><time>3 hours ago</time>") == "low"
+    assert confidence() is None

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import logging
 
+import pytest
 import trafilatura
 from extraction_eval import aeb_pages, aggregate, page_scores
 from newslake.extract import Hints, extract_page
+
+pytestmark = pytest.mark.slow  # scores the whole extraction benchmark
 
 
 def test_body_quality_on_aeb(shared_eval) -> None:

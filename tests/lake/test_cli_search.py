@@ -91,8 +91,8 @@ def test_search_and_catalog_commands(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert out[0].split()[:3] == ["score", "crawl_date", "published_at"]
     assert "Local news" in out[2] and out[-1] == "(1 row)"
     assert main(["catalog", "--lake", lake]) == 0
-    assert capsys.readouterr().out.strip() == str(Path(lake) / "newslake.duckdb")
-    assert (Path(lake) / "newslake.duckdb").is_file()
+    assert capsys.readouterr().out.strip() == str(Path(lake) / "newslake.sql")
+    assert (Path(lake) / "newslake.sql").is_file()
 
 
 def test_search_on_an_empty_lake_finds_nothing(tmp_path: Path) -> None:

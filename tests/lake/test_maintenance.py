@@ -1,9 +1,7 @@
-"""Maintenance: temp files, compaction, raw retention, lake_stats, catalog refresh."""
+"""Maintenance: DuckLake compaction, snapshot expiry, file cleanup, raw retention, stats."""
 
 from __future__ import annotations
 
-import os
-import time
 from datetime import date
 from pathlib import Path
 
@@ -14,8 +12,9 @@ from newslake.lake.catalog import run_sql
 from newslake.lake.maintenance import (
     MaintenanceConfig,
     apply_retention,
-    clean_temp_files,
+    clean_files,
     compact,
+    expire_snapshots,
     lake_stats,
     run_maintenance,
 )
@@ -38,7 +37,10 @@ def test_config_validation_and_env(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(ConfigError):
         MaintenanceConfig(raw_retention_days=-1)
     with pytest.raises(ConfigError):
-        MaintenanceConfig(compact_min_files=1)
+        MaintenanceConfig(snapshot_retention_days=-1)
+    monkeypatch.setenv("NEWSLAKE_SNAPSHOT_RETENTION_DAYS", "30")
+    assert MaintenanceConfig.from_env().snapshot_retention_days == 30
+    assert MaintenanceConfig().snapshot_retention_days == 90
     monkeypatch.setenv("NEWSLAKE_RAW_RETENTION_DAYS", "7")
     assert MaintenanceConfig.from_env().raw_retention_days == 7
     monkeypatch.setenv("NEWSLAKE_RAW_RETENTION_DAYS", "never")
@@ -48,31 +50,27 @@ def test_config_validation_and_env(monkeypatch: pytest.MonkeyPatch) -> None:
         MaintenanceConfig.from_env()
 
 
-def test_clean_temp_files_only_old_ones(tmp_path: Path) -> None:
-    publish_day(str(tmp_path), DAY, {"articles": _articles("a")})
-    part = tmp_path / "articles" / "crawl_date=2024-05-06"
-    old = part / ".tmp-part-x.parquet.1.a.tmp"
-    fresh = part / ".tmp-part-y.parquet.1.b.tmp"
-    for path in (old, fresh):
-        path.write_bytes(b"x")
-    past = time.time() - 7200
-    os.utime(old, (past, past))
-    assert clean_temp_files(str(tmp_path), max_age_s=3600) == 1
-    assert not old.exists() and fresh.exists()
+def test_expiry_and_cleanup_free_old_files_but_keep_current_rows(tmp_path: Path) -> None:
+    lake = str(tmp_path)
+    publish_day(lake, DAY, {"articles": _articles("ab")})
+    publish_day(lake, DAY, {"articles": _articles("cd")})  # the first files are now history
+    data = tmp_path / "data" / "main" / "articles"
+    before = len(list(data.rglob("*.parquet")))
+    config = MaintenanceConfig(snapshot_retention_days=0, temp_max_age_s=0)
+    assert expire_snapshots(lake, config) > 0
+    assert clean_files(lake, config) > 0
+    assert len(list(data.rglob("*.parquet"))) < before
+    assert sorted(read_table(lake, "articles")["article_id"].to_pylist()) == ["c", "d"]
 
 
-def test_compact_merges_small_files_only(tmp_path: Path) -> None:
+def test_compact_merges_small_files(tmp_path: Path) -> None:
     lake = str(tmp_path)
     publish_day(lake, DAY, {"articles": _articles("ab")})
     publish_day(lake, DAY, {"articles": _articles("c")}, producer="warc-1")
     publish_day(lake, date(2024, 5, 7), {"articles": _articles("d")})
-    done = compact(lake)
-    assert done == ["articles/crawl_date=2024-05-06", "terms/crawl_date=2024-05-06",
-                    "postings/crawl_date=2024-05-06"]
+    assert compact(lake) >= 3  # articles, terms and postings of the first day
     assert sorted(read_table(lake, "articles")["article_id"].to_pylist()) == list("abcd")
-    assert compact(lake) == []  # one file per partition now
-    publish_day(lake, DAY, {"articles": _articles("e")}, producer="warc-2")
-    assert compact(lake, MaintenanceConfig(compact_max_bytes=10)) == []  # too big to merge
+    assert compact(lake) == 0
 
 
 def test_retention_removes_only_old_raw_partitions(tmp_path: Path) -> None:
@@ -83,6 +81,10 @@ def test_retention_removes_only_old_raw_partitions(tmp_path: Path) -> None:
     assert apply_retention(str(tmp_path), 10, today=date(2024, 2, 1)) == (2, 15)
     assert not (tmp_path / "raw" / "crawl_date=2024-01-01").exists()
     assert kept.exists()
+    recorded = read_table(str(tmp_path), "raw_retention")
+    assert sorted(p.rsplit("/", 1)[1] for p in recorded["path"].to_pylist()) == [
+        "a.warc.gz", "b.warc.gz"]
+    assert set(recorded["crawl_date"].to_pylist()) == {date(2024, 1, 1)}
 
 
 def test_lake_stats_and_full_run(tmp_path: Path) -> None:
@@ -92,16 +94,12 @@ def test_lake_stats_and_full_run(tmp_path: Path) -> None:
     _raw(tmp_path, "2024-05-06", "x.warc.gz", 100)
     stats = {(r["table_name"], r["partition_date"]): r for r in lake_stats(lake).to_pylist()}
     assert stats[("articles", DAY)]["files"] == 2 and stats[("articles", DAY)]["rows"] == 4
-    assert stats[("quotes", DAY)]["rows"] == 0
     assert stats[("raw", DAY)]["bytes"] == 100 and stats[("raw", DAY)]["rows"] is None
 
     info = run_maintenance(lake, MaintenanceConfig(raw_retention_days=30), today=date(2024, 6, 20))
-    assert info.compacted_partitions == ["articles/crawl_date=2024-05-06",
-                                         "terms/crawl_date=2024-05-06",
-                                         "postings/crawl_date=2024-05-06"]
+    assert info.merged_files >= 3
     assert info.removed_raw_files == 1 and info.removed_raw_bytes == 100
-    assert info.catalog == str(tmp_path / "newslake.duckdb")
+    assert info.catalog == str(tmp_path / "newslake.sql")
     got = run_sql(lake, "SELECT table_name, partition_date, files, rows FROM lake_stats "
-                        "WHERE crawl_date = DATE '2024-06-20' ORDER BY 1")[1]
-    assert got == [("articles", DAY, 1, 4), ("postings", DAY, 1, 2), ("quotes", DAY, 1, 0),
-                   ("terms", DAY, 1, 2)]
+                        "WHERE crawl_date = DATE '2024-06-20' AND table_name = 'articles'")[1]
+    assert got == [("articles", DAY, 1, 4)]

@@ -33,10 +33,11 @@ def test_lake_maintenance_dag_runs(tmp_path: Path) -> None:
                          env=env, capture_output=True, text=True, timeout=240)
     assert run.returncode == 0, (run.stdout + run.stderr)[-6000:]
 
-    day1 = lake / "articles" / "crawl_date=2024-03-01"
-    assert sorted(p.name for p in day1.iterdir()) == ["part-_compacted.parquet"]
+    day1 = lake / "data" / "main" / "articles" / "crawl_date=2024-03-01"
+    assert len(list(day1.glob("*.parquet"))) == 1  # two producers' files merged
     assert read_table(str(lake), "articles", dates=[DAY1]).num_rows == 5
     assert not old_raw.parent.exists()
+    assert read_table(str(lake), "raw_retention").num_rows == 1
     stats = read_table(str(lake), "lake_stats")
     assert stats.num_rows > 0
-    assert (lake / "newslake.duckdb").is_file()
+    assert (lake / "newslake.sql").is_file()

@@ -12,7 +12,6 @@ from newslake.lake import publish_day, read_table, remove_day, schema
 from newslake.lake.maintenance import compact
 from newslake.lake.postings import article_postings, query_terms
 from newslake.lake.search import search
-from newslake.lake.storage import open_lake
 from newslake.lake.terms import index_day, unindexed_days
 
 DAYS = [date(2024, 5, 1), date(2024, 5, 2), date(2024, 5, 3)]
@@ -53,7 +52,10 @@ def test_postings_rows() -> None:
 @pytest.fixture(scope="module")
 def lake(tmp_path_factory: pytest.TempPathFactory) -> str:
     """Three days; day one has two producers merged by compaction."""
-    root = str(tmp_path_factory.mktemp("postings"))
+    return _build(str(tmp_path_factory.mktemp("postings")))
+
+
+def _build(root: str) -> str:
     rng = random.Random(11)
     publish_day(root, DAYS[0], {"articles": _articles("a", rng, 30)})
     publish_day(root, DAYS[0], {"articles": _articles("w", rng, 12)}, producer="warc")
@@ -64,16 +66,14 @@ def lake(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 def _fts_results(lake: str, tmp: Path, query: str, *dates: date | None) -> list[tuple]:
-    """The same search answered by an fts index of a copy of the lake without postings."""
-    import shutil
-
+    """The same search answered by an fts index of a twin lake without postings."""
     copy = tmp / "copy"
     if not copy.exists():
-        shutil.copytree(lake, copy)
+        _build(str(copy))
         for day in DAYS:
             for producer in ("ingest", "warc"):
                 remove_day(str(copy), "postings", day, producer)
-        assert unindexed_days(open_lake(str(copy)), "postings") == DAYS
+        assert unindexed_days(str(copy), "postings") == DAYS
     return search(str(copy), query, *dates, limit=200)[1]
 
 
@@ -95,6 +95,6 @@ def test_index_day_restores_postings(tmp_path: Path) -> None:
     publish_day(root, DAYS[0], {"articles": _articles("a", random.Random(2), 8)})
     before = read_table(root, "postings").drop_columns(["crawl_date"])
     remove_day(root, "postings", DAYS[0])
-    assert unindexed_days(open_lake(root), "postings") == [DAYS[0]]
+    assert unindexed_days(root, "postings") == [DAYS[0]]
     index_day(root, DAYS[0])
     assert read_table(root, "postings").drop_columns(["crawl_date"]).equals(before)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 from newslake.exceptions import ConfigError
 from newslake.lake import publish_day, published_dates, read_table, remove_day, schema
-from newslake.lake.maintenance import compact_partition
+from newslake.lake.maintenance import compact
 
 DAY = date(2024, 5, 6)
 
@@ -29,18 +28,16 @@ def ids(lake: Path, table: str = "articles") -> list[str]:
     return sorted(read_table(str(lake), table)["article_id"].to_pylist())
 
 
-def test_layout_metadata_and_sorting(tmp_path: Path) -> None:
+def test_layout_compression_and_sorting(tmp_path: Path) -> None:
     info = publish_day(str(tmp_path), DAY, {"articles": articles("abc", [9, None, 3])})
-    path = tmp_path / "articles" / "crawl_date=2024-05-06" / "part-ingest.parquet"
-    assert info.files["articles"] == str(path)
     assert info.rows == {"articles": 3, "terms": 1, "postings": 1}
-    pfile = pq.ParquetFile(path)
-    meta = pfile.schema_arrow.metadata
-    assert meta[b"newslake.schema_version"] == schema.SCHEMA_VERSION.encode()
-    assert meta[b"newslake.table"] == b"articles"
+    files = list((tmp_path / "data" / "main" / "articles" / "crawl_date=2024-05-06")
+                 .glob("*.parquet"))
+    assert len(files) == 1
+    pfile = pq.ParquetFile(files[0])
     assert pfile.metadata.row_group(0).column(0).compression == "ZSTD"
-    assert "crawl_date" not in pfile.schema_arrow.names
     assert pfile.read()["article_id"].to_pylist() == ["c", "a", "b"]  # published_at, nulls last
+    assert (tmp_path / "catalog.sqlite").exists()
 
 
 def test_rerun_replaces_exactly_and_empty_replaces(tmp_path: Path) -> None:
@@ -80,24 +77,15 @@ def test_read_table_columns_dates_and_empty(tmp_path: Path) -> None:
         read_table(lake, "articles", columns=["nope"])
 
 
-def test_files_missing_appended_columns_read_as_nulls(tmp_path: Path) -> None:
-    part = tmp_path / "articles" / "crawl_date=2024-05-06"
-    part.mkdir(parents=True)
-    pq.write_table(pa.table({"article_id": ["old"], "url": ["u"]}), part / "part-legacy.parquet")
-    got = read_table(str(tmp_path), "articles", columns=["article_id", "story_id"])
-    assert got.to_pylist() == [{"article_id": "old", "story_id": None}]
-
-
-def test_stale_temp_files_are_cleaned_by_the_next_run(tmp_path: Path) -> None:
-    part = tmp_path / "articles" / "crawl_date=2024-05-06"
-    part.mkdir(parents=True)
-    stale = part / ".tmp-part-ingest.parquet.123.abc.tmp"
-    other = part / ".tmp-part-warc-1.parquet.123.abc.tmp"
-    stale.write_bytes(b"half a file")
-    other.write_bytes(b"another producer's write in flight")
-    info = publish_day(str(tmp_path), DAY, {"articles": articles("a")})
-    assert info.cleaned_temp_files == 1
-    assert not stale.exists() and other.exists()
+def test_columns_added_later_read_as_nulls_for_older_rows(tmp_path: Path, monkeypatch) -> None:
+    publish_day(str(tmp_path), DAY, {"articles": articles("o")})
+    monkeypatch.setitem(schema.TABLES, "articles",
+                        schema.ARTICLES.append(pa.field("page_type", pa.string())))
+    publish_day(str(tmp_path), date(2024, 5, 7), {"articles": schema.conform(
+        "articles", [{"article_id": "n", "url": "u", "page_type": "article"}])})
+    got = read_table(str(tmp_path), "articles", columns=["article_id", "page_type"])
+    assert sorted(got.to_pylist(), key=lambda r: r["article_id"]) == [
+        {"article_id": "n", "page_type": "article"}, {"article_id": "o", "page_type": None}]
 
 
 def test_invalid_inputs(tmp_path: Path) -> None:
@@ -109,13 +97,11 @@ def test_invalid_inputs(tmp_path: Path) -> None:
         publish_day(str(tmp_path), DAY, {"articles": pa.table({"typo": [1]})})
 
 
-def test_compacted_partition_keeps_producer_replacement_exact(tmp_path: Path) -> None:
+def test_compaction_keeps_producer_replacement_exact(tmp_path: Path) -> None:
     lake = str(tmp_path)
     publish_day(lake, DAY, {"articles": articles("ab")})
     publish_day(lake, DAY, {"articles": articles("cde")}, producer="warc-1")
-    assert compact_partition(lake, "articles", DAY) is True
-    part = tmp_path / "articles" / "crawl_date=2024-05-06"
-    assert sorted(os.listdir(part)) == ["part-_compacted.parquet"]
+    assert compact(lake) >= 1
     assert ids(tmp_path) == ["a", "b", "c", "d", "e"]
     publish_day(lake, DAY, {"articles": articles("z")}, producer="warc-1")
     assert ids(tmp_path) == ["a", "b", "z"]
@@ -123,6 +109,6 @@ def test_compacted_partition_keeps_producer_replacement_exact(tmp_path: Path) ->
     assert ids(tmp_path) == ["a", "b", "q", "z"]
     remove_day(lake, "articles", DAY, producer="ingest")
     assert ids(tmp_path) == ["q", "z"]
-    assert compact_partition(lake, "articles", DAY) is True
+    compact(lake)
     publish_day(lake, DAY, {"articles": articles("r")}, producer="warc-2")
     assert ids(tmp_path) == ["r", "z"]

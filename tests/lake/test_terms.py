@@ -13,7 +13,6 @@ from newslake.cli import main
 from newslake.lake import publish_day, read_table, remove_day, schema
 from newslake.lake.catalog import connect, write_catalog
 from newslake.lake.maintenance import compact
-from newslake.lake.storage import open_lake
 from newslake.lake.terms import article_terms, index_day, unindexed_days
 
 D1, D2, D3 = date(2024, 5, 1), date(2024, 5, 2), date(2024, 5, 3)
@@ -91,7 +90,7 @@ def mixed_lake(tmp_path_factory: pytest.TempPathFactory) -> str:
 @pytest.mark.parametrize("keyword", ["election", "ELECT", "über", "UBER", "x_y", "s",
                                      "2024", "ß", "re-election", "voters)", "zzz"])
 def test_keyword_coverage_matches_a_text_scan(mixed_lake: str, keyword: str) -> None:
-    assert unindexed_days(open_lake(mixed_lake)) == [D3]
+    assert unindexed_days(mixed_lake) == [D3]
     got, _ = _coverage(mixed_lake, keyword)
     assert got == _regex_counts(mixed_lake, keyword)
 
@@ -117,14 +116,14 @@ def test_index_day_rebuilds_idempotently(tmp_path: Path) -> None:
     publish_day(lake, D1, {"articles": _articles("w", _random_texts(rng, 5))}, producer="warc")
     before = read_table(lake, "terms").sort_by([("producer", "ascending"), ("term", "ascending")])
     remove_day(lake, "terms", D1, producer="warc")
-    assert unindexed_days(open_lake(lake)) == [D1]
+    assert unindexed_days(lake) == [D1]
     assert index_day(lake, D1) == {"ingest": before.num_rows - sum(
         p == "warc" for p in before["producer"].to_pylist()), "warc": sum(
         p == "warc" for p in before["producer"].to_pylist())}
     index_day(lake, D1)
     after = read_table(lake, "terms").sort_by([("producer", "ascending"), ("term", "ascending")])
     assert after.drop_columns(["crawl_date"]).equals(before.drop_columns(["crawl_date"]))
-    assert unindexed_days(open_lake(lake)) == []
+    assert unindexed_days(lake) == []
     remove_day(lake, "articles", D1, producer="warc")  # its terms go with it
     assert set(read_table(lake, "terms")["producer"].to_pylist()) == {"ingest"}
 
@@ -136,7 +135,7 @@ def test_cli_index_terms_and_catalog(tmp_path: Path, capsys: pytest.CaptureFixtu
     write_catalog(lake)
     assert main(["index-terms", "--lake", lake]) == 0
     assert "indexed 1 day(s)" in capsys.readouterr().out
-    assert unindexed_days(open_lake(lake)) == []
+    assert unindexed_days(lake) == []
     got, _ = _coverage(lake, "election")
     assert got == [(D1, 2, 1)]
     assert main(["index-terms", "--lake", lake]) == 0

@@ -9,9 +9,12 @@ import pytest
 from newslake.ids import article_identity
 from newslake.lake import read_table
 from newslake.pipeline import ingest_day, reextract_day
+from newslake.pipeline.runs import committed_warc_files
 from newslake_demo import build_site
 from newslake_demo.server import DemoServer
 from newslake_demo.sources import SOURCES as DEMO_SOURCES
+
+pytestmark = pytest.mark.slow  # whole daily ingestion of the demo web
 
 DAYS = (date(2022, 4, 1), date(2022, 4, 2), date(2022, 4, 3))
 
@@ -90,13 +93,32 @@ def test_reextract_rebuilds_the_day_offline(lake, monkeypatch):
     assert log.num_rows > 0, "reextract must leave the day's fetch_log alone"
 
 
+def test_reextract_reads_only_the_committed_warc_files(lake, monkeypatch):
+    """A stale batch file of an earlier run in the day's raw folder is not re-extracted."""
+    import shutil
+    from pathlib import Path
+
+    monkeypatch.setenv("NEWSLAKE_DEMO_ADDR", "127.0.0.1:9")
+    before = read_table(lake, "articles", dates=[DAYS[1]], columns=["article_id"])
+    other_day = committed_warc_files(lake, DAYS[2])[0]
+    stale = Path(lake, "raw", f"crawl_date={DAYS[1]}", "ingest-old-run-0099.warc.gz")
+    shutil.copy(other_day, stale)  # pages of another day: must not come back
+    try:
+        reextract_day(lake, DAYS[1], sources_path=str(DEMO_SOURCES))
+    finally:
+        stale.unlink()
+    after = read_table(lake, "articles", dates=[DAYS[1]], columns=["article_id"])
+    assert sorted(after["article_id"].to_pylist()) == sorted(before["article_id"].to_pylist())
+
+
 def test_warc_import_accepts_every_language(lake, tmp_path, monkeypatch):
     from pathlib import Path
 
     from newslake.pipeline import import_warc
 
     monkeypatch.setenv("NEWSLAKE_DEMO_ADDR", "127.0.0.1:9")
-    raw = sorted(Path(lake, "raw", "crawl_date=2022-04-03").glob("ingest-0*.warc.gz"))
+    raw = committed_warc_files(lake, DAYS[2])
+    assert raw and all(Path(p).exists() for p in raw)
     fresh = str(tmp_path / "imported")
     import_warc([str(p) for p in raw], fresh, crawl_date=DAYS[2],
                 sources_path=str(DEMO_SOURCES))

@@ -13,21 +13,24 @@ from newslake_demo import build_site
 from newslake_demo.server import DemoServer
 from newslake_demo.sources import SOURCES as DEMO_SOURCES
 
-pytestmark = pytest.mark.timeout(300)
+pytestmark = [pytest.mark.timeout(300), pytest.mark.slow]  # a whole day into an s3:// lake
+
 DAY = date(2022, 4, 3)
 
 
 @pytest.fixture
-def s3_lake(s3_bucket):
+def s3_lake(s3_bucket, pg_catalog):
     return s3_bucket("corpus") + "/lake"
 
 
 def test_s3_lake_needs_a_shared_staging_directory(monkeypatch):
     monkeypatch.delenv("NEWSLAKE_STAGING", raising=False)
-    ctx = RunContext(lake="s3://corpus/lake", crawl_date=DAY, sources_path="s.yaml")
+    ctx = RunContext(lake="s3://corpus/lake", crawl_date=DAY, sources_path="s.yaml",
+                     run_id="r1")
     with pytest.raises(ConfigError, match="NEWSLAKE_STAGING"):
         _ = ctx.staging
-    assert ctx.raw_warc("0000") == "s3://corpus/lake/raw/crawl_date=2022-04-03/ingest-0000.warc.gz"
+    assert ctx.raw_warc("0000") == (
+        "s3://corpus/lake/raw/crawl_date=2022-04-03/ingest-r1-0000.warc.gz")
 
 
 def test_ingest_into_s3_lake(s3_lake, monkeypatch, tmp_path):

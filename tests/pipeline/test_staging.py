@@ -34,10 +34,12 @@ def test_interval_is_the_utc_day(tmp_path):
     assert end == datetime(2022, 4, 4, tzinfo=UTC)
 
 
-def test_paths_are_per_day_and_producer(tmp_path):
+def test_paths_are_per_day_producer_and_run(tmp_path):
     ctx = make_ctx(tmp_path, producer="warc-abc")
-    assert ctx.staging == tmp_path / "_staging" / "2022-04-03" / "warc-abc"
-    assert ctx.raw_warc("0001").endswith("raw/crawl_date=2022-04-03/warc-abc-0001.warc.gz")
+    run = safe_key(ctx.run_id)
+    assert ctx.staging == tmp_path / "_staging" / "2022-04-03" / "warc-abc" / run
+    assert ctx.raw_warc("0001").endswith(
+        f"raw/crawl_date=2022-04-03/warc-abc-{run}-0001.warc.gz")
 
 
 def test_safe_key_strips_unsafe_characters():
@@ -54,8 +56,11 @@ def test_write_and_read_table_conforms(tmp_path):
     assert not list(path.parent.glob(".*.tmp"))
 
 
-def test_missing_staged_table_is_empty(tmp_path):
-    assert read_table(tmp_path / "nope.parquet", "articles").num_rows == 0
+def test_missing_staged_table_is_an_error_naming_it(tmp_path):
+    from newslake.exceptions import StageFailed
+
+    with pytest.raises(StageFailed, match="nope.parquet"):
+        read_table(tmp_path / "nope.parquet", "articles")
 
 
 def test_conform_rejects_unknown_columns():

@@ -65,6 +65,7 @@ def test_docs_are_built_under_the_lake_and_nowhere_else(docs):
                       "rejections", "source_quality"}
 
 
+@pytest.mark.slow  # headless Chromium
 @pytest.mark.skipif(CHROMIUM is None,
                     reason="Debian's chromium is not installed (make chromium installs it)")
 def test_index_shows_suites_and_results_in_chromium(docs, tmp_path):

@@ -28,6 +28,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                       help="crawl date (default: the date of the first record)")
     imp.add_argument("--sources", default=None,
                      help="sources.yaml for adapter hints (default: none)")
+    imp.add_argument(
+        "--page-types", default="article", metavar="article,forum",
+        help="page types kept as articles (comma-separated, or 'any'); others are rejected "
+        "as not_article (default: article)",
+    )
     imp.set_defaults(handler=_import_warc)
 
     reextract = subparsers.add_parser(
@@ -59,8 +64,12 @@ def _import_warc(args: argparse.Namespace) -> int:
     if missing:
         print(f"newslake import-warc: no such file: {', '.join(missing)}", file=sys.stderr)
         return 2
+    page_types = _page_types(args.page_types)
+    if isinstance(page_types, str):
+        print(f"newslake import-warc: --page-types: {page_types}", file=sys.stderr)
+        return 2
     info = import_warc(args.files, lake_of(args), crawl_date=args.date,
-                       sources_path=args.sources)
+                       sources_path=args.sources, page_types=page_types)
     print(info.summary())
     for part in info.stages.get("extract", []):
         print(records_line(part))
@@ -79,6 +88,19 @@ def records_line(part: dict) -> str:
         f"({non_html} not HTML), {sum(v for _, v in skipped)} records skipped"
         + (f" ({why})" if why else "")
     )
+
+
+def _page_types(value: str) -> frozenset[str] | None | str:
+    """The accepted page types of ``--page-types`` (None: any), or the error as a string."""
+    from newslake.extract.page_type import PAGE_TYPES
+
+    names = [v.strip() for v in value.split(",") if v.strip()]
+    if names == ["any"]:
+        return None
+    unknown = [n for n in names if n not in PAGE_TYPES]
+    if unknown or not names:
+        return f"{', '.join(unknown) or 'nothing'} given; expected any or {', '.join(PAGE_TYPES)}"
+    return frozenset(names)
 
 
 def _reextract(args: argparse.Namespace) -> int:

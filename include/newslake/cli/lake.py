@@ -1,4 +1,4 @@
-"""``newslake sql``, ``newslake search`` and ``newslake catalog``: the lake for analysts."""
+"""``newslake sql``, ``search``, ``catalog``, ``snapshots``, ``check`` and ``migrate-lake``."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 import csv
 import json
 import sys
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, TextIO
 from uuid import UUID
@@ -37,8 +37,33 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     sql.add_argument("query", help="SQL, e.g. \"SELECT * FROM top_sites('2022-04-01', "
                                    "'2022-04-03')\"; - reads it from standard input")
     _add_output_options(sql)
+    sql.add_argument("--as-of", dest="as_of", default=None, metavar="SNAPSHOT",
+                     help="read the lake as of a snapshot id or an ISO timestamp")
+    sql.add_argument("--views", default=None, metavar="FILE",
+                     help="your own DuckDB file of views, attached as 'mine' "
+                          "(default $NEWSLAKE_VIEWS)")
     add_lake_argument(sql)
     sql.set_defaults(handler=run_sql_command)
+
+    snaps = subparsers.add_parser("snapshots", help="list the lake's commits",
+                                  description="Every snapshot with its run id, producer "
+                                              "and crawl date.")
+    snaps.add_argument("--format", choices=FORMATS, default="table", help="output format")
+    add_lake_argument(snaps)
+    snaps.set_defaults(handler=run_snapshots_command)
+
+    check = subparsers.add_parser("check", help="verify every data file of the lake",
+                                  description="Read every data file the catalog references "
+                                              "and name the damaged ones.")
+    add_lake_argument(check)
+    check.set_defaults(handler=run_check_command)
+
+    migrate = subparsers.add_parser("migrate-lake",
+                                    help="convert a lake of part-<producer>.parquet files",
+                                    description="Publish the former file layout into the "
+                                                "DuckLake catalog (old files are kept).")
+    add_lake_argument(migrate)
+    migrate.set_defaults(handler=run_migrate_command)
 
     search = subparsers.add_parser("search", help="full-text search over titles and bodies",
                                    description="BM25 full-text search (DuckDB fts).")
@@ -52,16 +77,31 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_lake_argument(search)
     search.set_defaults(handler=run_search_command)
 
-    catalog = subparsers.add_parser("catalog", help="write <lake>/newslake.duckdb for DuckDB",
-                                    description="Write the DuckDB catalog file of the lake.")
+    catalog = subparsers.add_parser("catalog", help="write <lake>/newslake.sql for the DuckDB CLI",
+                                    description="Write the init script that opens the lake "
+                                                "read-only in the DuckDB CLI.")
     add_lake_argument(catalog)
     catalog.set_defaults(handler=run_catalog_command)
 
 
+def parse_as_of(value: str | None) -> int | datetime | None:
+    """A snapshot id, or an ISO timestamp (UTC when it has no zone)."""
+    if value is None:
+        return None
+    if value.isdigit():
+        return int(value)
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"--as-of: not a snapshot id or ISO timestamp: {value!r}") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def run_sql_command(args: argparse.Namespace) -> int:
-    """Handler of ``newslake sql``: a bad query prints DuckDB's error and returns 1."""
+    """Handler of ``newslake sql``: a refused or bad query prints one line and returns 1."""
     import duckdb
 
+    from newslake.exceptions import NewslakeError
     from newslake.lake.catalog import run_sql
 
     lake = existing_lake_of(args)
@@ -70,11 +110,43 @@ def run_sql_command(args: argparse.Namespace) -> int:
         print("newslake sql: empty query", file=sys.stderr)
         return 1
     try:
-        columns, rows = run_sql(lake, query)
-    except duckdb.Error as exc:
-        print(f"newslake sql: {exc}", file=sys.stderr)
+        columns, rows = run_sql(lake, query, snapshot=parse_as_of(args.as_of),
+                                views_file=args.views)
+    except (duckdb.Error, NewslakeError, ValueError) as exc:
+        print(f"newslake sql: {str(exc).splitlines()[0] if str(exc) else exc!r}",
+              file=sys.stderr)
         return 1
     write_rows(columns, rows, args.format, sys.stdout, max_width=_max_width(args))
+    return 0
+
+
+def run_snapshots_command(args: argparse.Namespace) -> int:
+    """Handler of ``newslake snapshots``."""
+    from newslake.lake.ducklake import snapshots
+
+    rows = [(s.snapshot_id, s.committed_at, s.message, s.run_id, s.producer, s.crawl_date,
+             s.mode) for s in snapshots(existing_lake_of(args))]
+    write_rows(["snapshot_id", "committed_at", "message", "run_id", "producer", "crawl_date",
+                "mode"], rows, args.format, sys.stdout)
+    return 0
+
+
+def run_check_command(args: argparse.Namespace) -> int:
+    """Handler of ``newslake check``: exit 1 when a data file is damaged."""
+    from newslake.lake.check import check_lake
+
+    checked, damaged = check_lake(existing_lake_of(args))
+    for item in damaged:
+        print(item)
+    print(f"checked {checked} data files: {len(damaged)} damaged")
+    return 1 if damaged else 0
+
+
+def run_migrate_command(args: argparse.Namespace) -> int:
+    """Handler of ``newslake migrate-lake``."""
+    from newslake.lake.check import migrate_lake
+
+    print(f"migrated {migrate_lake(existing_lake_of(args))} day/producer parts")
     return 0
 
 

@@ -25,20 +25,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_index_terms_command(args: argparse.Namespace) -> int:
     """Handler of ``newslake index-terms``: prints one line per indexed day."""
-    from newslake.lake.catalog import write_catalog
-    from newslake.lake.storage import open_lake
+    from newslake.lake.read import published_dates
     from newslake.lake.terms import index_day, unindexed_days
 
     lake = existing_lake_of(args)
-    store = open_lake(lake)
-    days = (sorted(store.partitions("articles")) if args.all else
-            sorted(set(unindexed_days(store, "terms")) | set(unindexed_days(store, "postings"))))
+    days = (published_dates(lake, "articles") if args.all else
+            sorted(set(unindexed_days(lake, "terms")) | set(unindexed_days(lake, "postings"))))
     days = [d for d in days if (args.date_from is None or d >= args.date_from)
             and (args.date_to is None or d <= args.date_to)]
     for day in days:
         written = index_day(lake, day)
         print(f"{day}: " + ", ".join(f"{p}={n} terms" for p, n in written.items()))
-    if days:
-        write_catalog(lake)  # its terms_missing view lists the days still to scan
     print(f"indexed {len(days)} day(s)")
     return 0

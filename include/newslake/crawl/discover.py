@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+import httpx
+
 from newslake.crawl.exchange import Exchange, exchange_row
 from newslake.crawl.feeds import Entry, FeedParseError, ParsedFeed, parse_feed
 from newslake.crawl.http import Crawler
@@ -159,11 +161,11 @@ def _candidates(source: Source, entries: list[Entry],
 
 async def _discover(source: Source, config: SourcesConfig, lake: str, crawl_date: date,
                     start: datetime, end: datetime, known: frozenset | set,
-                    warc_path: str) -> DiscoverResult:
+                    warc_path: str, transport: httpx.AsyncBaseTransport | None) -> DiscoverResult:
     result = DiscoverResult(source.id)
     writer = WarcWriter(warc_path)
     try:
-        async with Crawler(config.crawler, writer) as crawler:
+        async with Crawler(config.crawler, writer, transport) as crawler:
             discovery = _Discovery(source, config, lake, crawl_date, crawler)
             entries = await discovery.run(start, end)
             discovery.state.save()
@@ -185,17 +187,19 @@ def discover_source(
     interval_end: datetime,
     known_urls: set[str] | frozenset = frozenset(),
     warc_path: str,
+    transport: httpx.AsyncBaseTransport | None = None,
 ) -> DiscoverResult:
     """Fetch ``source``'s feed (conditionally) and return the new article URLs in the interval.
 
     Entries published in ``[interval_start, interval_end)`` or undated are kept; URLs in
     ``known_urls`` (canonical or as given) are skipped. Never raises for a failed feed: the
-    failure is a ``fetch_log`` row (see :attr:`DiscoverResult.failed`).
+    failure is a ``fetch_log`` row (see :attr:`DiscoverResult.failed`). ``transport``
+    replaces the network (see :class:`~newslake.crawl.http.Crawler`).
     """
     start, end = _aware(interval_start), _aware(interval_end)
     try:
         return asyncio.run(_discover(source, config, lake, crawl_date, start, end,
-                                     known_urls, warc_path))
+                                     known_urls, warc_path, transport))
     except Exception as exc:  # noqa: BLE001 - one source must never fail the run
         log.exception("discover of %s failed", source.id)
         row = {"url": source.url, "source_id": source.id, "kind": "feed", "status": None,

@@ -7,6 +7,8 @@ import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+import httpx
+
 from newslake.crawl.exchange import Exchange, exchange_row
 from newslake.crawl.http import Crawler
 from newslake.crawl.warc import WarcWriter
@@ -57,10 +59,10 @@ def html_problem(ex: Exchange) -> str | None:
     return f"content type {ctype or 'missing'}"
 
 
-async def _fetch_all(candidates: list[dict], config: SourcesConfig,
-                     writer: WarcWriter) -> FetchResult:
+async def _fetch_all(candidates: list[dict], config: SourcesConfig, writer: WarcWriter,
+                     transport: httpx.AsyncBaseTransport | None) -> FetchResult:
     result = FetchResult()
-    async with Crawler(config.crawler, writer) as crawler:
+    async with Crawler(config.crawler, writer, transport) as crawler:
         for candidate in candidates:
             source = config.source(candidate.get("source_id"))
             crawler.configure_host(candidate["url"], config.politeness_for(source))
@@ -86,15 +88,17 @@ async def _fetch_all(candidates: list[dict], config: SourcesConfig,
     return result
 
 
-def fetch_pages(candidates: list[dict], config: SourcesConfig, *, warc_path: str) -> FetchResult:
+def fetch_pages(candidates: list[dict], config: SourcesConfig, *, warc_path: str,
+                transport: httpx.AsyncBaseTransport | None = None) -> FetchResult:
     """Fetch every candidate page into ``warc_path`` (written atomically) and log each fetch.
 
     Politeness per host (robots.txt, Crawl-delay, minimum delay, maximum concurrency) comes
-    from the candidates' sources. One failing URL or host never raises.
+    from the candidates' sources. One failing URL or host never raises. ``transport``
+    replaces the network (see :class:`~newslake.crawl.http.Crawler`).
     """
     writer = WarcWriter(warc_path)
     try:
-        return asyncio.run(_fetch_all(list(candidates), config, writer))
+        return asyncio.run(_fetch_all(list(candidates), config, writer, transport))
     except Exception as exc:  # noqa: BLE001 - a batch failure becomes rows, not a crash
         log.exception("fetch batch failed")
         now = datetime.now(UTC)

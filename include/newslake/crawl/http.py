@@ -110,12 +110,16 @@ class Crawler:
     """Async HTTP client with politeness, safety limits and a WARC archive.
 
     Use as ``async with Crawler(settings, writer) as crawler: await crawler.fetch(...)``.
-    Rows of robots.txt fetches collect in :attr:`robots_log`.
+    Rows of robots.txt fetches collect in :attr:`robots_log`. ``transport`` replaces the
+    network for every host (``httpx.MockTransport`` in tests); the rest (addresses, SSRF
+    guard, politeness, retries, limits, WARC) runs as it does against real sockets.
     """
 
-    def __init__(self, settings: CrawlerSettings, writer: WarcWriter | None) -> None:
+    def __init__(self, settings: CrawlerSettings, writer: WarcWriter | None,
+                 transport: httpx.AsyncBaseTransport | None = None) -> None:
         self.settings = settings
         self.writer = writer
+        self.transport = transport
         self.gate = HostGate(settings.politeness)
         self.robots_log: list[dict] = []
         self.agent_token = settings.user_agent.split("/", 1)[0].split()[0].lower()
@@ -147,6 +151,7 @@ class Crawler:
                 headers={"User-Agent": s.effective_user_agent,
                          "Accept-Encoding": "gzip, deflate, br"},
                 trust_env=False,
+                transport=self.transport,
             )
             self._clients[host] = client
         return client

@@ -101,18 +101,19 @@ def candidate_pairs(keys: np.ndarray, eligible: np.ndarray, history: pa.Table,
     return _pairs(within), _pairs(across)
 
 
-def verified_edges(texts: pa.Array, order: np.ndarray, signed: Signed, keys: np.ndarray,
-                   history: History, config: DedupConfig,
-                   clean: Callable[[list[str]], pa.Array]) -> Edges:
+def verified_edges(bodies: pa.ChunkedArray, order: np.ndarray, signed: Signed,
+                   keys: np.ndarray, history: History, config: DedupConfig,
+                   clean: Callable[[pa.Array], pa.Array]) -> Edges:
     """Candidate pairs whose exact containment reaches ``config.link_floor``. Batch document
-    ``i`` is ``texts[order[i]]`` (article text); history bodies go through ``clean``."""
+    ``i`` is ``bodies[order[i]]``; batch and history bodies are compared on ``clean(body)``
+    (their article text)."""
     eligible = signed.words >= config.min_words
     matches, history_docs = history.matching(keys[eligible].ravel())
     within, across = candidate_pairs(keys, eligible, matches, config)
     del matches
     needed = np.unique(np.concatenate([within.ravel(), across[:, 0]]))
     rows = pa.array(order[needed].astype(np.int64))
-    shingled = shingle_batch(texts.take(rows), config)
+    shingled = shingle_batch(clean(bodies.take(rows)), config)
     floor = config.link_floor
     at = np.full(len(order), -1, np.int64)
     at[needed] = np.arange(needed.size)
@@ -127,7 +128,8 @@ def verified_edges(texts: pa.Array, order: np.ndarray, signed: Signed, keys: np.
         wanted = sorted({ids[j] for j in across[:, 1]})
         found = history.bodies(wanted, {days[j] for j in across[:, 1]})
         present = [a for a in wanted if a in found]
-        past = shingle_batch(clean([found[a] for a in present]), config)
+        past = shingle_batch(clean(pa.array([found[a] for a in present], pa.large_string())),
+                             config)
         del found
         position = {a: n for n, a in enumerate(present)}
         for i, j in across:

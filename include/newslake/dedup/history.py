@@ -1,27 +1,25 @@
-"""The lake's past as seen by deduplication, read as a stream of row groups.
+"""The lake's past as seen by deduplication, read as a stream of record batches.
 
 Nothing proportional to the history is held in memory: every question (known URLs, history
 articles sharing a band key with the batch, members of touched stories, bodies to verify)
-reads the files of the window one row group at a time and keeps only the matching rows. Cost
-grows linearly with the history (one pass over its band keys per batch); memory grows with
-the number of matches only.
+streams the window's rows from the DuckLake catalog (one snapshot for the whole run) a batch
+at a time and keeps only the matching rows. Cost grows linearly with the history (one pass
+over its band keys per batch); memory grows with the number of matches only.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from newslake.dedup.config import DedupConfig
 from newslake.lake import schema
-from newslake.lake.storage import Lake, open_lake
 
 log = logging.getLogger(__name__)
 
@@ -36,27 +34,43 @@ _BITMAP_BITS = 28
 """log2 of the bit filter that screens history band keys before the exact lookup."""
 
 
-def _groups(store: Lake, files: Sequence[tuple[date, str]],
-            columns: Sequence[str]) -> Iterator[tuple[date, pq.ParquetFile, int, list[str]]]:
-    """``(day, file, row group, columns present)`` of every row group of ``files``."""
-    for day, path in files:
-        with store.fs.open_input_file(path) as handle:
-            parquet = pq.ParquetFile(handle)
-            present = [c for c in columns if c in parquet.schema_arrow.names]
-            for group in range(parquet.num_row_groups):
-                yield day, parquet, group, present
+STREAM_ROWS = 64 * 1024
+"""Rows per record batch streamed from the lake."""
 
 
-def _read(parquet: pq.ParquetFile, group: int, table: str, columns: Sequence[str],
-          present: Sequence[str], rows: pa.Array | None = None) -> pa.Table:
-    """Columns of one row group conformed to ``table``'s schema (missing ones as nulls)."""
-    data = parquet.read_row_group(group, columns=list(present))
-    if rows is not None:
-        data = data.take(rows)
-    target = schema.TABLES[table]
-    arrays = [data.column(c).cast(target.field(c).type) if c in present
-              else pa.nulls(data.num_rows, target.field(c).type) for c in columns]
-    return pa.Table.from_arrays(arrays, schema=pa.schema([target.field(c) for c in columns]))
+def _stream(lake: str, snapshot: int | None, table: str, columns: Sequence[str],
+            start: date | None, end: date, days: Iterable[date] | None = None
+            ) -> Iterator[pa.Table]:
+    """Batches of ``columns`` (conformed, plus ``crawl_date``) of ``table`` in ``[start, end)``."""
+    if snapshot is None:
+        return
+    from newslake.lake import ducklake
+
+    con = ducklake.connect(lake, snapshot=snapshot)
+    try:
+        con.execute("SET threads = 2")
+        cols = ", ".join(f'"{c}"' for c in columns)
+        where, params = ["crawl_date < ?"], [end]
+        if start is not None:
+            where.append("crawl_date >= ?")
+            params.append(start)
+        if days is not None:
+            chosen = sorted(set(days))
+            if not chosen:
+                return
+            where.append(f"crawl_date IN ({', '.join('?' for _ in chosen)})")
+            params += chosen
+        reader = con.execute(
+            f"SELECT {cols}, crawl_date FROM lake.{table} WHERE {' AND '.join(where)}",
+            params).fetch_record_batch(STREAM_ROWS)
+        target = schema.TABLES[table]
+        out_schema = pa.schema([target.field(c) for c in columns]).append(
+            pa.field("crawl_date", pa.date32()))
+        for batch in reader:
+            if batch.num_rows:  # an empty day yields no batch worth reading
+                yield pa.Table.from_batches([batch]).cast(out_schema)
+    finally:
+        con.close()
 
 
 def _distinct(values: np.ndarray) -> np.ndarray:
@@ -99,28 +113,28 @@ class KeySet:
 
 @dataclass
 class History:
-    """Published partitions in ``[crawl_date - window, crawl_date)`` (files, not rows)."""
+    """The lake before ``end`` as of one snapshot: the dedup window starts at ``start``."""
 
     lake: str
     scheme: str
-    index_files: list[tuple[date, str]] = field(default_factory=list)
-    article_files: list[tuple[date, str]] = field(default_factory=list)
-    earlier_files: list[tuple[date, str]] = field(default_factory=list)  # every day before
+    start: date
+    end: date
+    snapshot: int | None  # None: nothing published yet
 
-    @property
-    def store(self) -> Lake:
-        return open_lake(self.lake)
+    def _stream(self, table: str, columns: Sequence[str], window: bool = True,
+                days: Iterable[date] | None = None) -> Iterator[pa.Table]:
+        return _stream(self.lake, self.snapshot, table, columns,
+                       self.start if window else None, self.end, days)
 
     def known_urls(self, urls: list[str]) -> list[date | None]:
         """First crawl date of each URL in the lake before the day, or None."""
         wanted = pa.array(urls, pa.string())
         first: dict[str, date] = {}
-        store = self.store
-        for day, path in self.earlier_files:
-            with store.fs.open_input_file(path) as handle:
-                column = pq.ParquetFile(handle).read(columns=["canonical_url"])["canonical_url"]
-            found = column.filter(pc.is_in(column, value_set=wanted))
-            for url in found.to_pylist():
+        for data in self._stream("articles", ["canonical_url"], window=False):
+            found = data.filter(pc.fill_null(pc.is_in(data["canonical_url"],
+                                                      value_set=wanted), False))
+            for url, day in zip(found["canonical_url"].to_pylist(),
+                                found["crawl_date"].to_pylist(), strict=True):
                 if url not in first or day < first[url]:
                     first[url] = day
         return [first.get(u) for u in urls]
@@ -136,10 +150,9 @@ class History:
         lookup = KeySet(keys)
         columns = ["article_id", "story_id", "scheme", "band_keys"]
         found_keys, found_docs, metas, skipped, base = [], [], [], 0, 0
-        for day, parquet, group, present in _groups(self.store, self.index_files, columns):
-            data = _read(parquet, group, "dedup_index", columns, present)
+        for data in self._stream("dedup_index", columns):
             same = pc.fill_null(pc.equal(data["scheme"], self.scheme), False)
-            skipped += data.num_rows - pc.sum(same.cast(pa.int64())).as_py()
+            skipped += data.num_rows - (pc.sum(same.cast(pa.int64())).as_py() or 0)
             bands = data["band_keys"].combine_chunks()
             values = bands.flatten().to_numpy(zero_copy_only=False)
             lengths = pc.fill_null(pc.list_value_length(bands), 0).to_numpy(
@@ -154,9 +167,8 @@ class History:
             local = rows[first]
             found_keys.append(values[hit])
             found_docs.append(np.cumsum(first) - 1 + base)
-            meta = data.select(["article_id", "story_id"]).take(pa.array(local))
-            metas.append(meta.append_column("crawl_date",
-                                            pa.array([day] * meta.num_rows, pa.date32())))
+            metas.append(data.select(["article_id", "story_id", "crawl_date"])
+                         .take(pa.array(local)))
             base += local.size
         if skipped:
             log.warning("ignoring %d index rows of another signature scheme", skipped)
@@ -175,26 +187,19 @@ class History:
         wanted = pa.array(sorted(set(stories)), pa.string())
         if not len(wanted):
             return {}
-        store = self.store
         claims: dict[str, tuple[str | None, str | None]] = {}
         columns = ["article_id", "story_id", "scheme", "claimed_url", "claim_signal"]
-        for _day, parquet, group, present in _groups(store, self.index_files, columns):
-            data = _read(parquet, group, "dedup_index", columns, present)
+        for data in self._stream("dedup_index", columns):
             keep = pc.and_(pc.is_in(data["story_id"], value_set=wanted),
                            pc.equal(data["scheme"], self.scheme))
             for r in data.filter(pc.fill_null(keep, False)).to_pylist():
                 claims[r["article_id"]] = (r["claimed_url"], r["claim_signal"])
         by_story: dict[str, list[dict]] = {}
-        for day, parquet, group, present in _groups(store, self.article_files, META_COLUMNS):
-            ids = parquet.read_row_group(group, columns=["story_id"])["story_id"]
-            rows = pc.indices_nonzero(pc.fill_null(pc.is_in(ids, value_set=wanted), False))
-            if not len(rows):
-                continue
-            for row in _read(parquet, group, "articles", META_COLUMNS, present,
-                             rows).to_pylist():
+        for data in self._stream("articles", META_COLUMNS):
+            keep = pc.fill_null(pc.is_in(data["story_id"], value_set=wanted), False)
+            for row in data.filter(keep).to_pylist():
                 claimed, signal = claims.get(row["article_id"], (None, None))
-                row.update(crawl_date=day, original_url=claimed, original_signal=signal,
-                           _history=True)
+                row.update(original_url=claimed, original_signal=signal, _history=True)
                 by_story.setdefault(row["story_id"] or row["article_id"], []).append(row)
         return by_story
 
@@ -203,35 +208,28 @@ class History:
         wanted = pa.array(sorted(set(article_ids)), pa.string())
         if not len(wanted):
             return {}
-        selected = set(days)
-        files = [(d, p) for d, p in self.article_files if d in selected]
         out: dict[str, str] = {}
-        for _day, parquet, group, _present in _groups(self.store, files, ["body"]):
-            ids = parquet.read_row_group(group, columns=["article_id"])["article_id"]
-            rows = pc.indices_nonzero(pc.is_in(ids, value_set=wanted))
-            if not len(rows):
-                continue
-            part = parquet.read_row_group(group, columns=["body"])["body"].take(rows)
-            out.update(zip(ids.take(rows).to_pylist(), part.to_pylist(), strict=True))
+        for data in self._stream("articles", ["article_id", "body"], days=days):
+            found = data.filter(pc.is_in(data["article_id"], value_set=wanted))
+            out.update(zip(found["article_id"].to_pylist(), found["body"].to_pylist(),
+                           strict=True))
         return out
 
 
-def _files(store: Lake, table: str, start: date | None, end: date) -> list[tuple[date, str]]:
-    return [(day, info.path) for day, path in store.partitions(table).items()
-            if (start is None or start <= day) and day < end
-            for info in store.data_files(path)]
-
-
 def load_history(lake: str, crawl_date: date, config: DedupConfig) -> History:
-    """List the files of the window that ``crawl_date`` is compared against.
+    """The window that ``crawl_date`` is compared against, pinned to the current snapshot.
 
     The day itself is excluded, so re-running a day sees the same history.
     """
-    store = open_lake(lake)
-    start = crawl_date - timedelta(days=config.window_days)
-    return History(
-        lake=lake, scheme=config.scheme,
-        index_files=_files(store, "dedup_index", start, crawl_date),
-        article_files=_files(store, "articles", start, crawl_date),
-        earlier_files=_files(store, "articles", None, crawl_date),
-    )
+    from newslake.lake import ducklake
+
+    snapshot = None
+    if ducklake.exists(lake):
+        con = ducklake.connect(lake)
+        try:
+            snapshot = int(con.execute("SELECT id FROM lake.current_snapshot()").fetchone()[0])
+        finally:
+            con.close()
+    return History(lake=lake, scheme=config.scheme,
+                   start=crawl_date - timedelta(days=config.window_days), end=crawl_date,
+                   snapshot=snapshot)

@@ -10,7 +10,7 @@ machines.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -201,14 +201,18 @@ class Signed:
         return Signed(self.words[rows], self.n_shingles[rows], self.signatures[rows])
 
 
-def sign_batch(bodies: pa.Array | pa.ChunkedArray, config: DedupConfig) -> Signed:
+def sign_batch(bodies: pa.Array | pa.ChunkedArray, config: DedupConfig,
+               clean: Callable[[pa.Array], pa.Array] | None = None) -> Signed:
     """Signatures of every body, :data:`CHUNK_DOCS` at a time; shingle ids are dropped after
-    each chunk, so memory holds the signatures plus one chunk's working set."""
+    each chunk, so memory holds the signatures plus one chunk's working set. ``clean`` maps
+    a chunk of bodies to the text to sign (its article text)."""
     words, sizes, signatures = [], [], []
     for start in range(0, len(bodies), CHUNK_DOCS):
         piece = bodies.slice(start, CHUNK_DOCS)
         if isinstance(piece, pa.ChunkedArray):  # copies one chunk's bodies, never the column
             piece = piece.combine_chunks()
+        if clean is not None:
+            piece = clean(piece)
         part = _chunk(piece, config)
         words.append(part.words)
         sizes.append(np.diff(part.offsets))

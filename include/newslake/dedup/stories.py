@@ -118,8 +118,11 @@ def assign_stories(
     del rows
     order = np.array([r["_order"] for r in kept], dtype=np.int64)
     furniture = site_furniture(table["body"], table["site"])
-    texts = article_text(table["body"], furniture)
-    signed = sign_batch(texts, config).select(order)
+
+    def clean(bodies: pa.Array) -> pa.Array:
+        return article_text(bodies, furniture)
+
+    signed = sign_batch(table["body"], config, clean=clean).select(order)
     raw = pc.fill_null(table["word_count"], 0).to_numpy().astype(np.int64)[order]
     keep, not_articles = _not_articles(kept, signed.words, raw, config)
     if not_articles:
@@ -128,9 +131,7 @@ def assign_stories(
         order, signed = order[keep], signed.select(keep)
     keys = band_keys(signed.signatures, config)
     found = verified_edges(
-        texts, order, signed, keys, history, config,
-        clean=lambda bodies: article_text(pa.array(bodies, pa.large_string()), furniture),
-    )
+        table["body"], order, signed, keys, history, config, clean=clean)
 
     docs = found.history_docs
     doc_story = [s or a for s, a in zip(docs["story_id"].to_pylist(),

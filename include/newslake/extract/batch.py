@@ -94,7 +94,7 @@ def extract_pages(
     config = config or ExtractConfig()
     started = time.perf_counter()
     rows: dict[str, list[dict[str, Any]]] = {
-        t: [] for t in ("articles", "comments", "related", "quotes", "rejections")
+        t: [] for t in ("articles", "comments", "related", "quotes", "subjects", "rejections")
     }
     skipped = count = 0
     for page in pages:
@@ -113,6 +113,7 @@ def extract_pages(
             rows["comments"].extend(outcome.comments)
             rows["related"].extend(outcome.related)
             rows["quotes"].extend(outcome.quotes)
+            rows["subjects"].extend(outcome.subjects)
         if outcome.rejection is not None:
             rows["rejections"].append(outcome.rejection)
     tables = {name: schema.conform(name, data) for name, data in rows.items()}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
+EARLIEST = datetime(1995, 1, 1, tzinfo=UTC)  # before news sites dated pages
 FUTURE_SLACK = timedelta(days=1)
 
 _UNITS = {
@@ -53,7 +53,13 @@ _RELATIVE_WORDS = {
     "today": timedelta(0),
     "yesterday": timedelta(days=1),
 }
-_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|-|$)")
+# A day ends at "/", the end, or (written with two digits) a "-" or "_" before a slug:
+# "/2023/10/3-questions" is a month and a slug, not October 3rd.
+_URL_DATE = re.compile(
+    r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-]"
+    r"((?:0[1-9]|[12]\d|3[01])(?=[-_/.?#]|$)|[1-9](?=[/.?#]|$))"
+)
+_URL_MONTH = re.compile(r"/((?:19|20)\d{2})[/-](0[1-9]|1[0-2])(?=/|$)")
 _URL_DATE_COMPACT = re.compile(r"/((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])/")
 _ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
@@ -128,8 +134,18 @@ def date_from_url(url: str) -> datetime | None:
     return None
 
 
+def month_from_url(url: str) -> tuple[int, int] | None:
+    """The year and month of a URL path written ``/2019/06/`` (or with a day), else None."""
+    path = url.split("?", 1)[0]
+    day = date_from_url(path)
+    if day is not None:
+        return day.year, day.month
+    found = _URL_MONTH.search(path)
+    return (int(found[1]), int(found[2])) if found else None
+
+
 def plausible(value: datetime | None, fetched_at: datetime) -> bool:
-    """True when ``value`` is after 1990 and not later than one day after the fetch."""
+    """True when ``value`` is after 1995 and not later than one day after the fetch."""
     return value is not None and EARLIEST <= value <= fetched_at + FUTURE_SLACK
 
 

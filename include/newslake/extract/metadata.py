@@ -8,6 +8,7 @@ from typing import Any
 from lxml import etree
 from lxml.html import HtmlElement
 
+from newslake.extract import bylines
 from newslake.extract.jsonld import parse_jsonld
 
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•»/]\s+")
@@ -161,10 +162,10 @@ def text_of(element: HtmlElement | None) -> str:
 
 def clean_author(raw: str, publishers: set[str]) -> list[str]:
     """Split a byline into cleaned names, without "By" and without publisher names."""
-    text = _BY.sub("", " ".join(_CONTACT.sub(" ", raw).split()))
+    text = _BY.sub("", " ".join(_CONTACT.sub(" ", bylines.prepare(raw)).split()))
     names = []
     for part in _AUTHOR_SPLIT.split(text):
-        name = _AUTHOR_NOISE.sub("", _BY.sub("", part)).strip(" .,:;-–—|")
+        name = bylines.clean_name(_AUTHOR_NOISE.sub("", _BY.sub("", part)))
         if not name or name.lower() in publishers or len(name) > 60 or _JOB.match(name):
             continue
         if not re.search(r"[^\W\d_]", name) or name.lower().startswith(("http", "www.")):
@@ -293,12 +294,18 @@ def collect(tree: HtmlElement) -> dict[str, Any]:
     site_names = {n for n in [site_name, ld.get("publisher"), *ld.get("publisher_names", [])] if n}
     site_names |= {n.lstrip("@") for n in list(site_names)}
     publishers = {n.lower() for n in site_names}
-    meta_authors = [meta[k][0] for k in META_AUTHOR_KEYS if k in meta and "://" not in meta[k][0]]
+    meta_authors = [
+        [bylines.turn_citation_name(v) for v in meta[k] if "://" not in v]
+        for k in META_AUTHOR_KEYS
+        if k in meta
+    ]
     authors = usable_authors(ld.get("authors", []), publishers) or usable_authors(
-        meta_authors[:1], publishers
+        next((values for values in meta_authors if values), []), publishers
     )
-    if not authors:
-        authors = usable_authors(page_authors(tree), publishers)
+    for finder in (bylines.linked_author, page_authors, bylines.labelled_byline):
+        if authors:
+            break
+        authors = usable_authors(finder(tree), publishers)
     html = tree if tree.tag == "html" else tree.getroottree().getroot()
     tags = (
         ld.get("keywords")

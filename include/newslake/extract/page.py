@@ -14,10 +14,13 @@ from trafilatura.utils import load_html
 
 from newslake import __version__
 from newslake.extract import body as body_mod
-from newslake.extract import metadata
+from newslake.extract import dating, metadata, page_features, page_type, wire
+from newslake.extract import language as lang_mod
+from newslake.extract import subjects as subjects_mod
 from newslake.extract.adapters import AdapterResult, attribution, run_adapter
-from newslake.extract.dates import date_from_url, parse_absolute, parse_relative, plausible
+from newslake.extract.dates import parse_relative
 from newslake.extract.decode import decode_html
+from newslake.extract.ldscan import ld_objects
 from newslake.extract.quotes import extract_quotes
 from newslake.extract.types import ExtractConfig, ExtractOutcome, Hints
 from newslake.ids import article_identity, registered_site
@@ -68,51 +71,46 @@ def rejection(page: Any, hints: Hints, reason: str, detail: str = "") -> dict[st
     }
 
 
-def _choose_date(
-    candidates: list[tuple[str, Any]], fetched_at: datetime, dropped: list[str]
-) -> tuple[datetime | None, str | None, date | None]:
-    """The first plausible date among ``(source, value)``; implausible ones are noted.
+def _published(
+    tree: HtmlElement,
+    md: dict[str, Any],
+    url: str,
+    fetched_at: datetime,
+    hints: Hints,
+    relative: str | None,
+) -> dating.DateChoice:
+    """The publication date from the page's candidates (see ``newslake.extract.dating``)."""
+    marked = dating.markup_dates(tree)
+    zone_values = [
+        v
+        for v in (md["published_jsonld"], md["published_meta"], md["modified_jsonld"],
+                  md["modified_meta"], marked.published, *marked.times)
+        if isinstance(v, str)
+    ]
+    chooser = dating.DateChooser(url, fetched_at, zone_values)
+    markup_day = functools.cache(lambda: _htmldate(tree, extensive=False))
+    url_day = chooser.url_day
 
-    Returns the UTC datetime, its source, and its day in the source's own time zone. A value
-    may be a callable, evaluated only when every earlier source gave nothing.
-    """
-    for source, value in candidates:
-        if callable(value):
-            value = value()
-        if value is None:
-            continue
-        if isinstance(value, datetime):
-            local = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-        elif source == "relative":
-            local = parse_relative(value, fetched_at)
-        else:
-            local = parse_absolute(value, keep_zone=True)
-        if local is None:
-            continue
-        parsed = local.astimezone(UTC)
-        if plausible(parsed, fetched_at):
-            return parsed, source, local.date()
-        dropped.append(f"{source}={parsed.isoformat()}")
-    return None, None, None
+    def shown() -> list[date]:
+        days = [url_day.date()] if url_day else []
+        return days + dating.days_of([markup_day()] if markup_day() else [])
 
-
-def _reconcile_with_url(
-    published_at: datetime | None, source: str | None, day: date | None, url_day: datetime | None
-) -> tuple[datetime | None, str | None, date | None, datetime | None]:
-    """Let the day in the URL (fixed at first publication) overrule a later metadata date.
-
-    A metadata date more than a day after the URL's day is an update: the URL day becomes
-    the publication date and the metadata date is returned as the update time. One day after
-    is a time-zone shift: only the local day follows the URL.
-    """
-    if published_at is None or url_day is None or day is None or source == "url":
-        return published_at, source, day, None
-    lag = (day - url_day.date()).days
-    if lag > 1:
-        return url_day, "url", url_day.date(), published_at
-    if lag == 1:
-        return published_at, source, url_day.date(), None
-    return published_at, source, day, None
+    return dating.choose_published(
+        chooser,
+        [
+            ("jsonld", md["published_jsonld"]),
+            ("meta", md["published_meta"]),
+            ("itemprop", marked.published),
+            ("htmldate", None if relative else markup_day),
+            ("url", url_day),
+            ("feed", hints.feed_published_at),
+            ("relative", relative or (lambda: _relative_on_page(tree))),
+            ("time", marked.times[0] if marked.times else None),
+            ("text", lambda: _htmldate(tree, extensive=True)),
+        ],
+        shown,
+        lambda: dating.days_of(marked.times),
+    )
 
 
 def _htmldate(tree: HtmlElement, extensive: bool) -> str | None:
@@ -206,22 +204,76 @@ def extract_page(page: Any, hints: Hints, config: ExtractConfig | None = None) -
     words = body_mod.word_count(body)
     if words == 0:
         return ExtractOutcome(None, rejection=rejection(page, hints, "empty_after_boilerplate"))
-    if md["og_type"] and md["og_type"].startswith(_NON_ARTICLE_OG) and words < 150:
-        return ExtractOutcome(
-            None, rejection=rejection(page, hints, "not_article", f"og:type {md['og_type']}")
-        )
+    objects = ld_objects(tree)
+    kind = _page_type(url, tree, objects, md, body, words, adapter)
+    if hints.accepted_page_types is not None and kind.page_type not in hints.accepted_page_types:
+        return ExtractOutcome(None, rejection=rejection(page, hints, "not_article", kind.detail()))
     if words < config.min_words:
         return ExtractOutcome(None, rejection=rejection(page, hints, "too_short", f"{words} words"))
-    language = metadata.normalise_language(md["language"]) or metadata.normalise_language(
-        hints.language
+    language, language_source = lang_mod.decide(
+        metadata.normalise_language(md["language"]), lang_mod.detect(body)
     )
+    language = language or metadata.normalise_language(hints.language)
     if (
         hints.accepted_languages is not None
         and language
         and language not in hints.accepted_languages
     ):
         return ExtractOutcome(None, rejection=rejection(page, hints, "wrong_language", language))
-    return _rows(page, hints, url, fetched_at, tree, md, body, words, language, adapter, found)
+    more = {"page_type": kind.page_type, "language_source": language_source}
+    byline = found.get("byline")
+    outcome = _rows(
+        page, hints, url, fetched_at, tree, md, body, words, language, adapter, found, more
+    )
+    article = outcome.article
+    article["wire_service"] = wire.wire_service(
+        url, body, [*md["authors"], *article["authors"]], byline, objects
+    )
+    outcome.subjects = subjects_mod.subjects(
+        article["article_id"], objects, tree, url, article["tags"], found.get("subjects")
+    )
+    return outcome
+
+
+def _page_type(
+    url: str,
+    tree: HtmlElement,
+    objects: list[dict[str, Any]],
+    md: dict[str, Any],
+    body: str,
+    words: int,
+    adapter: AdapterResult | None,
+) -> page_type.PageType:
+    """The page's type; a page whose body a syndicator adapter read is an article.
+
+    A short page declaring a non-article og:type (profile, video, product, ...) is taken at
+    its word; every other page is scored by the page-type model.
+    """
+    if adapter is not None and adapter.body:
+        return page_type.PageType("article", 1.0, (f"adapter={adapter.name}",))
+    og = md["og_type"] or ""
+    if og.startswith(_NON_ARTICLE_OG) and words < 150:
+        kind = "product" if og.startswith("product") else "other"
+        return page_type.PageType(kind, 0.0, (f"og:type={og}", f"words={words}"))
+    return page_type.classify(page_features.features(url, tree, objects, md, body))
+
+
+def page_signals(page: Any, config: ExtractConfig | None = None) -> dict[str, float] | None:
+    """The page-type features of ``page`` exactly as extraction computes them (None: no HTML)."""
+    config = config or ExtractConfig()
+    url = page.final_url or page.url
+    if not is_html(page.body, page.content_type):
+        return None
+    try:
+        text, _charset = decode_html(page.body[: config.max_html_bytes], page.content_type)
+    except (UnicodeError, LookupError):
+        return None
+    tree = load_html(text) if text.strip() else None
+    if tree is None:
+        return None
+    md = metadata.collect(tree)
+    body, _adapter = _body_and_adapter(url, tree, text, Hints(), md["title"], md["tags"])
+    return page_features.features(url, tree, ld_objects(tree), md, body)
 
 
 def _rows(
@@ -236,38 +288,24 @@ def _rows(
     language: str | None,
     adapter: AdapterResult | None,
     found: dict[str, Any],
+    more: dict[str, Any],
 ) -> ExtractOutcome:
     canonical_url, article_id = article_identity(url, md["rel_canonical"])
-    dropped: list[str] = []
     relative = adapter.relative_date if adapter is not None else None
-    marked = functools.cache(lambda: metadata.page_dates(tree))
-    published_at, date_source, published_date = _choose_date(
-        [
-            ("jsonld", md["published_jsonld"]),
-            ("meta", md["published_meta"]),
-            ("page", lambda: marked()[0]),
-            ("page", None if relative else lambda: _htmldate(tree, extensive=False)),
-            ("url", date_from_url(url)),
-            ("feed", hints.feed_published_at),
-            ("relative", relative or (lambda: _relative_on_page(tree))),
-            ("page", lambda: _htmldate(tree, extensive=True)),
-        ],
-        fetched_at,
-        dropped,
-    )
-    published_at, date_source, published_date, republished = _reconcile_with_url(
-        published_at, date_source, published_date, date_from_url(url)
-    )
-    updated_at, _, _ = _choose_date(
-        [
-            ("page", republished),
+    dated = _published(tree, md, url, fetched_at, hints, relative)
+    dropped = dated.dropped
+    updated_at = dated.updated_at
+    if updated_at is None:
+        chooser = dating.DateChooser(url, fetched_at, [])
+        for source, value in (
             ("jsonld", md["modified_jsonld"]),
             ("meta", md["modified_meta"]),
-            ("page", lambda: marked()[1]),
-        ],
-        fetched_at,
-        dropped,
-    )
+            ("itemprop", dating.markup_dates(tree).modified),
+        ):
+            found_update = chooser.check(source, value, note=False)
+            if found_update is not None:
+                updated_at = found_update.local.astimezone(UTC)
+                break
     original_url, original_signal = _claimed_original(url, md, found)
     publishers = {p.lower() for p in (found.get("original_publisher"), md["site_name"]) if p}
     authors = metadata.clean_author(found["byline"], publishers) if found.get("byline") else []
@@ -285,10 +323,11 @@ def _rows(
         "source_id": hints.source_id or page.source_id,
         "title": found.get("title") or md["title"] or hints.feed_title,
         "authors": authors,
-        "published_at": published_at,
+        "published_at": dated.published_at,
         "updated_at": updated_at,
-        "date_source": date_source,
-        "published_date": published_date,
+        "date_source": dated.source,
+        "date_confidence": dated.confidence,
+        "published_date": dated.published_date,
         "fetched_at": fetched_at,
         "language": language,
         "description": md["description"],
@@ -313,6 +352,7 @@ def _rows(
         "original_url": original_url,
         "original_signal": original_signal,
         "content_hash": hashlib.sha1(" ".join(body.lower().split()).encode("utf-8")).hexdigest(),
+        **more,
     }
     comments = [
         {

@@ -14,7 +14,9 @@ class Hints:
     """What the crawler knows about a page before extraction.
 
     ``syndicator`` names an adapter ("newsbreak", "attribution", ...) or is None to detect
-    it from the page; ``accepted_languages`` None accepts every language.
+    it from the page; ``accepted_languages`` None accepts every language;
+    ``accepted_page_types`` (values of ``page_type.PAGE_TYPES``) None accepts every page
+    type, the default only articles (other pages become ``not_article`` rejections).
     """
 
     source_id: str | None = None
@@ -25,6 +27,7 @@ class Hints:
     feed_published_at: datetime | None = None
     feed_authors: list[str] = field(default_factory=list)
     accepted_languages: frozenset[str] | None = None
+    accepted_page_types: frozenset[str] | None = frozenset({"article"})
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,7 @@ class ExtractOutcome:
     related: list[dict[str, Any]] = field(default_factory=list)
     quotes: list[dict[str, Any]] = field(default_factory=list)
     rejection: dict[str, Any] | None = None
+    subjects: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -59,6 +63,7 @@ class ExtractBatch:
     comments: pa.Table
     related: pa.Table
     quotes: pa.Table
+    subjects: pa.Table
     rejections: pa.Table
     skipped_non_html: int = 0
     pages: int = 0

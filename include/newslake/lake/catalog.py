@@ -1,44 +1,62 @@
-"""The DuckDB catalog: one view per lake table plus the views and macros of ``include/sql``.
+"""The analyst surface: a DuckDB session over the DuckLake catalog, its views and macros.
 
-:func:`connect` opens an in-memory session whose views read the lake directly (always
-current). :func:`write_catalog` writes ``<lake>/newslake.duckdb`` for the ``duckdb`` CLI;
-its views use paths relative to the lake root, so a copied lake still works. DuckDB
-resolves relative paths against the working directory (or ``file_search_path``), so open it
-from inside the lake::
+:func:`connect` attaches the lake (read-only by default, optionally as of a snapshot) and
+creates, in the session's in-memory database, one view per lake table (``stories`` is
+``stories_history``; ``include/sql/views.sql`` defines ``stories``), ``terms_missing`` and
+the views and macros of ``include/sql``. Nothing of this is stored in the lake, so no
+publish can break or wipe it.
 
-    cd lake && duckdb newslake.duckdb
-    duckdb -cmd "SET file_search_path='lake'" lake/newslake.duckdb
+Analysts keep their own views in a DuckDB file of their own, attached as ``mine``
+(``newslake sql --views my_views.duckdb "CREATE VIEW mine.x AS ..."``): publishes never
+touch it.
+
+:func:`run_sql` is ``newslake sql``: read statements only. A write, ``ATTACH``,
+``COPY ... TO``, ``INSTALL``/``LOAD``, ``SET``, ``PRAGMA`` or a file read outside the lake is
+refused with :class:`ReadOnlyViolation`; on top of the statement check, the lake is
+attached read-only, file access is limited to the lake's data directory and the
+configuration is locked. Secrets are session secrets (``duckdb_secrets()`` redacts them, and
+unredacting is locked off); the S3 settings httpfs copies from the environment are blanked.
+
+:func:`write_catalog` writes ``<lake>/newslake.sql``, the init script that opens the same
+session in the DuckDB CLI (``duckdb -init <lake>/newslake.sql``).
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
-import uuid
+import re
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
 from newslake.config import SQL_DIR
-from newslake.lake import schema
-from newslake.lake.storage import TEMP_PREFIX, TEMP_SUFFIX, Lake, S3Settings, open_lake
-from newslake.lake.terms import terms_missing_sql, unindexed_days
+from newslake.exceptions import TerminalError
+from newslake.lake import ducklake, schema
+from newslake.lake.extensions import extension_path, new_session
 
-CATALOG_FILE = "newslake.duckdb"
+CATALOG_FILE = "newslake.sql"
+VIEWS_ALIAS = "mine"
+VIEWS_ENV = "NEWSLAKE_VIEWS"
 HISTORY_VIEWS = {"stories": "stories_history"}
 """Base views renamed because ``include/sql/views.sql`` defines the table's name."""
 SQL_FILES = ("views.sql", "macros.sql")
+TERMS_MISSING_SQL = """CREATE OR REPLACE VIEW terms_missing AS
+SELECT DISTINCT crawl_date FROM (
+    SELECT DISTINCT crawl_date, producer FROM lake.articles
+    EXCEPT SELECT crawl_date, producer FROM lake.terms WHERE term = ''
+)"""
+"""Days with articles whose ``terms`` index is missing (``keyword_coverage`` scans them)."""
+
+
+class ReadOnlyViolation(TerminalError):
+    """A statement that the read-only analyst surface refuses."""
 
 
 def base_view_name(table: str) -> str:
-    """Name of the view that reads every row of ``table``'s files."""
+    """Name of the view that reads every row of ``table``."""
     return HISTORY_VIEWS.get(table, table)
-
-
-def _duckdb_types(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]]:
-    relation = con.from_arrow(schema.empty(table))
-    return list(zip(relation.columns, [str(t) for t in relation.types], strict=True))
 
 
 def _quote_ident(name: str) -> str:
@@ -49,140 +67,120 @@ def _quote_str(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def base_view_sql(con: duckdb.DuckDBPyConnection, table: str, prefix: str,
-                  has_files: bool) -> str:
-    """``CREATE VIEW`` of one table: a typed empty select, unioned by name with the files.
+def views_sql() -> list[str]:
+    """Statements creating the base views, ``terms_missing`` and ``include/sql``."""
+    statements = [
+        f"CREATE OR REPLACE VIEW {_quote_ident(base_view_name(t))} AS "
+        f"SELECT * FROM {ducklake.ALIAS}.{_quote_ident(t)}"
+        for t in schema.TABLES
+    ]
+    statements.append(TERMS_MISSING_SQL)
+    statements += [(Path(SQL_DIR) / name).read_text(encoding="utf-8") for name in SQL_FILES]
+    return statements
 
-    The typed select fixes every column and its type, so a table without files yet
-    gives zero rows with the right columns, and files written before a column was
-    appended give nulls for it.
+
+def install_views(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the views and macros in the session's in-memory database."""
+    for statement in views_sql():
+        con.execute(statement)
+
+
+def connect(lake: str, read_only: bool = True, snapshot: int | datetime | None = None,
+            views_file: str | None = None, sandbox: bool = False
+            ) -> duckdb.DuckDBPyConnection:
+    """A DuckDB session with the lake's views and macros (module docstring).
+
+    ``views_file`` attaches an analyst's DuckDB file as ``mine``; ``sandbox`` limits file
+    access to the lake's data and locks the configuration (``newslake sql``).
     """
-    columns = [*_duckdb_types(con, table), ("crawl_date", "DATE")]
-    typed = ", ".join(f"CAST(NULL AS {t}) AS {_quote_ident(c)}" for c, t in columns)
-    body = f"SELECT {typed} WHERE false"
-    if has_files:
-        glob = _quote_str(f"{prefix}{table}/crawl_date=*/*.parquet")
-        body += (
-            " UNION ALL BY NAME SELECT * FROM read_parquet("
-            f"{glob}, hive_partitioning = true, union_by_name = true, "
-            "hive_types = {'crawl_date': DATE})"
-        )
-    return f"CREATE OR REPLACE VIEW {_quote_ident(base_view_name(table))} AS {body}"
-
-
-def _tables_with_files(store: Lake) -> set[str]:
-    return {
-        table
-        for table in schema.TABLES
-        if any(store.data_files(path) for path in store.partitions(table).values())
-    }
-
-
-def configure_s3(con: duckdb.DuckDBPyConnection) -> None:
-    """Load httpfs and create a session secret from the ``AWS_*`` environment variables."""
-    from newslake.lake.extensions import load_extension
-
-    load_extension(con, "httpfs")
-    settings = S3Settings.from_env()
-    options = [f"REGION {_quote_str(settings.region)}"]
-    if settings.access_key and settings.secret_key:
-        options += [f"KEY_ID {_quote_str(settings.access_key)}",
-                    f"SECRET {_quote_str(settings.secret_key)}"]
-        if settings.session_token:
-            options.append(f"SESSION_TOKEN {_quote_str(settings.session_token)}")
-    if settings.endpoint_url:
-        scheme, _, host = settings.endpoint_url.partition("://")
-        options += [f"ENDPOINT {_quote_str(host.rstrip('/') or scheme)}",
-                    "URL_STYLE 'path'", f"USE_SSL {'true' if scheme == 'https' else 'false'}"]
-    con.execute(f"CREATE OR REPLACE SECRET newslake_s3 (TYPE s3, {', '.join(options)})")
-
-
-def install_views(con: duckdb.DuckDBPyConnection, store: Lake, prefix: str) -> None:
-    """Create the base views (paths prefixed by ``prefix``) and run ``include/sql``."""
-    with_files = _tables_with_files(store)
-    for table in schema.TABLES:
-        con.execute(base_view_sql(con, table, prefix, table in with_files))
-    con.execute(terms_missing_sql(unindexed_days(store)))
-    for name in SQL_FILES:
-        con.execute((Path(SQL_DIR) / name).read_text(encoding="utf-8"))
-
-
-def connect(lake: str, read_only: bool = True) -> duckdb.DuckDBPyConnection:
-    """A DuckDB session with the lake's views and macros.
-
-    ``read_only=True`` (the default) gives an in-memory session whose views read the lake
-    by absolute path and that never touches ``newslake.duckdb``; ``read_only=False`` opens
-    the local catalog file for writing and (re)creates its views with relative paths.
-    """
-    store = open_lake(lake)
-    if not read_only:
-        if not store.is_local:
-            raise ValueError("a writable catalog needs a local lake; use write_catalog()")
-        con = duckdb.connect(os.path.join(store.root, CATALOG_FILE))
-        _init_session(con, store)
-        con.execute(f"SET file_search_path = {_quote_str(store.root)}")
-        install_views(con, store, "")
-        return con
-    con = duckdb.connect()
-    _init_session(con, store)
-    install_views(con, store, store.uri.rstrip("/") + "/")
+    con = new_session()
+    ducklake.connect(lake, read_only=read_only, snapshot=snapshot, con=con)
+    con.execute("USE memory")
+    install_views(con)
+    if views_file:
+        con.execute(f"ATTACH {_quote_str(os.path.abspath(views_file))} AS {VIEWS_ALIAS}")
+    if sandbox:
+        allowed = [ducklake.location(lake).data_path]
+        if views_file:
+            allowed.append(os.path.abspath(views_file))
+        for name, in con.execute(
+                "SELECT name FROM duckdb_settings() WHERE name IN ('s3_secret_access_key', "
+                "'s3_access_key_id', 's3_session_token')").fetchall():
+            con.execute(f"SET {name} = ''")  # httpfs copies them from the environment
+        con.execute(f"SET allowed_directories = [{', '.join(map(_quote_str, allowed))}]")
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
     return con
 
 
-def _init_session(con: duckdb.DuckDBPyConnection, store: Lake) -> None:
-    con.execute("SET TimeZone = 'UTC'")
-    if not store.is_local:
-        configure_s3(con)
+_READ_TYPES = {"SELECT", "EXPLAIN"}
+_ANALYST_DDL = re.compile(
+    rf"^\s*(CREATE\s+(OR\s+REPLACE\s+)?(VIEW|MACRO)\s+(IF\s+NOT\s+EXISTS\s+)?"
+    rf"|DROP\s+(VIEW|MACRO)\s+(IF\s+EXISTS\s+)?){VIEWS_ALIAS}\s*\.", re.IGNORECASE)
 
 
-def write_catalog(lake: str) -> str:
-    """Write ``<lake>/newslake.duckdb`` (views with lake-relative paths); returns its URI.
-
-    The file is built aside and renamed into place (uploaded in one PUT on S3). Views of
-    tables that had no files yet return zero rows until the catalog is written again.
-    """
-    store = open_lake(lake)
-    if store.is_local:
-        temp = os.path.join(store.root, f"{TEMP_PREFIX}{CATALOG_FILE}.{uuid.uuid4().hex}"
-                                         f"{TEMP_SUFFIX}")
-        target = os.path.join(store.root, CATALOG_FILE)
-        os.makedirs(store.root, exist_ok=True)
-        try:
-            _build_catalog_file(temp, store, "")
-            os.replace(temp, target)
-        finally:
-            for leftover in (temp, temp + ".wal"):
-                if os.path.exists(leftover):
-                    os.unlink(leftover)
-        return target
-    with tempfile.TemporaryDirectory() as tmp:
-        local = os.path.join(tmp, CATALOG_FILE)
-        _build_catalog_file(local, store, store.uri.rstrip("/") + "/")
-        target = store.path(CATALOG_FILE)
-        with open(local, "rb") as src, store.fs.open_output_stream(target) as dst:
-            dst.write(src.read())
-    return store.uri_of(CATALOG_FILE)
-
-
-def _build_catalog_file(path: str, store: Lake, prefix: str) -> None:
-    con = duckdb.connect(path)
+def check_statements(con: duckdb.DuckDBPyConnection, query: str,
+                     views_file: str | None = None) -> None:
+    """Refuse anything but reads (and, with a views file, views and macros in ``mine``)."""
     try:
-        _init_session(con, store)
-        if store.is_local:
-            con.execute(f"SET file_search_path = {_quote_str(store.root)}")
-        install_views(con, store, prefix)
-        con.execute("CHECKPOINT")
-    finally:
-        con.close()
+        statements = con.extract_statements(query)
+    except duckdb.Error as exc:
+        raise ReadOnlyViolation(str(exc).splitlines()[0]) from exc
+    for statement in statements:
+        kind = statement.type.name
+        text = statement.query.strip()
+        if kind in _READ_TYPES:
+            continue
+        if views_file and kind in {"CREATE", "DROP"} and _ANALYST_DDL.match(text):
+            continue
+        first = " ".join(text.split()[:2]) or kind
+        raise ReadOnlyViolation(f"refused: {first} ... (the lake is read-only here; "
+                                "only SELECT, and views in your own file, are allowed)")
 
 
-def run_sql(lake: str, query: str) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """Run one query (or several; the last one's result is returned) over the lake."""
-    con = connect(lake)
+def run_sql(lake: str, query: str, snapshot: int | datetime | None = None,
+            views_file: str | None = None) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Run read-only SQL over the lake (the last statement's result is returned)."""
+    views_file = views_file or os.environ.get(VIEWS_ENV) or None
+    con = connect(lake, snapshot=snapshot, views_file=views_file, sandbox=True)
     try:
+        check_statements(con, query, views_file)
         relation = con.sql(query)
         if relation is None:
             return [], []
         return list(relation.columns), relation.fetchall()
     finally:
         con.close()
+
+
+def write_catalog(lake: str) -> str:
+    """Write ``<lake>/newslake.sql``: the DuckDB CLI init script opening the lake read-only.
+
+    Open it with ``duckdb -init <lake>/newslake.sql`` (the ``duckdb-cli`` of the pinned
+    DuckDB version, which loads the same extension files). Returns its path.
+    """
+    loc = ducklake.location(lake)
+    if not loc.is_local:
+        raise ValueError("the CLI init script is written for a local lake")
+    probe = new_session()
+    try:
+        loads = [f"LOAD {_quote_str(str(extension_path(probe, name)))};"
+                 for name in ("ducklake", "postgres_scanner" if loc.kind == "postgres"
+                              else "sqlite_scanner")]
+    finally:
+        probe.close()
+    lines = [
+        "-- newslake: open the lake read-only with its views and macros",
+        "SET autoinstall_known_extensions = false;",
+        "SET autoload_known_extensions = false;",
+        "SET TimeZone = 'UTC';",
+        *loads,
+        ducklake.attach_sql(loc, read_only=True) + ";",
+        *[s.rstrip().rstrip(";") + ";" for s in views_sql()],
+    ]
+    target = os.path.join(loc.root, CATALOG_FILE)
+    temp = f"{target}.{os.getpid()}.tmp"
+    with open(temp, "w", encoding="utf-8") as handle:
+        handle.write("\n".join(lines) + "\n")
+    os.replace(temp, target)
+    return target

@@ -48,7 +48,7 @@ import logging
 import os
 import random
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -90,6 +90,7 @@ class Location:
     metadata: str  # DuckLake metadata string after "ducklake:", e.g. "sqlite:/x/catalog.sqlite"
     data_path: str  # ends with "/"
     is_local: bool
+    own_catalog: bool = False  # the catalog file inside the lake (no $NEWSLAKE_CATALOG)
 
     @property
     def kind(self) -> str:
@@ -121,7 +122,7 @@ def location(lake: str) -> Location:
         raise ConfigError(f"lake {lake} is on object storage: set {CATALOG_ENV} to its catalog "
                           "(postgres:dbname=... host=... user=...)")
     return Location(lake=lake, metadata=metadata, data_path=f"{lake}/{DATA_DIR}/",
-                    is_local=is_local)
+                    is_local=is_local, own_catalog=not configured)
 
 
 def _quote(value: str) -> str:
@@ -152,6 +153,8 @@ def configure_s3(con: duckdb.DuckDBPyConnection) -> None:
 def attach_sql(loc: Location, read_only: bool, snapshot: int | datetime | None = None) -> str:
     """The ``ATTACH`` statement of the lake."""
     options = [f"DATA_PATH {_quote(loc.data_path)}"]
+    if loc.own_catalog:  # a copied or moved lake keeps working: data files are relative
+        options.append("OVERRIDE_DATA_PATH true")
     if read_only:
         options.append("READ_ONLY")
     if isinstance(snapshot, datetime):
@@ -184,14 +187,27 @@ def connect(lake: str, read_only: bool = True, snapshot: int | datetime | None =
         _sqlite_wal(loc.metadata.split(":", 1)[1])
     statement = attach_sql(loc, read_only, snapshot)
     # a first attach may race another one creating the catalog
-    _retrying(lambda: con.execute(statement), f"attaching the lake {loc.root}", lambda: None)
+    retrying(lambda: con.execute(statement), f"attaching the lake {loc.root}", lambda: None)
     if not read_only:
         ensure_tables(con)
     return con
 
 
 def _catalog_exists(loc: Location) -> bool:
-    return loc.kind != "sqlite" or os.path.exists(loc.metadata.split(":", 1)[1])
+    """Whether the catalog holds a DuckLake (a PostgreSQL catalog is assumed to)."""
+    if loc.kind != "sqlite":
+        return True
+    path = loc.metadata.split(":", 1)[1]
+    if not os.path.exists(path):
+        return False
+    import sqlite3
+
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=60)
+    try:
+        return db.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
+                          "name = 'ducklake_metadata'").fetchone()[0] > 0
+    finally:
+        db.close()
 
 
 def _sqlite_wal(path: str) -> None:
@@ -243,11 +259,11 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     wanted = {t: lake_columns(con, t) for t in schema.TABLES}
     if all(t in existing and {c for c, _ in cols} <= existing[t] for t, cols in wanted.items()):
         return []
-    return _retrying(lambda: _evolve(con, wanted), "evolving the lake schema",
+    return retrying(lambda: _evolve(con, wanted), "evolving the lake schema",
                      lambda: _rollback(con))
 
 
-def _retrying(action: Callable[[], Any], what: str, undo: Callable[[], None]) -> Any:
+def retrying(action: Callable[[], Any], what: str, undo: Callable[[], None]) -> Any:
     """Run ``action``, retrying conflicts and a busy catalog for up to COMMIT_RETRY_SECONDS."""
     limit = float(os.environ.get("NEWSLAKE_COMMIT_RETRY_SECONDS") or COMMIT_RETRY_SECONDS)
     deadline = time.monotonic() + limit
@@ -342,8 +358,13 @@ def prepare(table: str, data: pa.Table, crawl_date: date, producer: str) -> pa.T
 
 def publish(lake: str, crawl_date: date, producer: str, run_id: str,
             tables: Mapping[str, pa.Table], mode: str = "replace", hook: Hook | None = None,
-            con: duckdb.DuckDBPyConnection | None = None) -> CommitInfo:
-    """Commit ``tables`` for one day and producer in one transaction (module docstring)."""
+            con: duckdb.DuckDBPyConnection | None = None,
+            also_delete: Sequence[tuple[str, str]] | None = None) -> CommitInfo:
+    """Commit ``tables`` for one day and producer in one transaction (module docstring).
+
+    ``also_delete`` lists ``(table, producer)`` whose rows of the day are deleted in the same
+    commit (e.g. the validation log of an earlier failed attempt).
+    """
     from newslake.lake.publish import check_producer
 
     check_producer(producer)
@@ -365,8 +386,9 @@ def publish(lake: str, crawl_date: date, producer: str, run_id: str,
     own = con is None
     con = con or connect(lake, read_only=False)
     try:
-        snapshot = _retrying(
-            lambda: _commit(con, prepared, crawl_date, producer, mode, extra, hook),
+        snapshot = retrying(
+            lambda: _commit(con, prepared, crawl_date, producer, mode, extra, hook,
+                            list(also_delete or [])),
             f"lake commit of {crawl_date} ({producer})", lambda: _rollback(con))
     finally:
         if own:
@@ -378,10 +400,15 @@ def publish(lake: str, crawl_date: date, producer: str, run_id: str,
 
 
 def _commit(con: duckdb.DuckDBPyConnection, prepared: Mapping[str, pa.Table], crawl_date: date,
-            producer: str, mode: str, extra: Mapping[str, Any], hook: Hook | None) -> int:
+            producer: str, mode: str, extra: Mapping[str, Any], hook: Hook | None,
+            also_delete: list[tuple[str, str]]) -> int:
     step = hook or (lambda _name: None)
     step("begin")
     con.execute("BEGIN")
+    for table, other in also_delete:
+        step(f"delete:{table}:{other}")
+        con.execute(f"DELETE FROM {ALIAS}.{_ident(table)} WHERE {PARTITION_COLUMN} = ? "
+                    f"AND {PRODUCER_COLUMN} = ?", [crawl_date, other])
     for table, data in prepared.items():
         target = f"{ALIAS}.{_ident(table)}"
         if mode == "replace":
@@ -455,7 +482,7 @@ def read(lake: str, table: str, where: str = "", params: list[Any] | None = None
         sql = f"SELECT {cols} FROM {ALIAS}.{_ident(table)}"
         if where:
             sql += f" WHERE {where}"
-        return con.execute(sql, params or []).to_arrow_table()
+        return con.execute(sql, params or []).fetch_arrow_table()
     finally:
         if own:
             con.close()
@@ -466,3 +493,42 @@ def _empty_lake_table(table: str, columns: list[str]) -> pa.Table:
     extra = {PARTITION_COLUMN: pa.date32(), PRODUCER_COLUMN: pa.string()}
     return pa.schema([base.field(c) if c in base.names else pa.field(c, extra[c])
                       for c in columns]).empty_table()
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """A live data file of the lake as the catalog records it."""
+
+    table: str
+    crawl_date: date | None
+    path: str  # absolute path or URL
+    rows: int
+    bytes: int
+
+
+LIVE_FILES_SQL = f"""
+SELECT t.table_name, pv.partition_value, f.path, f.path_is_relative, s.path AS schema_path,
+       s.path_is_relative AS schema_relative, t.path AS table_path,
+       t.path_is_relative AS table_relative, f.record_count, f.file_size_bytes
+FROM {META_ALIAS}.ducklake_data_file AS f
+JOIN {META_ALIAS}.ducklake_table AS t USING (table_id)
+JOIN {META_ALIAS}.ducklake_schema AS s USING (schema_id)
+LEFT JOIN {META_ALIAS}.ducklake_file_partition_value AS pv
+  ON pv.data_file_id = f.data_file_id AND pv.partition_key_index = 0
+WHERE f.end_snapshot IS NULL AND t.end_snapshot IS NULL AND s.end_snapshot IS NULL
+ORDER BY t.table_name, pv.partition_value, f.path
+"""
+
+
+def live_files(con: duckdb.DuckDBPyConnection, data_path: str) -> list[DataFile]:
+    """Every data file of the current snapshot, with its table, day, rows and bytes."""
+    out = []
+    for (table, day, path, relative, schema_path, schema_rel, table_path, table_rel, rows,
+         size) in con.execute(LIVE_FILES_SQL).fetchall():
+        where = data_path
+        for part, is_relative in ((schema_path, schema_rel), (table_path, table_rel),
+                                  (path, relative)):
+            where = f"{where}{part}" if is_relative is not False else part
+        out.append(DataFile(table=table, crawl_date=date.fromisoformat(day) if day else None,
+                            path=where, rows=int(rows), bytes=int(size or 0)))
+    return out

@@ -22,7 +22,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from newslake.lake import schema
-from newslake.lake.storage import Lake
 
 STEMMER = "english"
 TOKENIZER = "fts_main_tokenizer"
@@ -54,9 +53,9 @@ ORDER BY term
 
 def session() -> duckdb.DuckDBPyConnection:
     """A DuckDB session with the fts extension and its ``tokenize`` macro and stopwords."""
-    from newslake.lake.extensions import load_extension
+    from newslake.lake.extensions import load_extension, new_session
 
-    con = duckdb.connect()
+    con = new_session()
     load_extension(con, "fts")
     con.execute("CREATE TABLE tokenizer AS SELECT 1 AS id, '' AS text")
     con.execute(f"PRAGMA create_fts_index('tokenizer', 'id', 'text', stemmer = '{STEMMER}', "
@@ -174,21 +173,13 @@ def _literals(values: list[str]) -> str:
     return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
 
 
-def connect_postings(store: Lake) -> duckdb.DuckDBPyConnection:
-    """A session with just the ``postings`` and ``articles`` views a search reads.
+def connect_postings(lake: str) -> duckdb.DuckDBPyConnection:
+    """A session with just the ``postings`` and ``articles`` views a search reads."""
+    from newslake.lake import ducklake
 
-    Quicker to open than the catalog: the views do not unify the schemas of every file
-    (postings files all share one schema; the article columns read are the original ones).
-    """
-    from newslake.lake.catalog import _init_session
-
-    con = duckdb.connect()
-    _init_session(con, store)
-    prefix = store.uri.rstrip("/") + "/"
+    con = ducklake.connect(lake)
     for table in ("postings", "articles"):
-        glob = f"{prefix}{table}/crawl_date=*/*.parquet".replace("'", "''")
-        con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{glob}', "
-                    "hive_partitioning = true, hive_types = {'crawl_date': DATE})")
+        con.execute(f"CREATE VIEW memory.main.{table} AS SELECT * FROM lake.{table}")
     return con
 
 

@@ -24,7 +24,7 @@ COLUMN_MEANINGS: dict[str, str] = {
     "position": "order on the page, 1-based (the first is 1)",
 }
 """Meanings of columns that need more than an inline comment, the same in every table;
-``python -m newslake.lake.docs`` puts them in the schema tables of README and docs."""
+``make docs`` (tools/lake_docs.py) puts them in the schema tables of README and docs."""
 
 _TS = pa.timestamp("us", tz="UTC")
 _STRINGS = pa.list_(pa.string())
@@ -70,6 +70,10 @@ ARTICLES = pa.schema(
         pa.field("story_version", pa.int32()),  # 1, 2, ...: pages of a story with the same text
         pa.field("excerpt_of", pa.string()),  # story_id of a story this page quotes at length
         pa.field("excerpt_share", pa.float64()),  # share of that story's text quoted here
+        pa.field("date_confidence", pa.string()),  # high | medium | low: how far to trust the date
+        pa.field("page_type", pa.string()),  # article | listing | forum | ... (PAGE_TYPES)
+        pa.field("language_source", pa.string()),  # markup | text | both-agree
+        pa.field("wire_service", pa.string()),  # wire agency credited (AP, Reuters, AFP, ...)
     ]
 )
 
@@ -144,6 +148,45 @@ QUOTES = pa.schema(
         pa.field("quote", pa.string()),
     ]
 )
+
+SUBJECTS = pa.schema(
+    [
+        pa.field("article_id", pa.string(), nullable=False),
+        pa.field("position", pa.int32()),
+        pa.field("name", pa.string()),  # as the page names the subject ("Jens Stoltenberg")
+        pa.field("kind", pa.string()),  # person | organization | place | topic
+        pa.field("source", pa.string()),  # jsonld | page | tags | adapter
+    ]
+)
+"""People, organisations, places and topics a page names as its subjects."""
+
+SUBJECT_KINDS: dict[str, str] = {
+    "person": "a named person",
+    "organization": "a company, party, agency, team or other body",
+    "place": "a country, city or other location",
+    "topic": "a subject area or theme",
+}
+"""Values of ``subjects.kind``."""
+
+SUBJECT_SOURCES: dict[str, str] = {
+    "jsonld": "JSON-LD about / mentions of the article object",
+    "page": "subject markup of the page (person and topic links)",
+    "tags": "person and topic tags (article:tag, keywords)",
+    "adapter": "a syndicator adapter (NewsBreak's RELATED PEOPLE block)",
+}
+"""Values of ``subjects.source``."""
+
+PAGE_TYPES: dict[str, str] = {
+    "article": "a news or blog article (the default accepted type)",
+    "listing": "a section front, archive, tag or search page of teasers",
+    "forum": "a discussion thread, question and answers",
+    "product": "a shop's product page",
+    "service": "a business's page about its services",
+    "documentation": "technical documentation, API reference, help pages",
+    "collection": "a shop's category or collection of products",
+    "other": "none of the above is likely",
+}
+"""Values of ``articles.page_type``; pages of types a source does not accept are rejected."""
 
 REJECTIONS = pa.schema(
     [
@@ -336,7 +379,8 @@ REJECTION_REASONS: dict[str, str] = {
     "not_html": "body is not HTML",
     "decode_error": "body could not be decoded",
     "parse_error": "HTML could not be parsed",
-    "bad_date": "published date in the future or before 1990 (the date is dropped, not the page)",
+    "bad_date": "published date in the future, before 1995 or against the URL's year and month "
+    "(the date is dropped, not the page)",
     "duplicate_url": "same canonical URL as an article already in the lake",
     "invalid_url": "WARC record without a target URI or with one that is not http(s)",
     "bad_record": "WARC record unreadable or cut short (the rest of the file is still read)",
@@ -350,6 +394,7 @@ TABLES: dict[str, pa.Schema] = {
     "comments": COMMENTS,
     "related": RELATED,
     "quotes": QUOTES,
+    "subjects": SUBJECTS,
     "rejections": REJECTIONS,
     "fetch_log": FETCH_LOG,
     "quarantine": QUARANTINE,

@@ -4,13 +4,12 @@ When every day of the lake has its ``postings`` (written by ``publish_day``), a 
 only the postings of the query's stems (:mod:`newslake.lake.postings`): no index to build.
 Otherwise it uses an fts index of the whole lake:
 The index lives in ``<lake>/_search/fts.duckdb`` for a local lake (an in-memory index is
-built per call for an S3 lake). It records which article files it covers and is rebuilt
-when they change, so a search never answers from a stale index.
+built per call for an S3 lake). It records the lake snapshot it was built from and is
+rebuilt when the lake has a newer one, so a search never answers from a stale index.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import uuid
 from dataclasses import dataclass
@@ -20,9 +19,8 @@ from typing import Any
 import duckdb
 
 from newslake.lake.catalog import connect
-from newslake.lake.extensions import load_extension
+from newslake.lake.extensions import load_extension, new_session
 from newslake.lake.postings import connect_postings, search_postings
-from newslake.lake.storage import TEMP_PREFIX, TEMP_SUFFIX, Lake, open_lake
 from newslake.lake.terms import unindexed_days
 
 INDEX_DIR = "_search"
@@ -77,13 +75,15 @@ class IndexInfo:
     rebuilt: bool
 
 
-def fingerprint(store: Lake) -> str:
-    """Identity of the article files the index covers (name, size, mtime)."""
-    items = []
-    for path in store.partitions("articles").values():
-        for info in store.data_files(path):
-            items.append([info.path.removeprefix(store.root), info.size, info.mtime_ns])
-    return json.dumps(items)
+def fingerprint(lake: str) -> str:
+    """Identity of the lake state the index covers: its current snapshot id."""
+    from newslake.lake import ducklake
+
+    con = ducklake.connect(lake)
+    try:
+        return str(con.execute("SELECT id FROM lake.current_snapshot()").fetchone()[0])
+    finally:
+        con.close()
 
 
 def _fill_index(con: duckdb.DuckDBPyConnection, lake: str) -> int:
@@ -109,14 +109,16 @@ def _fill_index(con: duckdb.DuckDBPyConnection, lake: str) -> int:
 
 def build_index(lake: str, force: bool = False) -> IndexInfo:
     """Build (or reuse, when still current) the full-text index of a local lake."""
-    store = open_lake(lake)
-    if not store.is_local:
+    from newslake.lake import ducklake
+
+    loc = ducklake.location(lake)
+    if not loc.is_local:
         raise ValueError("a persisted index needs a local lake; search() builds one in memory")
-    directory = os.path.join(store.root, INDEX_DIR)
+    directory = os.path.join(loc.root, INDEX_DIR)
     target = os.path.join(directory, INDEX_FILE)
-    current = fingerprint(store)
+    current = fingerprint(lake)
     if not force and os.path.exists(target):
-        con = duckdb.connect(target, read_only=True)
+        con = new_session(target, read_only=True)
         try:
             stored, count = con.execute("SELECT fingerprint, articles FROM index_state").fetchone()
         except duckdb.Error:
@@ -126,9 +128,9 @@ def build_index(lake: str, force: bool = False) -> IndexInfo:
         if stored == current:
             return IndexInfo(path=target, articles=count, rebuilt=False)
     os.makedirs(directory, exist_ok=True)
-    temp = os.path.join(directory, f"{TEMP_PREFIX}{INDEX_FILE}.{uuid.uuid4().hex}{TEMP_SUFFIX}")
+    temp = os.path.join(directory, f".tmp-{INDEX_FILE}.{uuid.uuid4().hex}.tmp")
     try:
-        con = duckdb.connect(temp)
+        con = new_session(temp)
         try:
             count = _fill_index(con, lake)
             con.execute("CREATE TABLE index_state AS SELECT ? AS fingerprint, ? AS articles",
@@ -151,19 +153,22 @@ def search(lake: str, query: str, date_from: date | None = None, date_to: date |
     ``date_from`` / ``date_to`` bound the crawl date (inclusive). Returns
     ``(columns, rows)`` with the columns of :data:`RESULT_COLUMNS`.
     """
-    store = open_lake(lake)
-    if store.partitions("articles") and not unindexed_days(store, "postings"):
-        con = connect_postings(store)
+    from newslake.lake import ducklake
+
+    if not ducklake.exists(lake):
+        return list(RESULT_COLUMNS), []
+    if not unindexed_days(lake, "postings"):
+        con = connect_postings(lake)
         try:
             rows = search_postings(con, query, date_from, date_to, limit, BM25_K, BM25_B)
         finally:
             con.close()
         return list(RESULT_COLUMNS), rows
-    if store.is_local:
+    if ducklake.location(lake).is_local:
         info = build_index(lake)
-        con = duckdb.connect(info.path, read_only=True)
+        con = new_session(info.path, read_only=True)
     else:
-        con = duckdb.connect()
+        con = new_session()
         _fill_index(con, lake)
     try:
         load_extension(con, "fts")

@@ -21,7 +21,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from newslake.lake import schema
-from newslake.lake.storage import Lake
 
 log = logging.getLogger(__name__)
 
@@ -61,32 +60,42 @@ def article_terms(articles: pa.Table, producer: str) -> pa.Table:
 
 def day_parts(lake: str, table: str, crawl_date: date,
               columns: list[str] | None = None) -> dict[str, pa.Table]:
-    """Each producer's rows of one table and day (segments of a compacted file included)."""
-    from newslake.lake.parquet import read_file, read_metadata, segments_of
-    from newslake.lake.publish import COMPACTED, file_name
-    from newslake.lake.storage import open_lake
+    """Each producer's rows of one table and day."""
+    wanted = list(columns or schema.TABLES[table].names)
+    data = _with_producer(lake, table, crawl_date, wanted)
+    return {
+        producer: data.filter(pc.equal(data["_producer"], producer)).select(wanted)
+        for producer in sorted(set(data["_producer"].to_pylist()))
+    }
 
-    store = open_lake(lake)
-    parts: dict[str, pa.Table] = {}
-    prefix, suffix = file_name("|").split("|")
-    for info in store.data_files(store.partition(table, crawl_date)):
-        producer = info.base_name[len(prefix):-len(suffix)]
-        data = read_file(store, info.path, table, columns)
-        if producer != COMPACTED:
-            parts[producer] = data
-            continue
-        offset = 0
-        for name, count in segments_of(read_metadata(store, info.path)):
-            parts[name] = data.slice(offset, count)
-            offset += count
-    return parts
+
+def _with_producer(lake: str, table: str, crawl_date: date, columns: list[str]) -> pa.Table:
+    from newslake.lake import ducklake
+
+    if not ducklake.exists(lake):
+        return pa.table({**{c: schema.empty(table)[c] for c in columns
+                            if c in schema.TABLES[table].names},
+                         "_producer": pa.array([], pa.string())})
+    con = ducklake.connect(lake)
+    try:
+        cols = ", ".join(f'"{c}"' for c in columns)
+        data = con.execute(
+            f"SELECT {cols}, producer AS _producer FROM lake.{table} WHERE crawl_date = ?",
+            [crawl_date]).fetch_arrow_table()
+    finally:
+        con.close()
+    target = schema.TABLES[table]
+    return pa.Table.from_arrays(
+        [data[c].cast(target.field(c).type) for c in columns] + [data["_producer"]],
+        names=[*columns, "_producer"])
 
 
 def index_day(lake: str, crawl_date: date) -> dict[str, int]:
-    """Rebuild the ``terms`` and ``postings`` files of one day; returns terms per producer.
+    """Rebuild the ``terms`` and ``postings`` of one day; returns terms per producer.
 
-    Idempotent: every producer's articles part is indexed again and replaces that
-    producer's parts; index parts of producers without articles are removed.
+    Idempotent: every producer's articles are indexed again and replace that producer's
+    index rows (one commit per producer); index rows of producers without articles are
+    removed.
     """
     from newslake.lake.postings import article_postings
     from newslake.lake.publish import publish_day, remove_day
@@ -97,7 +106,7 @@ def index_day(lake: str, crawl_date: date) -> dict[str, int]:
         info = publish_day(lake, crawl_date, {
             "terms": article_terms(rows, producer),
             "postings": article_postings(rows, producer),
-        }, producer=producer)
+        }, producer=producer, run_id=f"index-terms-{crawl_date.isoformat()}")
         written[producer] = info.rows["terms"]
     for table in INDEX_TABLES:
         for producer in day_parts(lake, table, crawl_date, columns=["producer"]):
@@ -106,38 +115,19 @@ def index_day(lake: str, crawl_date: date) -> dict[str, int]:
     log.info("indexed terms of %s: %s", crawl_date, written)
     return written
 
-def _producers(store: Lake, partition_dir: str) -> set[str]:
-    """Producers with a part in a partition directory (segments of a compacted file too)."""
-    from newslake.lake.parquet import read_metadata, segments_of
-    from newslake.lake.publish import COMPACTED, file_name
 
-    prefix, suffix = file_name("|").split("|")
-    found: set[str] = set()
-    for info in store.data_files(partition_dir):
-        producer = info.base_name[len(prefix):-len(suffix)]
-        if producer == COMPACTED:
-            found.update(p for p, _ in segments_of(read_metadata(store, info.path)))
-        else:
-            found.add(producer)
-    return found
+def unindexed_days(lake: str, table: str = "terms") -> list[date]:
+    """Crawl days with a producer's articles whose ``table`` rows (an index) are missing."""
+    from newslake.lake import ducklake
 
-
-def unindexed_days(store: Lake, table: str = "terms") -> list[date]:
-    """Crawl days with an articles part whose ``table`` part (an index table) is missing."""
-    indexed = store.partitions(table)
-    missing = []
-    for day, path in sorted(store.partitions("articles").items()):
-        producers = _producers(store, path)
-        if producers and (day not in indexed or producers - _producers(store, indexed[day])):
-            missing.append(day)
-    return missing
-
-
-def terms_missing_sql(days: list[date]) -> str:
-    """``CREATE VIEW terms_missing``: the days that ``keyword_coverage`` must scan."""
-    if not days:
-        body = "SELECT CAST(NULL AS DATE) AS crawl_date WHERE false"
-    else:
-        values = ", ".join(f"(DATE '{d.isoformat()}')" for d in days)
-        body = f"SELECT crawl_date FROM (VALUES {values}) AS days(crawl_date)"
-    return f"CREATE OR REPLACE VIEW terms_missing AS {body}"
+    if not ducklake.exists(lake):
+        return []
+    con = ducklake.connect(lake)
+    try:
+        rows = con.execute(
+            "SELECT DISTINCT crawl_date FROM (SELECT DISTINCT crawl_date, producer "
+            f"FROM lake.articles EXCEPT SELECT crawl_date, producer FROM lake.{table} "
+            "WHERE term = '') ORDER BY 1").fetchall()
+    finally:
+        con.close()
+    return [r[0] for r in rows]

@@ -84,11 +84,13 @@ def import_warc(
     sources_path: str | None = None,
     run_id: str | None = None,
     producer: str | None = None,
+    page_types: frozenset[str] | None = frozenset({"article"}),
 ) -> RunInfo:
     """Extract, deduplicate, validate and publish the HTML responses of WARC files.
 
     Without ``crawl_date`` the day of the first response record is used. Every language is
     accepted; ``sources_path`` only gives extraction hints (adapters, expected language).
+    Pages of other types than ``page_types`` (None: any) become ``not_article`` rejections.
     """
     from newslake.crawl.warc import iter_records
 
@@ -103,13 +105,15 @@ def import_warc(
         producer=producer,
         run_id=run_id or default_run_id(producer),
     )
+    ctx.hold()
     ctx.reset()
+    stages.write_batches(ctx, [f"{n:04d}" for n in range(len(files))])
     config = None
     if sources_path:
         from newslake.sources import load_sources
 
         config = load_sources(sources_path)
-    hints_for = stages.hints_factory(config, {})
+    hints_for = stages.hints_factory(config, {}, page_types)
     info = RunInfo(day, producer)
     extracted = []
     for n, path in enumerate(files):
@@ -122,15 +126,45 @@ def import_warc(
     return _finish(ctx, info, restrict_languages=False)
 
 
-def reextract_day(lake: str, crawl_date: date, sources_path: str | None = None) -> RunInfo:
-    """Rebuild a day's articles from its raw WARC files, with no network."""
-    raw = Path(lake) / "raw" / f"crawl_date={crawl_date.isoformat()}"
-    files = sorted(str(p) for p in raw.glob("ingest-*.warc.gz") if "-feed-" not in p.name)
+def committed_warc_files(lake: str, crawl_date: date, producer: str = "ingest") -> list[str]:
+    """The page WARC files that the day's committed ``fetch_log`` of ``producer`` references."""
+    from newslake.lake import ducklake
+
+    if not ducklake.exists(lake):
+        return []
+    con = ducklake.connect(lake)
+    try:
+        rows = con.execute(
+            "SELECT DISTINCT warc_file FROM lake.fetch_log WHERE crawl_date = ? AND "
+            "producer = ? AND kind = 'page' AND warc_file IS NOT NULL ORDER BY 1",
+            [crawl_date, producer]).fetchall()
+    finally:
+        con.close()
+    return [r[0] for r in rows]
+
+
+def reextract_day(lake: str, crawl_date: date, sources_path: str | None = None,
+                  run_id: str | None = None) -> RunInfo:
+    """Rebuild a day's articles from exactly the raw WARC files its committed fetch_log
+    references, with no network (the day's fetch_log itself is kept)."""
+    from newslake.lake.storage import open_lake
+
+    files = committed_warc_files(lake, crawl_date)
     if not files:
-        raise TerminalError(f"no WARC files of {crawl_date} under {raw}")
-    return import_warc(
-        files, lake, crawl_date=crawl_date, sources_path=sources_path, producer="ingest"
-    )
+        raise TerminalError(f"no committed fetch_log of {crawl_date} references a WARC file")
+    store = open_lake(lake)
+    missing = [f for f in files if not _exists(store, f)]
+    if missing:
+        raise TerminalError(f"WARC file of {crawl_date} is gone (retention?): {missing[0]}")
+    return import_warc(files, lake, crawl_date=crawl_date, sources_path=sources_path,
+                       producer="ingest", run_id=run_id)
+
+
+def _exists(store, uri: str) -> bool:
+    import pyarrow.fs as pafs
+
+    path = uri.removeprefix("s3://") if uri.startswith("s3://") else uri
+    return store.fs.get_file_info(path).type == pafs.FileType.File
 
 
 def _first_record_day(files: Sequence[str]) -> date:

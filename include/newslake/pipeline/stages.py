@@ -27,7 +27,7 @@ from newslake.pipeline.staging import (
 
 log = logging.getLogger(__name__)
 
-EXTRACT_TABLES = ("articles", "comments", "related", "quotes", "rejections")
+EXTRACT_TABLES = ("articles", "comments", "related", "quotes", "subjects", "rejections")
 MIN_BATCH_SIZE = 25
 """Fewest URLs in a fetch batch: smaller batches cost more in task overhead than they save."""
 MAX_BATCHES = 32
@@ -59,12 +59,14 @@ def known_urls(lake: str, exclude: date | None) -> frozenset[str]:
 
 
 def stage_sources(ctx: RunContext) -> list[str]:
-    """Ids of the enabled sources; starts a clean staging area for the run."""
-    ctx.reset()
+    """Ids of the enabled sources; takes the day's lease and starts a clean staging area."""
     config = _sources(ctx)
     ids = [s.id for s in config.sources if s.enabled]
     if not ids:
         raise StageFailed("sources", f"no enabled source in {ctx.sources_path}")
+    ctx.hold()
+    ctx.reset()
+    write_json(ctx.path("sources.json"), ids)
     return ids
 
 
@@ -72,6 +74,7 @@ def stage_discover(ctx: RunContext, source_id: str) -> dict[str, Any]:
     """Fetch one source's feed and stage its candidate article URLs."""
     from newslake.crawl import discover_source
 
+    ctx.hold()
     config = _sources(ctx)
     source = next(s for s in config.sources if s.id == source_id)
     start, end = ctx.interval
@@ -101,6 +104,7 @@ def stage_plan(ctx: RunContext, discovered: Iterable[dict[str, Any]]) -> list[in
     """
     from newslake.dedup import canonicalize_url
 
+    ctx.hold()
     discovered = list(discovered)
     if discovered and all(d["failed"] for d in discovered):
         raise StageFailed("discover", f"all {len(discovered)} sources failed")
@@ -117,6 +121,7 @@ def stage_plan(ctx: RunContext, discovered: Iterable[dict[str, Any]]) -> list[in
     batches = [candidates[i : i + size] for i in range(0, len(candidates), size)]
     for number, batch in enumerate(batches):
         write_json(ctx.path("plan", f"{number:04d}.json"), batch)
+    write_batches(ctx, [f"{n:04d}" for n in range(len(batches))])
     log.info("%d candidates in %d batches", len(candidates), len(batches))
     return list(range(len(batches)))
 
@@ -139,6 +144,7 @@ def stage_fetch(ctx: RunContext, batch: int) -> dict[str, Any]:
     """Fetch one batch of pages into the raw WARC archive."""
     from newslake.crawl import fetch_pages
 
+    ctx.hold()
     candidates = read_json(ctx.path("plan", f"{batch:04d}.json"))
     warc = ctx.raw_warc(f"{batch:04d}")
     result = fetch_pages(candidates, _sources(ctx), warc_path=warc)
@@ -153,6 +159,7 @@ def stage_extract(ctx: RunContext, batch: int) -> dict[str, Any]:
     """Extract article rows from one fetched batch's WARC file."""
     from newslake.crawl.warc import iter_responses
 
+    ctx.hold()
     candidates = {c["url"]: c for c in read_json(ctx.path("plan", f"{batch:04d}.json"))}
     hints_for = hints_factory(_sources(ctx), candidates)
     # The batch's WARC also holds robots.txt and redirect hops: extract the planned pages.
@@ -160,8 +167,16 @@ def stage_extract(ctx: RunContext, batch: int) -> dict[str, Any]:
     return extract_to_staging(ctx, f"{batch:04d}", pages, hints_for)
 
 
-def hints_factory(config, candidates: dict[str, dict[str, Any]]):
-    """A function giving the extraction hints of a page from its source and feed entry."""
+def hints_factory(
+    config,
+    candidates: dict[str, dict[str, Any]],
+    page_types: frozenset[str] | None = frozenset({"article"}),
+):
+    """A function giving the extraction hints of a page from its source and feed entry.
+
+    A page of a configured source accepts that source's ``page_types``; any other page
+    accepts ``page_types`` (None: every page type).
+    """
     from newslake.extract import Hints
 
     by_id = {s.id: s for s in config.sources} if config is not None else {}
@@ -178,6 +193,7 @@ def hints_factory(config, candidates: dict[str, dict[str, Any]]):
             feed_published_at=_parse_dt(entry.get("feed_published_at")),
             feed_authors=list(entry.get("feed_authors") or []),
             accepted_languages=None,
+            accepted_page_types=source.page_types if source else page_types,
         )
 
     return hints_for
@@ -228,15 +244,23 @@ def extract_to_staging(ctx: RunContext, name: str, pages: Iterable, hints_for) -
     }
 
 
+def write_batches(ctx: RunContext, names: list[str]) -> None:
+    """Record the names of the run's extraction batches (what later stages must find)."""
+    write_json(ctx.path("plan", "batches.json"), names)
+
+
 def _staged(ctx: RunContext, stage: str, table: str) -> pa.Table:
-    parts = sorted(ctx.staging.joinpath(stage).glob(f"*.{table}.parquet"))
-    return concat([read_table(p, table) for p in parts], table)
+    """Every batch's staged ``table``; a batch whose file is missing fails the stage."""
+    names = read_json(ctx.staging.joinpath("plan", "batches.json"))
+    return concat([read_table(ctx.staging.joinpath(stage, f"{n}.{table}.parquet"), table)
+                   for n in names], table)
 
 
 def stage_dedup(ctx: RunContext, window_days: int | None = None) -> dict[str, Any]:
     """Link syndicated copies to their originals and form stories."""
     from newslake.dedup import DedupConfig, assign_stories
 
+    ctx.hold()
     config = _sources(ctx) if ctx.sources_path else None
     syndicator_sites = (
         frozenset(s.site for s in config.sources if s.syndicator) if config else frozenset()
@@ -254,7 +278,7 @@ def stage_dedup(ctx: RunContext, window_days: int | None = None) -> dict[str, An
         write_table(ctx.path("dedup", f"{table}.parquet"), schema.conform(table, data))
     rejections = concat([_staged(ctx, "extract", "rejections"), result.rejections], "rejections")
     write_table(ctx.path("dedup", "rejections.parquet"), rejections)
-    for table in ("comments", "related", "quotes"):
+    for table in ("comments", "related", "quotes", "subjects"):
         write_table(ctx.path("dedup", f"{table}.parquet"), _staged(ctx, "extract", table))
     copies = result.articles.filter(pc.equal(result.articles["is_original"], False)).num_rows
     return {
@@ -272,6 +296,7 @@ VALIDATED_TABLES = (
     "comments",
     "related",
     "quotes",
+    "subjects",
     "rejections",
     "dedup_index",
     "fetch_log",
@@ -279,8 +304,10 @@ VALIDATED_TABLES = (
 
 
 def _staged_fetch_log(ctx: RunContext) -> pa.Table:
-    parts = sorted(ctx.staging.joinpath("discover").glob("*.fetch_log.parquet"))
-    parts += sorted(ctx.staging.joinpath("fetch").glob("*.fetch_log.parquet"))
+    sources = read_json(ctx.staging.joinpath("sources.json"))
+    batches = read_json(ctx.staging.joinpath("plan", "batches.json"))
+    parts = [ctx.staging.joinpath("discover", f"{s}.fetch_log.parquet") for s in sources]
+    parts += [ctx.staging.joinpath("fetch", f"{b}.fetch_log.parquet") for b in batches]
     return concat([read_table(p, "fetch_log") for p in parts], "fetch_log")
 
 
@@ -302,12 +329,13 @@ def stage_validate(ctx: RunContext, restrict_languages: bool = True) -> dict[str
     from newslake.lake import publish_day
     from newslake.validate import ValidationConfig, validate_batch
 
+    ctx.hold()
     tables = {
         t: read_table(ctx.path("dedup", f"{t}.parquet"), t)
         for t in VALIDATED_TABLES
         if t != "fetch_log"
     }
-    if ctx.staging.joinpath("discover").exists():
+    if ctx.staging.joinpath("sources.json").exists():
         tables["fetch_log"] = _staged_fetch_log(ctx)
     result = validate_batch(
         tables,
@@ -324,12 +352,16 @@ def stage_validate(ctx: RunContext, restrict_languages: bool = True) -> dict[str
             ctx.crawl_date,
             {"validation_log": result.validation_log},
             producer=f"{ctx.producer}-failed",
+            run_id=ctx.run_id,
         )
+        ctx.release()
         raise StageFailed("validate", "; ".join(result.failures) or "batch failed validation")
     for table, data in result.tables.items():
         write_table(ctx.path("validate", f"{table}.parquet"), data)
     write_table(ctx.path("validate", "quarantine.parquet"), result.quarantine)
     write_table(ctx.path("validate", "validation_log.parquet"), result.validation_log)
+    write_json(ctx.path("validate", "tables.json"),
+               sorted({*result.tables, "quarantine", "validation_log"}))
     return {
         "quarantined": result.quarantine.num_rows,
         "checks": result.validation_log.num_rows,
@@ -347,21 +379,23 @@ PUBLISHED_TABLES = (*VALIDATED_TABLES, "quarantine", "validation_log")
 
 
 def stage_publish(ctx: RunContext) -> dict[str, Any]:
-    """Atomically replace the day's partitions with the tables this run produced.
+    """Commit every table this run produced in ONE lake transaction, then free the day.
 
-    A table the run did not produce (``fetch_log`` of a WARC import) is left as it is.
+    The producer's rows of the day are replaced in each table; a table the run did not
+    produce (``fetch_log`` of a WARC import) is left as it is. The validation log of an
+    earlier failed attempt of the producer goes in the same commit.
     """
-    from newslake.lake import publish_day, remove_day
-    from newslake.lake.catalog import write_catalog
+    from newslake.lake import publish_day
 
-    tables = {
-        t: read_table(ctx.path("validate", f"{t}.parquet"), t)
-        for t in PUBLISHED_TABLES
-        if ctx.staging.joinpath("validate", f"{t}.parquet").exists()
-    }
-    publish_day(ctx.lake, ctx.crawl_date, tables, producer=ctx.producer)
-    remove_day(ctx.lake, "validation_log", ctx.crawl_date, producer=f"{ctx.producer}-failed")
-    catalog = write_catalog(ctx.lake)
+    ctx.hold()
+    names = read_json(ctx.staging.joinpath("validate", "tables.json"))
+    tables = {t: read_table(ctx.staging.joinpath("validate", f"{t}.parquet"), t)
+              for t in names}
+    info = publish_day(ctx.lake, ctx.crawl_date, tables, producer=ctx.producer,
+                       run_id=ctx.run_id,
+                       also_delete=[("validation_log", f"{ctx.producer}-failed")])
     counts = {t: data.num_rows for t, data in tables.items()}
     ctx.reset()
-    return {"crawl_date": ctx.crawl_date.isoformat(), "rows": counts, "catalog": str(catalog)}
+    ctx.release()
+    return {"crawl_date": ctx.crawl_date.isoformat(), "rows": counts,
+            "snapshot_id": info.snapshot_id}

@@ -1,7 +1,8 @@
 """The staging area of one run: files that carry data between stages.
 
 XCom (or the in-process runner) passes only the small dicts these helpers return;
-the rows stay in Parquet and JSON files under ``<lake>/_staging/<date>/<run_key>/``.
+the rows stay in Parquet and JSON files under ``<lake>/_staging/<date>/<producer>/<run_id>/``:
+staging belongs to one run, and a staged input that is missing is an error naming the file.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from newslake.exceptions import ConfigError
+from newslake.exceptions import ConfigError, StageFailed
 from newslake.lake import schema
 
 _SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
@@ -34,8 +35,9 @@ def safe_key(value: str) -> str:
 class RunContext:
     """Where one run of one day reads and writes.
 
-    ``producer`` names the lake files this run replaces (``part-<producer>.parquet``), so
-    re-running the same producer for the same day replaces exactly its own output.
+    ``producer`` names the rows this run replaces in the lake (its ``producer`` column), so
+    re-running the same producer for the same day replaces exactly its own output. Only one
+    run of a day and producer runs at a time (:meth:`hold`, a lease in the catalog).
     """
 
     lake: str
@@ -58,7 +60,8 @@ class RunContext:
             )
         else:
             base = Path(self.lake) / "_staging"
-        return base / self.crawl_date.isoformat() / safe_key(self.producer)
+        return (base / self.crawl_date.isoformat() / safe_key(self.producer)
+                / safe_key(self.run_id))
 
     @property
     def interval(self) -> tuple[datetime, datetime]:
@@ -69,7 +72,20 @@ class RunContext:
     def raw_warc(self, name: str) -> str:
         """Path of a WARC file of this run in the lake's raw archive."""
         day = f"crawl_date={self.crawl_date.isoformat()}"
-        return f"{self.lake}/raw/{day}/{safe_key(self.producer)}-{name}.warc.gz"
+        run = safe_key(self.run_id)
+        return f"{self.lake}/raw/{day}/{safe_key(self.producer)}-{run}-{name}.warc.gz"
+
+    def hold(self) -> None:
+        """Take or renew this run's lease of its day (refused while another run holds it)."""
+        from newslake.lake.lease import acquire
+
+        acquire(self.lake, self.crawl_date, self.producer, self.run_id)
+
+    def release(self) -> None:
+        """Give the day's lease back."""
+        from newslake.lake.lease import release
+
+        release(self.lake, self.crawl_date, self.producer, self.run_id)
 
     def path(self, *parts: str) -> Path:
         """A path inside the staging directory, with its parent created."""
@@ -116,9 +132,9 @@ def write_table(path: Path, table: pa.Table) -> None:
 
 
 def read_table(path: Path, table_name: str) -> pa.Table:
-    """Read a staged table, conformed to its lake schema; a missing file is an empty table."""
+    """Read a staged table, conformed to its lake schema; a missing file is an error."""
     if not path.exists():
-        return schema.empty(table_name)
+        raise StageFailed("staging", f"staged input missing: {path}")
     return schema.conform(table_name, pq.read_table(path))
 
 
@@ -131,7 +147,9 @@ def write_json(path: Path, data: Any) -> None:
 
 
 def read_json(path: Path) -> Any:
-    """Read a JSON file written by :func:`write_json`."""
+    """Read a JSON file written by :func:`write_json` (a missing one is an error)."""
+    if not path.exists():
+        raise StageFailed("staging", f"staged input missing: {path}")
     return json.loads(path.read_text(encoding="utf-8"))
 
 

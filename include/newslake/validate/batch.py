@@ -32,7 +32,7 @@ from newslake.validate.suites import Suite, load_suite, suite_names
 log = logging.getLogger(__name__)
 
 PARENT_QUARANTINED = "parent_article_quarantined"
-FOLLOWERS = ("syndication", "comments", "related", "quotes")
+FOLLOWERS = ("syndication", "comments", "related", "quotes", "subjects")
 """Tables whose rows follow their article into quarantine."""
 
 

@@ -23,6 +23,7 @@ KEY_COLUMNS: dict[str, str] = {
     "comments": "article_id",
     "related": "article_id",
     "quotes": "article_id",
+    "subjects": "article_id",
     "rejections": "url",
     "fetch_log": "url",
     "source_quality": "source_id",
@@ -106,24 +107,42 @@ def word_count_error(articles: pa.Table) -> pa.ChunkedArray:
     return pc.divide(pc.abs(pc.subtract(stated, counted)), pc.max_element_wise(counted, 1.0))
 
 
+KEPT_PAGE_NOTE = "bad_date"
+"""Rejection reason recorded for a page that is still kept (its date alone is dropped)."""
+
+
 def source_quality(articles: pa.Table | None, rejections: pa.Table | None, *,
                    min_pages: int, reasons: frozenset[str] | None) -> pa.Table:
     """Per source: articles, extract-stage rejections, pages, and the rejected share.
 
     ``rejected_share`` is null for sources with fewer than ``min_pages`` pages, so the
-    ceiling is not applied to them.
+    ceiling is not applied to them. A page counts once: a rejection row of a page that was
+    kept as an article (a note such as ``bad_date``: the date is dropped, not the page) is
+    not a rejection, and several rejection rows of one URL count as one page.
     """
     counts: dict[str, list[int]] = {}
+    kept: set[str] = set()
     if articles is not None:
         for source in articles["source_id"].to_pylist():
             counts.setdefault(source or "(none)", [0, 0])[0] += 1
+        if "url" in articles.column_names:
+            kept = set(articles["url"].drop_null().to_pylist())
     if rejections is not None and rejections.num_rows:
         stage = rejections["stage"]
         mask = pc.or_kleene(pc.is_null(stage), pc.equal(stage, "extract"))
+        mask = pc.and_(mask, pc.not_equal(pc.fill_null(rejections["reason"], ""),
+                                          KEPT_PAGE_NOTE))
         if reasons is not None:
             mask = pc.and_(mask, pc.is_in(rejections["reason"], pa.array(sorted(reasons))))
-        for source in rejections.filter(mask)["source_id"].to_pylist():
-            counts.setdefault(source or "(none)", [0, 0])[1] += 1
+        rejected_pages: set[tuple[str, str]] = set()
+        chosen = rejections.filter(mask)
+        for source, url in zip(chosen["source_id"].to_pylist(), chosen["url"].to_pylist(),
+                               strict=True):
+            key = (source or "(none)", url)
+            if url in kept or key in rejected_pages:
+                continue
+            rejected_pages.add(key)
+            counts.setdefault(key[0], [0, 0])[1] += 1
     names = sorted(counts)
     accepted = [counts[n][0] for n in names]
     rejected = [counts[n][1] for n in names]

@@ -24,7 +24,7 @@ from newslake.validate.config import ValidationConfig
 log = logging.getLogger(__name__)
 
 DATA_TABLES = ("articles", "stories", "syndication", "comments", "related", "quotes",
-               "rejections", "fetch_log", "dedup_index")
+               "subjects", "rejections", "fetch_log", "dedup_index")
 """Tables re-validated (and re-published) when present for the producer."""
 PART_PREFIX, PART_SUFFIX = "part-", ".parquet"
 
@@ -47,45 +47,24 @@ class Revalidation:
 
 
 def day_producers(lake: str, crawl_date: date) -> list[str]:
-    """Producers with an articles part on ``crawl_date`` (compacted segments included)."""
-    from newslake.lake.parquet import read_metadata, segments_of
-    from newslake.lake.storage import open_lake
+    """Producers with articles on ``crawl_date``."""
+    from newslake.lake.terms import day_parts
 
-    store = open_lake(lake)
-    found: set[str] = set()
-    for info in store.data_files(store.partition("articles", crawl_date)):
-        name = info.base_name[len(PART_PREFIX):-len(PART_SUFFIX)]
-        if name == "_compacted":
-            found.update(p for p, _ in segments_of(read_metadata(store, info.path)))
-        elif not name.endswith("-failed"):
-            found.add(name)
-    return sorted(found)
+    return sorted(day_parts(lake, "articles", crawl_date, columns=["article_id"]))
 
 
 def read_part(lake: str, table: str, crawl_date: date, producer: str) -> pa.Table | None:
-    """``producer``'s rows of one table and day, or None when it published none."""
-    from newslake.lake.parquet import read_file, read_metadata, segments_of
-    from newslake.lake.storage import open_lake
+    """One producer's rows of a table and day, or ``None`` when it has none."""
+    from newslake.lake.terms import day_parts
 
-    store = open_lake(lake)
-    part_dir = store.partition(table, crawl_date)
-    for info in store.data_files(part_dir):
-        if info.base_name == f"{PART_PREFIX}{producer}{PART_SUFFIX}":
-            return read_file(store, info.path, table)
-        if info.base_name == f"{PART_PREFIX}_compacted{PART_SUFFIX}":
-            offset = 0
-            for name, count in segments_of(read_metadata(store, info.path)):
-                if name == producer:
-                    return read_file(store, info.path, table).slice(offset, count)
-                offset += count
-    return None
+    return day_parts(lake, table, crawl_date).get(producer)
 
 
 def revalidate_day(lake: str, crawl_date: date, *, config: ValidationConfig,
                    producers: list[str] | None = None, run_id: str | None = None,
                    build_docs: bool = True) -> list[Revalidation]:
     """Re-validate and re-publish each producer's part of ``crawl_date``."""
-    from newslake.lake import publish_day, remove_day
+    from newslake.lake import publish_day
 
     run_id = run_id or f"revalidate-{crawl_date.isoformat()}-{uuid.uuid4().hex[:8]}"
     reports: list[Revalidation] = []
@@ -105,15 +84,16 @@ def revalidate_day(lake: str, crawl_date: date, *, config: ValidationConfig,
             failed = f"{producer}-failed"
             previous = read_part(lake, "validation_log", crawl_date, failed)
             publish_day(lake, crawl_date, {"validation_log": _concat(
-                "validation_log", previous, result.validation_log)}, producer=failed)
+                "validation_log", previous, result.validation_log)}, producer=failed,
+                run_id=run_id)
             reports.append(Revalidation(producer, result, rechecked, published=False))
             continue
         publish_day(lake, crawl_date, {
             **result.tables,
             "quarantine": result.quarantine,
             "validation_log": _concat("validation_log", old_log, result.validation_log),
-        }, producer=producer)
-        remove_day(lake, "validation_log", crawl_date, producer=f"{producer}-failed")
+        }, producer=producer, run_id=run_id,
+            also_delete=[("validation_log", f"{producer}-failed")])
         reports.append(Revalidation(producer, result, rechecked, published=True))
     return reports
 

@@ -264,6 +264,9 @@ def extract(url: str, tree: HtmlElement) -> AdapterResult:
         href = _link_for(tree, publisher, url)
         if href and "newsbreak" not in href:
             result.fields["original_publisher_url"] = href
+    subject_block = _subject_block(lines, article_end)
+    if subject_block:
+        result.fields["subjects"] = subject_block
     tags = [s for s in lines[article_end:] if _TAGS.match(s)]
     if tags:
         result.fields["tags"] = [t.strip() for t in tags[0].split("#") if t.strip()]
@@ -273,6 +276,23 @@ def extract(url: str, tree: HtmlElement) -> AdapterResult:
     if related_at is not None:
         result.related = _related(lines, holders, related_at + 1, end, tree, url)
     return result
+
+
+_SUBJECT_LABELS = ("Person", "People", "Organization", "Organisation", "Company", "Place",
+                   "Location", "Topic")
+
+
+def _subject_block(lines: list[str], start: int) -> list[tuple[str, str]]:
+    """``(label, name)`` pairs of the "RELATED PEOPLE" block ("Person" / "Jens Stoltenberg")."""
+    at = _index(lines, lambda s: s.strip().upper() == "RELATED PEOPLE", start=start)
+    found: list[tuple[str, str]] = []
+    if at is None:
+        return found
+    i = at + 1
+    while i + 1 < len(lines) and lines[i].strip() in _SUBJECT_LABELS:
+        found.append((lines[i].strip(), lines[i + 1].strip()))
+        i += 2
+    return found
 
 
 def _follows(element: HtmlElement, anchor: HtmlElement) -> bool:

@@ -1,0 +1,177 @@
+"""Bylines: visible author credits a page gives outside structured markup, and value cleaning.
+
+Found, in order: a link to the author's own page (``/author/jane-doe``, ``/profiles/...``)
+whose text is the name the link's slug spells; a "By" / "Written by" / "Author" label with
+the name in the same element or the next one. Cleaning takes out what is not a name:
+HTML entities, dates and reading times, job titles after the name, "Updated", "Read more
+about" and "Posted by" prefixes, and turns a "Last, First" citation name around.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+from lxml.html import HtmlElement
+
+_AUTHOR_PATH = re.compile(
+    r"/(?:authors?|profiles?|people|staff|team|writers?|contributors?|journalists?|"
+    r"autor(?:en)?|auteurs?|redaktion|by|users?|members?)/([^/?#]+)/?(?:[?#]|$)",
+    re.I,
+)
+_NAME = re.compile(r"^[^\W\d_][\w.'’-]*(?:\s+[^\W\d_][\w.'’-]*){1,3}$")
+_LABEL = re.compile(
+    r"^\s*(?:written\s+by|posted\s+by|published\s+by|reviewed\s+by|words\s+by|by|author|"
+    r"von|par|por|door|autor(?:in)?|auteur)\s*:?\s*$",
+    re.I,
+)
+_LABELLED = re.compile(
+    r"^\s*(?:written\s+by|posted\s+by|words\s+by|by|author\s*:|von|par|por|door)\s+"
+    r"(?P<name>[^\W\d_][\w.'’-]*(?:\s+[^\W\d_][\w.'’-]*){1,3})\s*$",
+    re.I,
+)
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_LEADING_DATE = re.compile(
+    rf"^\s*(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}\.?\s+{_MONTH}\s+\d{{4}}|"
+    rf"\d{{4}}-\d{{2}}-\d{{2}})\s*[|•·,-]?\s*",
+    re.I,
+)
+_TRAILING_DATE = re.compile(
+    rf"(?:\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|\b\d{{1,2}}\.?\s+{_MONTH}(?=\s|$|,)|"
+    rf"\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}}\b|"
+    rf"\b\d+\s+min(?:ute)?s?\s+read\b|\b(?:19|20)\d{{2}}\b).*$",
+    re.I,
+)
+_PREFIX = re.compile(
+    r"^\s*(?:read\s+more\s+(?:about|from|by)|more\s+(?:from|by)|view\s+(?:all\s+)?"
+    r"(?:posts|articles|stories)\s+by|see\s+all\s+(?:posts|articles|stories)\s+by|"
+    r"(?:all\s+)?(?:posts|articles|stories)\s+by|updated\s+by|updated|reviewed\s+by|"
+    r"fact[- ]checked\s+by|edited\s+by)\b[:\s]*",
+    re.I,
+)
+_JOB_NOUNS = (
+    r"reporter|correspondent|editor|writer|contributor|columnist|producer|analyst|manager|"
+    r"director|strategist|specialist|journalist|photographer|critic|officer|intern|"
+    r"founder|ceo|cto|president|lead|head|fellow|professor|scientist|engineer|consultant"
+)
+_JOB_TAIL = re.compile(
+    r"^(?P<name>\S+(?:\s+\S+)+?)\s+(?:(?:senior|junior|chief|staff|contributing|associate|"
+    r"deputy|managing|executive|special|guest|lead|principal|political|national|"
+    r"international|freelance|digital|content)\s+)*(?:[^\W\d_]+\s+){0,2}"
+    rf"(?:{_JOB_NOUNS})s?(?:\s+(?:of|at|for)\s+.*)?$",
+    re.I,
+)
+
+
+_JOB_ONLY = re.compile(
+    r"^(?:(?:senior|junior|chief|staff|contributing|associate|deputy|managing|executive|"
+    r"special|guest|principal|political|national|international|freelance|digital|content|"
+    r"news|sports|business|features|web|social|media|marketing|technical|general|editorial)"
+    rf"\s+){{0,3}}(?:{_JOB_NOUNS})s?(?:\s+(?:of|at|for)\s+.*)?$",
+    re.I,
+)
+
+
+_NOT_NAME = re.compile(
+    r"\b(?:sign\s+(?:up|in)|log\s*in|register|subscribe|newsletter|share|follow\s+us|menu|"
+    r"search|cookies?|privacy|contact\s+us|read\s+more|click)\b",
+    re.I,
+)
+
+
+def is_job_title(text: str) -> bool:
+    """True for a value that is a job title or page furniture, no name ("Head of Marketing",
+    "Sign up")."""
+    return bool(_JOB_ONLY.match(text) or _NOT_NAME.search(text))
+
+
+def clean_name(raw: str) -> str:
+    """One author value without entities, prefixes, dates, reading times and job titles."""
+    text = " ".join(html.unescape(html.unescape(raw)).split())
+    text = _PREFIX.sub("", text)
+    text = _TRAILING_DATE.sub("", _LEADING_DATE.sub("", text)).strip(" .,:;-–—|•·/")
+    job = _JOB_TAIL.match(text)
+    if job:
+        text = job["name"]
+    text = text.strip(" .,:;-–—|•·/")
+    return "" if is_job_title(text) else text
+
+
+def prepare(raw: str) -> str:
+    """A whole byline before it is split into names: entities decoded (also double-escaped
+    ones), a leading date and a "Read more about" prefix taken out."""
+    text = " ".join(html.unescape(html.unescape(raw)).split())
+    return _LEADING_DATE.sub("", _PREFIX.sub("", text))
+
+
+def turn_citation_name(raw: str) -> str:
+    """"Roy, Aniruddha" (one comma, one word each side) as "Aniruddha Roy"."""
+    parts = [p.strip() for p in raw.split(",")]
+    if len(parts) == 2 and all(len(p.split()) == 1 and p[:1].isupper() for p in parts):
+        return f"{parts[1]} {parts[0]}"
+    return raw
+
+
+def _slug(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "", folded)
+
+
+def _text(element: HtmlElement) -> str:
+    return " ".join(element.text_content().split())
+
+
+def _group(element: HtmlElement) -> HtmlElement | None:
+    parent = element.getparent()
+    return parent.getparent() if parent is not None else None
+
+
+def linked_author(tree: HtmlElement) -> list[str]:
+    """Names of links to author pages whose slug spells the link's text: the first one and
+    co-authors linked beside it (related stories' authors elsewhere on the page are not)."""
+    names: list[str] = []
+    group = None
+    for link in tree.iterfind(".//a[@href]"):
+        found = _AUTHOR_PATH.search(link.get("href", ""))
+        if not found:
+            continue
+        name = _text(link) or (link.get("aria-label") or "").strip()
+        slug = _slug(found[1])
+        if not _NAME.match(name) or not slug:
+            continue
+        if _slug(name) not in slug and slug not in _slug(name):
+            continue
+        if names and _group(link) is not group:
+            continue
+        group = group if names else _group(link)
+        names.append(name)
+    return list(dict.fromkeys(names))[:6]
+
+
+def labelled_byline(tree: HtmlElement) -> list[str]:
+    """A name after a "By" / "Written by" label, in the same element or the next one."""
+    for element in tree.iter("p", "span", "div", "li", "small", "strong", "em", "address"):
+        if len(element) > 4:
+            continue
+        text = _text(element)
+        if not text or len(text) > 80:
+            continue
+        found = _LABELLED.match(text)
+        if found:
+            return [found["name"]]
+        if _LABEL.match(text):
+            following = element.getnext()
+            if following is not None:
+                name = _text(following)
+                if _NAME.match(name):
+                    return [name]
+    return []
+
+
+def visible_byline(tree: HtmlElement) -> list[str]:
+    """Visible author credits: author-page links first, then labelled bylines."""
+    return linked_author(tree) or labelled_byline(tree)

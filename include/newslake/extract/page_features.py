@@ -1,0 +1,272 @@
+"""Signals that tell an article from a listing, forum, product, service or documentation page.
+
+Each feature is a number read from the page's structured data, its URL, its markup and its
+extracted text; ``newslake.extract.page_type`` weighs them. Counts are log-scaled so that one
+very long page does not dominate.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from typing import Any
+from urllib.parse import urlsplit
+
+from lxml.html import HtmlElement
+
+from newslake.extract.ldscan import ld_types
+
+LD_GROUPS: dict[str, frozenset[str]] = {
+    "ld_news": frozenset(
+        {
+            "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
+            "backgroundnewsarticle", "reviewnewsarticle", "liveblogposting", "article",
+            "blogposting", "report", "scholarlyarticle", "socialmediaposting",
+        }
+    ),
+    "ld_product": frozenset(
+        {"product", "productgroup", "offer", "aggregateoffer", "individualproduct", "car",
+         "productmodel", "vehicle"}
+    ),
+    "ld_forum": frozenset(
+        {"discussionforumposting", "qapage", "question", "answer", "comment"}
+    ),
+    "ld_docs": frozenset(
+        {"techarticle", "apireference", "softwaresourcecode", "softwareapplication", "howto"}
+    ),
+    "ld_service": frozenset(
+        {"service", "localbusiness", "professionalservice", "legalservice", "medicalbusiness",
+         "homeandconstructionbusiness", "financialservice", "dentist", "physician",
+         "medicalclinic", "attorney", "store", "restaurant", "offercatalog", "contactpage"}
+    ),
+    "ld_collection": frozenset(
+        {"collectionpage", "itemlist", "searchresultspage", "listitem", "blog"}
+    ),
+    "ld_faq": frozenset({"faqpage"}),
+}
+
+_URL_WORDS: dict[str, frozenset[str]] = {
+    "url_product": frozenset(
+        {"product", "products", "shop", "store", "p", "dp", "item", "items", "buy", "sku",
+         "produkt", "produit", "producto", "prodotto", "catalog"}
+    ),
+    "url_forum": frozenset(
+        {"forum", "forums", "thread", "threads", "topic", "topics", "t", "community",
+         "discussion", "discussions", "questions", "q", "showthread.php", "viewtopic.php",
+         "comments", "r", "board", "boards"}
+    ),
+    "url_docs": frozenset(
+        {"docs", "doc", "documentation", "api", "reference", "manual", "guide", "guides",
+         "wiki", "learn", "developer", "developers", "tutorial", "tutorials",
+         "kb", "help", "support", "knowledge-base", "en-us", "latest", "stable"}
+    ),
+    "url_listing": frozenset(
+        {"category", "categories", "tag", "tags", "archive", "archives", "page", "topics",
+         "section", "author", "authors", "search", "latest", "index", "news", "blog"}
+    ),
+    "url_collection": frozenset(
+        {"collections", "collection", "c", "shop-all", "brands", "browse", "department"}
+    ),
+    "url_service": frozenset(
+        {"services", "service", "solutions", "solution", "about", "contact", "pricing",
+         "locations", "industries", "what-we-do", "practice-areas", "treatments"}
+    ),
+    "url_article": frozenset(
+        {"article", "articles", "story", "stories", "post", "posts", "news", "blog",
+         "blogs", "opinion", "press", "press-release", "insights", "features"}
+    ),
+}
+_URL_DATE = re.compile(r"/(?:19|20)\d{2}/(?:[01]?\d)(?:/|$)|[/_-](?:19|20)\d{2}-?[01]\d-?[0-3]\d")
+_PRICE = re.compile(
+    r"(?:[$€£¥₹]\s?\d[\d.,]*|\d[\d.,]*\s?(?:€|£|\$|usd|eur|gbp|kr|zł|chf)\b)", re.I
+)
+_CART = re.compile(
+    r"\b(?:add(?:ed)? to (?:cart|bag|basket|wishlist)|buy now|in stock|out of stock|"
+    r"free shipping|checkout|quantity|in den warenkorb|ajouter au panier|añadir al carrito|"
+    r"sku|add to quote|select options)\b",
+    re.I,
+)
+_FORUM = re.compile(
+    r"\b(?:reply|replies|replied|quote|joined|posts?:|member|members|thread|"
+    r"original poster|views|upvotes?|permalink|report post|likes?|solved|answered|asked)\b",
+    re.I,
+)
+_SERVICE = re.compile(
+    r"\b(?:contact us|get (?:a|your) (?:free )?(?:quote|estimate|consultation)|free consultation|"
+    r"schedule (?:a|your)|book (?:a|an|your|now)|call (?:us|today|now)|our services|our team|"
+    r"request a (?:quote|demo)|get started|learn more|we offer|why choose)\b",
+    re.I,
+)
+_DOCS = re.compile(
+    r"\b(?:on this page|table of contents|parameters|returns|example|syntax|"
+    r"installation|edit (?:this|on github)|next|previous|version)\b",
+    re.I,
+)
+_PROSE = re.compile(r"[.!?。！？][\"'”’)]?$")
+_WORD = re.compile(r"\w+")
+_WE = re.compile(r"\b(?:we|our|us)\b", re.I)
+_SKIP = frozenset({"script", "style", "noscript", "template", "svg"})
+_POST_CLASS = re.compile(r"(?:^|[\s_-])(?:post|message|reply|comment|answer)s?(?:$|[\s_-])", re.I)
+_CARD_CLASS = re.compile(r"card|teaser|tile|grid-item|post-item|product-item|entry|listing", re.I)
+_DOC_CLASS = re.compile(r"toc|sidebar|docs|highlight|language-|sphinx|mkdocs|docusaurus", re.I)
+
+
+def _log(n: float) -> float:
+    return math.log1p(max(n, 0.0))
+
+
+def _url_features(url: str) -> dict[str, float]:
+    parts = urlsplit(url)
+    path = parts.path.lower()
+    segments = [s for s in path.split("/") if s]
+    out: dict[str, float] = {}
+    for name, words in _URL_WORDS.items():
+        out[name] = float(any(s in words for s in segments[:-1] or segments))
+    last = segments[-1] if segments else ""
+    stem = re.sub(r"\.(?:html?|php|aspx?|shtml)$", "", last)
+    slug = [w for w in re.split(r"[-_+]", stem) if w and not w.isdigit()]
+    out["url_root"] = float(not segments)
+    out["url_depth"] = min(len(segments), 6) / 6
+    out["url_slug_words"] = min(len(slug), 12) / 12
+    out["url_date"] = float(bool(_URL_DATE.search(path)))
+    out["url_query"] = float(bool(parts.query))
+    out["url_numeric_id"] = float(bool(re.search(r"\d{5,}", last)))
+    return out
+
+
+def _ld_features(objects: list[dict[str, Any]]) -> dict[str, float]:
+    types: set[str] = set()
+    for obj in objects:
+        types |= ld_types(obj)
+    out = {name: float(bool(types & group)) for name, group in LD_GROUPS.items()}
+    out["ld_any"] = float(bool(objects))
+    return out
+
+
+def _dom_features(tree: HtmlElement) -> tuple[dict[str, float], str]:
+    link_chars = text_chars = 0
+    pre = code = forms = inputs = articles = li_links = nested_lists = tel = h_links = 0
+    post_class = doc_class = card_class = imgs = 0
+    sibling_runs: Counter = Counter()
+    pieces: list[str] = []
+    root = tree.find(".//body")
+    for el in (root if root is not None else tree).iter():
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if el.tail and el.tail.strip():
+            pieces.append(el.tail)
+            text_chars += len(el.tail.strip())
+        if tag in _SKIP or not tag:
+            continue
+        cls = el.get("class") or ""
+        txt = len((el.text or "").strip())
+        if txt:
+            pieces.append(el.text or "")
+        text_chars += txt
+        if tag == "a":
+            link_chars += txt + sum(len((c.text or "").strip()) for c in el.iterdescendants())
+            href = el.get("href") or ""
+            if href.startswith("tel:"):
+                tel += 1
+            parent = el.getparent()
+            if parent is not None and parent.tag in ("h2", "h3", "h4"):
+                h_links += 1
+            elif parent is not None and parent.tag == "li":
+                li_links += 1
+        elif tag == "pre":
+            pre += 1
+        elif tag == "code":
+            code += 1
+        elif tag == "form":
+            forms += 1
+        elif tag in ("input", "select", "button"):
+            inputs += 1
+        elif tag == "article":
+            articles += 1
+        elif tag == "img":
+            imgs += 1
+        elif tag == "ul" and any(a.tag == "ul" for a in el.iterancestors()):
+            nested_lists += 1
+        if cls:
+            if _POST_CLASS.search(cls):
+                post_class += 1
+            if _DOC_CLASS.search(cls):
+                doc_class += 1
+            if _CARD_CLASS.search(cls):
+                card_class += 1
+            parent = el.getparent()
+            if parent is not None:
+                sibling_runs[(id(parent), tag, cls)] += 1
+    longest_run = max(sibling_runs.values(), default=0)
+    return {
+        "link_density": link_chars / text_chars if text_chars else 1.0,
+        "pre": _log(pre),
+        "code": _log(code),
+        "forms": _log(forms),
+        "inputs": _log(inputs),
+        "article_tags": _log(articles),
+        "li_links": _log(li_links),
+        "heading_links": _log(h_links),
+        "nested_lists": _log(nested_lists),
+        "tel_links": _log(tel),
+        "post_class": _log(post_class),
+        "doc_class": _log(doc_class),
+        "card_class": _log(card_class),
+        "images": _log(imgs),
+        "sibling_run": _log(longest_run),
+        "page_chars": _log(text_chars) / 12,
+    }, " ".join(pieces)
+
+
+def _text_features(page_text: str, body: str) -> dict[str, float]:
+    lines = [line for line in body.split("\n") if line.strip()]
+    words = [len(_WORD.findall(line)) for line in lines]
+    total = sum(words) or 1
+    prose = sum(n for line, n in zip(lines, words, strict=True) if n >= 15 and _PROSE.search(line))
+    long_lines = sum(1 for n in words if n >= 30)
+    body_words = len(_WORD.findall(body))
+    page_words = len(_WORD.findall(page_text)) or 1
+    return {
+        "body_words": _log(body_words) / 8,
+        "body_share": min(body_words / page_words, 1.0),
+        "prose_share": prose / total,
+        "long_paragraphs": _log(long_lines),
+        "mean_line_words": _log(total / len(lines) if lines else 0),
+        "prices": _log(len(_PRICE.findall(page_text))),
+        "cart": _log(len(_CART.findall(page_text))),
+        "forum_words": _log(len(_FORUM.findall(page_text))),
+        "service_words": _log(len(_SERVICE.findall(page_text))),
+        "docs_words": _log(len(_DOCS.findall(page_text))),
+        "we_share": min(len(_WE.findall(body)) / (body_words or 1) * 20, 1.0),
+        "body_prices": _log(len(_PRICE.findall(body))),
+    }
+
+
+def features(
+    url: str,
+    tree: HtmlElement,
+    objects: list[dict[str, Any]],
+    meta: dict[str, Any],
+    body: str,
+) -> dict[str, float]:
+    """Every page-type feature of one page.
+
+    ``objects`` are its JSON-LD objects (``ldscan.ld_objects``), ``meta`` the collected
+    metadata (``metadata.collect``), ``body`` the extracted main text.
+    """
+    dom, page_text = _dom_features(tree)
+    og = (meta.get("og_type") or "").lower()
+    out = {
+        "og_article": float(og == "article"),
+        "og_product": float(og.startswith(("product", "og:product"))),
+        "og_website": float(og == "website"),
+        "has_date": float(bool(meta.get("published_jsonld") or meta.get("published_meta"))),
+        "has_author": float(bool(meta.get("authors"))),
+        "time_tags": _log(len(tree.findall(".//time"))),
+    }
+    out.update(_ld_features(objects))
+    out.update(_url_features(url))
+    out.update(dom)
+    out.update(_text_features(page_text, body))
+    return out
+

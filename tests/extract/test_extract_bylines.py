@@ -1,0 +1,74 @@
+"""Bylines: visible author credits and clean author values."""
+
+from __future__ import annotations
+
+import pytest
+from extract_fixtures import article_html
+from newslake.extract import Hints, extract_page
+from newslake.extract.metadata import clean_author
+
+
+@pytest.mark.parametrize(
+    ("raw", "names"),
+    [
+        ("Maria &amp; Katerina", ["Maria", "Katerina"]),
+        ("Maria &amp;amp; Katerina", ["Maria", "Katerina"]),
+        ("Haley Hoekstra • March 12", ["Haley Hoekstra"]),
+        ("Keith Barry Senior Autos Reporter", ["Keith Barry"]),
+        ("Linda Rosencrance Contributing Writer", ["Linda Rosencrance"]),
+        ("Chris Carroll 30 Sep 2022", ["Chris Carroll"]),
+        ("Dec 17, 2025 Julian K. Arni", ["Julian K. Arni"]),
+        ("Jane Doe November 26th, 2024 10 Min Read", ["Jane Doe"]),
+        ("Read more about Jane Doe", ["Jane Doe"]),
+        ("Updated by John Smith", ["John Smith"]),
+        ("By Jane Doe and John Roe", ["Jane Doe", "John Roe"]),
+        ("Ann Lee, Bo Chen, and Cy Diaz", ["Ann Lee", "Bo Chen", "Cy Diaz"]),
+        ("Head of Marketing", []),
+        ("Staff Writer", []),
+        ("Sign up", []),
+        ("Meta Writer", ["Meta Writer"]),
+    ],
+)
+def test_clean_author_values(raw: str, names: list[str]) -> None:
+    assert clean_author(raw, set()) == names
+
+
+def test_publisher_names_are_not_authors() -> None:
+    assert clean_author("Jane Doe, Example News", {"example news"}) == ["Jane Doe"]
+
+
+def _authors(make_page, body: str = "", head: str = "") -> list[str]:
+    page = make_page(article_html(head=head, extra_body=body), url="https://e.com/a/story")
+    return extract_page(page, Hints()).article["authors"]
+
+
+def test_link_to_the_authors_page(make_page) -> None:
+    body = (
+        '<div class="meta"><span><a href="/authors/trevor-jackins">Trevor Jackins</a></span>'
+        '<span><a href="/authors/ann-lee">Ann Lee</a></span></div>'
+    )
+    related = '<aside><div><p><a href="/authors/bo-chen">Bo Chen</a></p></div></aside>'
+    assert _authors(make_page, body + related) == ["Trevor Jackins", "Ann Lee"]
+
+
+def test_link_whose_slug_is_not_the_name_is_not_a_byline(make_page) -> None:
+    assert _authors(make_page, '<p><a href="/authors/">Our Writers Team</a></p>') == []
+
+
+def test_labelled_byline_in_the_next_element(make_page) -> None:
+    body = '<div><p>Written by</p><p class="x">Edzel Tabing</p></div>'
+    assert _authors(make_page, body) == ["Edzel Tabing"]
+
+
+def test_labelled_byline_in_the_same_element(make_page) -> None:
+    assert _authors(make_page, "<p>Written by <a href='/x'>Paulinho Giovannini</a></p>") == [
+        "Paulinho Giovannini"
+    ]
+
+
+def test_repeated_citation_author_tags_and_citation_order(make_page) -> None:
+    head = (
+        '<meta name="citation_author" content="Roy, Aniruddha">'
+        '<meta name="citation_author" content="Jyoti Patel">'
+    )
+    assert _authors(make_page, head=head) == ["Aniruddha Roy", "Jyoti Patel"]

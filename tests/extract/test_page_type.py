@@ -1,0 +1,130 @@
+"""Page type: article pages stay articles; shop, forum, docs and listing pages are rejected."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from extract_fixtures import article_html
+from newslake.exceptions import ConfigError
+from newslake.extract import Hints, extract_page
+from newslake.extract.page_type import PAGE_TYPES, PageTypeModel, model
+from newslake.sources import parse_sources
+
+_PROSE = (
+    "The council met on Tuesday evening and voted to approve the budget for the harbour, "
+    "after a long debate in which members argued about the cost of the new quay walls."
+)
+
+
+def _article() -> str:
+    head = (
+        '<meta property="og:type" content="article">'
+        '<meta property="article:published_time" content="2022-04-03T09:00:00Z">'
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Harbour",'
+        ' "datePublished": "2022-04-03", "author": {"@type": "Person", "name": "Ann Lee"}}'
+        "</script>"
+    )
+    return article_html(8, head=head)
+
+
+def _product() -> str:
+    cards = "".join(
+        f'<li class="product-item"><a href="/p/{i}">Blue kettle {i}</a> $19.{i}9 '
+        f"<button>Add to cart</button></li>"
+        for i in range(12)
+    )
+    return (
+        "<html><head><title>Blue kettle | Shop</title>"
+        '<script type="application/ld+json">{"@type": "Product", "name": "Blue kettle",'
+        ' "offers": {"@type": "Offer", "price": "19.99"}}</script></head><body>'
+        "<h1>Blue kettle</h1><p>Price: $19.99. In stock. Free shipping over $50.</p>"
+        "<form><select><option>1</option></select><input name=qty>"
+        "<button>Add to cart</button><button>Buy now</button></form>"
+        f"<p>{_PROSE}</p><ul>{cards}</ul></body></html>"
+    )
+
+
+def _forum() -> str:
+    posts = "".join(
+        f'<div class="post"><div class="username">user{i}</div><span>Joined: 2019 Posts: 4{i}'
+        f"</span><p>Reply {i}: I had the same problem with my router and the update fixed it "
+        f"for me after a restart, thanks for the tip everyone.</p><a>Quote</a> <a>Reply</a>"
+        f"<a>Report post</a></div>"
+        for i in range(10)
+    )
+    return (
+        "<html><head><title>Router drops connection - Forum</title>"
+        '<script type="application/ld+json">{"@type": "DiscussionForumPosting",'
+        ' "headline": "Router drops connection"}</script></head><body>'
+        f"<h1>Router drops connection</h1>{posts}</body></html>"
+    )
+
+
+def test_shipped_model_loads_and_is_small() -> None:
+    shipped = model()
+    assert 0.0 < shipped.threshold < 1.0
+    assert len(shipped.features) < 120
+    again = PageTypeModel.from_json(shipped.to_json())
+    assert again.features == shipped.features and again.threshold == shipped.threshold
+    with pytest.raises(ValueError, match="classes"):
+        PageTypeModel.from_json(json.dumps({**json.loads(shipped.to_json()), "classes": ["x"]}))
+
+
+def test_article_is_kept_with_its_type(make_page) -> None:
+    article = extract_page(make_page(_article()), Hints()).article
+    assert article is not None and article["page_type"] == "article"
+
+
+@pytest.mark.parametrize(
+    ("html", "url", "kind"),
+    [
+        (_product, "https://shop.example.com/products/blue-kettle", "product"),
+        (_forum, "https://forum.example.com/threads/router-drops-connection.123/", "forum"),
+    ],
+)
+def test_non_articles_are_rejected_naming_type_and_signals(make_page, html, url, kind) -> None:
+    outcome = extract_page(make_page(html(), url=url), Hints())
+    assert outcome.article is None
+    assert outcome.rejection["reason"] == "not_article"
+    assert f"page_type={kind}" in outcome.rejection["detail"]
+    assert "signals:" in outcome.rejection["detail"]
+
+
+def test_accepted_page_types_keep_other_pages(make_page) -> None:
+    url = "https://forum.example.com/threads/router-drops-connection.123/"
+    kept = extract_page(make_page(_forum(), url=url), Hints(accepted_page_types=None)).article
+    assert kept is not None and kept["page_type"] == "forum"
+    only = Hints(accepted_page_types=frozenset({"forum"}))
+    assert extract_page(make_page(_forum(), url=url), only).article is not None
+    assert extract_page(make_page(_article()), only).rejection["reason"] == "not_article"
+
+
+def test_sources_page_types_key() -> None:
+    text = ("sources:\n  - id: a\n    url: https://a.example.com/feed\n"
+            "    page_types: [article, forum]\n")
+    assert parse_sources(text, "s.yaml").sources[0].page_types == {"article", "forum"}
+    default = parse_sources("sources:\n  - id: a\n    url: https://a.example.com/feed\n")
+    assert default.sources[0].page_types == {"article"}
+    bad = "sources:\n  - id: a\n    url: https://a.example.com/feed\n    page_types: [blog]\n"
+    with pytest.raises(ConfigError) as err:
+        parse_sources(bad, "s.yaml")
+    assert str(err.value).startswith("s.yaml:4: sources[0].page_types: 'blog' is not one of")
+    assert "\n" not in str(err.value)
+    assert set(PAGE_TYPES) >= {"article", "listing", "forum", "product", "service",
+                               "documentation", "collection", "other"}
+
+
+def test_import_warc_page_types_option(tmp_path, capsys) -> None:
+    from newslake.cli import main
+    from newslake.cli.ingest import _page_types
+
+    assert _page_types("article,forum") == {"article", "forum"}
+    assert _page_types("any") is None
+    warc = tmp_path / "x.warc.gz"
+    warc.write_bytes(b"")
+    assert main(["import-warc", "--lake", str(tmp_path / "lake"), str(warc),
+                 "--page-types", "article,blog"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("newslake import-warc: --page-types: blog given; expected any or")
+    assert "\n" not in err

@@ -1,0 +1,56 @@
+"""The page-type trainer: deterministic fit, site-grouped folds, threshold, command line."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from datetime import UTC, datetime
+
+from extract_fixtures import article_html
+from newslake.crawl.warc import WarcWriter
+from newslake.extract import page_type_train as train
+
+
+def _rows(n: int) -> tuple[list[dict[str, float]], list[str], list[str]]:
+    rows, labels, sites = [], [], []
+    for i in range(n):
+        kind = ("article", "product", "forum")[i % 3]
+        rows.append({"prose": 1.0 if kind == "article" else 0.1 * (i % 5),
+                     "cart": 2.0 if kind == "product" else 0.0,
+                     "posts": 1.5 if kind == "forum" else 0.0})
+        labels.append(kind)
+        sites.append(f"site{i % 10}.example")
+    return rows, labels, sites
+
+
+def test_fit_separates_and_is_deterministic() -> None:
+    rows, labels, sites = _rows(60)
+    model = train.fit(rows, labels)
+    assert model == train.fit(rows, labels)
+    assert model.classify({"prose": 1.0, "cart": 0.0, "posts": 0.0}).page_type == "article"
+    assert model.classify({"prose": 0.0, "cart": 2.0, "posts": 0.0}).page_type == "product"
+    oof = train.cross_validate(rows, labels, sites, k=5)
+    threshold = train.threshold_for(oof, labels, keep=0.99)
+    report = train.report(oof, labels, threshold)
+    assert report["articles_kept"] >= 0.95 and report["non_articles_rejected"] >= 0.9
+    assert {train.fold_of(s, 5) for s in sites} == set(range(5)) or len(set(sites)) < 5
+
+
+def test_command_reports_cross_validation_on_a_wcxb_shaped_set(tmp_path, capsys) -> None:
+    when = datetime(2025, 5, 1, tzinfo=UTC)
+    gold = []
+    with WarcWriter(tmp_path / "pages.warc.gz") as warc:
+        for i in range(12):
+            url = f"https://site{i}.example.com/2025/05/01/story-{i}"
+            html = article_html(8) if i % 2 == 0 else (
+                "<html><body><h1>Kettle</h1>" + "<p>$19.99 Add to cart</p>" * 20
+                + "</body></html>")
+            warc.write_response(url, 200, "OK", [("Content-Type", "text/html")], html.encode(),
+                                when)
+            gold.append({"url": url, "page_type": "article" if i % 2 == 0 else "product"})
+    with gzip.open(tmp_path / "gold.jsonl.gz", "wt", encoding="utf-8") as fh:
+        fh.write("\n".join(json.dumps(g) for g in gold) + "\n")
+    assert train.main(["--eval", str(tmp_path), "--folds", "3", "--check"]) == 0
+    report = json.loads(capsys.readouterr().out.splitlines()[0])
+    assert report["pages"] == 12 and report["folds"] == 3
+    assert report["cross_validated"]["per_type"]["article"].endswith("/6")
