@@ -165,7 +165,7 @@ def commit_poll(lake: str, polls: Sequence[FeedPoll], run_id: str, now: datetime
         return int(snapshot), int(added)
 
     try:
-        snapshot, added = ducklake._retrying(run, f"poll commit {run_id}",
+        snapshot, added = ducklake.retrying(run, f"poll commit {run_id}",
                                              lambda: ducklake._rollback(con))
     finally:
         con.close()
@@ -221,7 +221,7 @@ def claim(lake: str, batch_id: str, crawl_date: date, now: datetime,
         return con.execute(select, [batch_id, crawl_date]).fetch_arrow_table()
 
     try:
-        return _entries(ducklake._retrying(run, f"claim {batch_id}",
+        return _entries(ducklake.retrying(run, f"claim {batch_id}",
                                            lambda: ducklake._rollback(con)))
     finally:
         con.close()
@@ -286,7 +286,7 @@ def complete(lake: str, batch_id: str, producer: str, crawl_date: date,
         return int(con.execute(f"SELECT id FROM {_L}.current_snapshot()").fetchone()[0])
 
     try:
-        return ducklake._retrying(run, f"batch commit {batch_id}",
+        return ducklake.retrying(run, f"batch commit {batch_id}",
                                   lambda: ducklake._rollback(con))
     except TerminalError:
         ducklake._rollback(con)

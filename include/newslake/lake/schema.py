@@ -288,7 +288,7 @@ PUBLISH_LOG = pa.schema(
     [
         pa.field("run_id", pa.string(), nullable=False),
         pa.field("mode", pa.string()),  # replace | append
-        pa.field("committed_at", _TS),
+        pa.field("committed_at", _TS),  # when the commit was made (UTC)
         pa.field("tables", _STRINGS),  # tables the commit wrote
         pa.field("rows_json", pa.string()),  # {"articles": 40, ...}
     ]
@@ -300,8 +300,8 @@ RAW_RETENTION = pa.schema(
     [
         pa.field("path", pa.string(), nullable=False),  # raw WARC file removed by retention
         pa.field("bytes", pa.int64()),
-        pa.field("retention_days", pa.int32()),
-        pa.field("removed_at", _TS),
+        pa.field("retention_days", pa.int32()),  # retention in force when it was removed
+        pa.field("removed_at", _TS),  # when it was removed (UTC)
     ]
 )
 """Raw WARC files deleted by the retention policy (recorded before the delete)."""
