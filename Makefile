@@ -39,8 +39,10 @@ notebook: env
 airflow: env
 	@bash scripts/airflow.sh
 
+# The whole suite on two processes (one test file per process at a time: files that start
+# services or share a fixture stay in one process).
 test: env test-tools
-	$(BIN)/pytest -p no:cacheprovider --durations=15
+	$(BIN)/pytest -p no:cacheprovider -n 2 --dist loadfile --durations=15
 
 # The fast lane: lint, then the unit tests (no test marked slow or distributed) on two
 # processes, one test file each at a time.

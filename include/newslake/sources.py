@@ -50,7 +50,7 @@ class PollPolicy:
 
     min_interval_s: float = 300.0
     max_interval_s: float = 86400.0
-    target_new_per_poll: float = 2.0
+    target_new_per_poll: float = 0.5
 
 
 @dataclass(frozen=True)

@@ -219,3 +219,20 @@ run_batch(lake, str(sources), DAY, "b1", entries, T0, hook=hook)
     articles = lake_rows(lake, "articles")
     assert len(articles) == result.articles == len({a["url"] for a in articles}) > 0
     assert {r["state"] for r in frontier(lake)} <= {"published", "failed"}
+
+
+def test_entries_of_a_batch_failing_validation_are_retried_once(web, setup):
+    from newslake.crawl.frontier import complete
+
+    lake, sources = setup
+    poll_once(lake, sources, T0, "poll-1")
+    entries = claim(lake, "b1", DAY, T0)
+    failed = {e.url: "validation_failed" for e in entries}
+    complete(lake, "b1", "batch-b1", DAY, {}, failed, T0, "run-b1")
+    rows = frontier(lake)
+    assert {r["state"] for r in rows} == {"pending"} and {r["batch_id"] for r in rows} == {None}
+    again = claim(lake, "b2", DAY, T0)
+    assert {e.url for e in again} == set(failed)
+    complete(lake, "b2", "batch-b2", DAY, {}, failed, T0, "run-b2")
+    assert {r["state"] for r in frontier(lake)} == {"failed"}
+    assert claim(lake, "b3", DAY, T0) == []

@@ -165,7 +165,7 @@ def commit_poll(lake: str, polls: Sequence[FeedPoll], run_id: str, now: datetime
         return int(snapshot), int(added)
 
     try:
-        snapshot, added = ducklake._retrying(run, f"poll commit {run_id}",
+        snapshot, added = ducklake.retrying(run, f"poll commit {run_id}",
                                              lambda: ducklake._rollback(con))
     finally:
         con.close()
@@ -221,7 +221,7 @@ def claim(lake: str, batch_id: str, crawl_date: date, now: datetime,
         return con.execute(select, [batch_id, crawl_date]).fetch_arrow_table()
 
     try:
-        return _entries(ducklake._retrying(run, f"claim {batch_id}",
+        return _entries(ducklake.retrying(run, f"claim {batch_id}",
                                            lambda: ducklake._rollback(con)))
     finally:
         con.close()
@@ -232,7 +232,9 @@ def complete(lake: str, batch_id: str, producer: str, crawl_date: date,
              run_id: str, hook: Hook | None = None) -> int:
     """Publish a batch's tables and settle its entries in one commit; the snapshot id.
 
-    ``outcomes`` maps every claimed entry URL to ``published`` or a failure reason.
+    ``outcomes`` maps every claimed entry URL to ``published`` or a failure reason. Entries
+    of a batch that failed a batch-level validation (``validation_failed``) go back to
+    ``pending`` once, for a later batch with other pages; a second time they fail.
     """
     step = hook or (lambda _name: None)
     prepared = {t: ducklake.prepare(t, d, crawl_date, producer) for t, d in tables.items()}
@@ -264,9 +266,12 @@ def complete(lake: str, batch_id: str, producer: str, crawl_date: date,
                 _insert(con, table, data)
         con.register("_newslake_outcomes", settled)
         try:
+            retry = (f"(o.outcome = 'validation_failed' AND {_L}.frontier.outcome IS NULL)")
             con.execute(
                 f"UPDATE {_L}.frontier SET state = CASE WHEN o.outcome = 'published' THEN "
-                f"'published' ELSE 'failed' END, outcome = o.outcome, processed_at = ? "
+                f"'published' WHEN {retry} THEN 'pending' ELSE 'failed' END, "
+                f"batch_id = CASE WHEN {retry} THEN NULL ELSE {_L}.frontier.batch_id END, "
+                f"outcome = o.outcome, processed_at = ? "
                 f"FROM _newslake_outcomes o WHERE {_L}.frontier.url = o.url "
                 f"AND {_L}.frontier.batch_id = ? AND {_L}.frontier.crawl_date = ?",
                 [now, batch_id, crawl_date])
@@ -281,7 +286,7 @@ def complete(lake: str, batch_id: str, producer: str, crawl_date: date,
         return int(con.execute(f"SELECT id FROM {_L}.current_snapshot()").fetchone()[0])
 
     try:
-        return ducklake._retrying(run, f"batch commit {batch_id}",
+        return ducklake.retrying(run, f"batch commit {batch_id}",
                                   lambda: ducklake._rollback(con))
     except TerminalError:
         ducklake._rollback(con)

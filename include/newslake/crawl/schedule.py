@@ -21,8 +21,9 @@ from datetime import datetime, timedelta
 
 from newslake.sources import PollPolicy
 
-RATE_TAU_H = 2.0
-"""Time constant of the new-entry rate average, hours."""
+RATE_TAU_H = 6.0
+"""Time constant of the new-entry rate average, hours: long enough that a quiet night does
+not stretch the interval of a feed that is busy by day."""
 MAX_GROWTH = 1.5
 """Largest factor by which the interval grows from one poll to the next."""
 ROLLOVER_SAFETY = 0.5

@@ -82,8 +82,10 @@ def run_batch(lake: str, sources_path: str, crawl_date: date, batch_id: str,
     candidates = stages.interleave_by_host([_candidate(e, config) for e in entries])
     size = stages.batch_size(len(candidates))
     plan = [candidates[i: i + size] for i in range(0, len(candidates), size)]
+    ctx.hold()
     for number, part in enumerate(plan):
         write_json(ctx.path("plan", f"{number:04d}.json"), part)
+    stages.write_batches(ctx, [f"{n:04d}" for n in range(len(plan))])
     fetched = [stages.stage_fetch(ctx, n) for n in range(len(plan))]
     articles = 0
     for n in range(len(plan)):
@@ -108,6 +110,7 @@ def run_batch(lake: str, sources_path: str, crawl_date: date, batch_id: str,
         tables["fetch_log"] = stages._staged(ctx, "fetch", "fetch_log")
     complete(lake, batch_id, producer, crawl_date, tables, outcomes, now,
              ctx.run_id, hook=hook)
+    ctx.release()
     ctx.reset()
     result = BatchResult(batch_id, crawl_date, len(entries), sum(f["ok"] for f in fetched),
                          tables["articles"].num_rows if "articles" in tables else 0, outcomes)
