@@ -126,7 +126,10 @@ def web() -> MockWeb:
 
 @pytest.fixture(scope="module")
 def run(web, tmp_path_factory, make_config):
-    config = make_config(NOWHERE)
+    config = make_config(NOWHERE, sources="""
+  - {id: deadrobots, url: "http://deadrobots.test/feed.xml", allow_private: true}
+  - {id: brokenrobots, url: "http://brokenrobots.test/feed.xml", allow_private: true}
+""")
     candidates = [{"url": f"http://faults.test{p}", "source_id": "faults"} for p in EXPECTED]
     candidates += [
         {"url": "http://robots.test/article/secret", "source_id": "robots"},
@@ -134,8 +137,8 @@ def run(web, tmp_path_factory, make_config):
         {"url": "http://public.test/article/1", "source_id": "public-only"},
         {"url": "ftp://faults.test/file", "source_id": "faults"},
         {"url": "http://norobots.test/article/1", "source_id": "hosts"},
-        {"url": "http://deadrobots.test/article/1", "source_id": "hosts"},
-        {"url": "http://brokenrobots.test/article/1", "source_id": "hosts"},
+        {"url": "http://deadrobots.test/article/1", "source_id": "deadrobots"},
+        {"url": "http://brokenrobots.test/article/1", "source_id": "brokenrobots"},
     ]
     web.add("http://norobots.test/article/1", html())
     warc = tmp_path_factory.mktemp("mock") / "raw" / "crawl_date=2022-04-03" / "m.warc.gz"

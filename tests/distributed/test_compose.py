@@ -142,7 +142,7 @@ def test_make_env_generates_distinct_secrets(tmp_path):
                   if "=" in line and not line.startswith("#"))
     secrets = {k: v for k, v in values.items()
                if SECRET_NAME.search(k) and k != "AIRFLOW_ADMIN_PASSWORD"}
-    assert len(secrets) == 6 and all(len(v) >= 24 for v in secrets.values()), secrets.keys()
+    assert len(secrets) == 7 and all(len(v) >= 24 for v in secrets.values()), secrets.keys()
     assert len(set(secrets.values())) == len(secrets)
     assert values["AIRFLOW_ADMIN_PASSWORD"] == "", "the admin password is left to airflow-init"
     assert out.stat().st_mode & 0o077 == 0, ".env must be private"

@@ -72,9 +72,11 @@ def test_broken_encodings_do_not_crash(make_page) -> None:
 
 def test_wrong_language_is_rejected_only_when_configured(make_page) -> None:
     html = article_html().replace("<html>", '<html lang="de">')
-    assert extract_page(make_page(html), Hints()).article["language"] == "de"
-    outcome = extract_page(make_page(html), Hints(accepted_languages=frozenset({"en"})))
+    article = extract_page(make_page(html), Hints()).article  # English text behind lang="de"
+    assert (article["language"], article["language_source"]) == ("en", "text")
+    outcome = extract_page(make_page(html), Hints(accepted_languages=frozenset({"de"})))
     assert outcome.rejection["reason"] == "wrong_language"
+    assert extract_page(make_page(html), Hints(accepted_languages=frozenset({"en"}))).article
 
 
 def test_a_crash_becomes_a_parse_error_and_the_batch_goes_on(make_page, monkeypatch) -> None:

@@ -58,7 +58,8 @@ def test_meta_source(make_page) -> None:
     assert article["tags"] == ["ports", "money"]
     assert article["image_url"] == "https://e.com/og.jpg"
     assert article["site_name"] == "Example News"
-    assert article["language"] == "fr"
+    assert article["language"] == "en"  # the English text outweighs the markup's "fr"
+    assert article["language_source"] == "text"
     canonical, article_id = article_identity(
         "https://e.com/story", "https://e.com/story?utm_source=x"
     )
@@ -78,7 +79,7 @@ def test_hints_fill_gaps(make_page) -> None:
     hints = Hints(feed_authors=["By Feed Person"], language="de")
     article = extract_page(make_page(html, url="https://e.com/story"), hints).article
     assert article["authors"] == ["Feed Person"]
-    assert article["language"] == "de"
+    assert article["language"] == "en"  # detected in the text; the source's "de" is a hint
 
 
 def test_author_cleaning() -> None:

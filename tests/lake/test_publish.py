@@ -80,12 +80,12 @@ def test_read_table_columns_dates_and_empty(tmp_path: Path) -> None:
 def test_columns_added_later_read_as_nulls_for_older_rows(tmp_path: Path, monkeypatch) -> None:
     publish_day(str(tmp_path), DAY, {"articles": articles("o")})
     monkeypatch.setitem(schema.TABLES, "articles",
-                        schema.ARTICLES.append(pa.field("page_type", pa.string())))
+                        schema.ARTICLES.append(pa.field("reading_level", pa.string())))
     publish_day(str(tmp_path), date(2024, 5, 7), {"articles": schema.conform(
-        "articles", [{"article_id": "n", "url": "u", "page_type": "article"}])})
-    got = read_table(str(tmp_path), "articles", columns=["article_id", "page_type"])
+        "articles", [{"article_id": "n", "url": "u", "reading_level": "article"}])})
+    got = read_table(str(tmp_path), "articles", columns=["article_id", "reading_level"])
     assert sorted(got.to_pylist(), key=lambda r: r["article_id"]) == [
-        {"article_id": "n", "page_type": "article"}, {"article_id": "o", "page_type": None}]
+        {"article_id": "n", "reading_level": "article"}, {"article_id": "o", "reading_level": None}]
 
 
 def test_invalid_inputs(tmp_path: Path) -> None:
