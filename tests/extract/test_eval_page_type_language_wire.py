@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import hashlib
 import json
 import logging
 from pathlib import Path
@@ -21,9 +22,14 @@ WARCS = ("aeb/aeb.warc.gz", "trafilatura-meta/pages.warc.gz", "htmldate/pages.wa
 SAMPLE_EVERY = 20  # every 20th wcxb page: about 75 pages, every page type
 
 
+def url_key(url: str) -> str:
+    """The key of a labelled page: the evaluation pages stay in ../shared, only labels here."""
+    return hashlib.sha1(url.encode()).hexdigest()[:16]
+
+
 def _wire_labels() -> dict[str, str]:
     with LABELS.open(encoding="utf-8") as fh:
-        return {row["url"]: row["wire"] for row in csv.DictReader(fh)}
+        return {row["url_sha1"]: row["wire"] for row in csv.DictReader(fh)}
 
 
 def test_wire_credit_precision_on_labelled_pages(shared_eval) -> None:
@@ -34,7 +40,7 @@ def test_wire_credit_precision_on_labelled_pages(shared_eval) -> None:
     try:
         for name in WARCS:
             for page in iter_responses(shared_eval / name):
-                url = page.final_url or page.url
+                url = url_key(page.final_url or page.url)
                 if url in labels:
                     article = extract_page(page, Hints(accepted_page_types=None)).article
                     predicted[url] = (article or {}).get("wire_service")
