@@ -197,8 +197,6 @@ def _articles(lake: Path) -> list[str]:
     return [r[0] for r in rows]
 
 
-@pytest.mark.skip(reason="fails since the lake moved to DuckLake and the extraction "
-                         "changes merged; to be fixed next")
 def test_lake_equals_undisturbed_run(faulted_run, reference_lake):
     assert faulted_run["state"] == "success", "run failed; see the test above"
     expected = _articles(reference_lake())

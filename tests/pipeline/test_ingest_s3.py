@@ -33,8 +33,6 @@ def test_s3_lake_needs_a_shared_staging_directory(monkeypatch):
         "s3://corpus/lake/raw/crawl_date=2022-04-03/ingest-r1-0000.warc.gz")
 
 
-@pytest.mark.skip(reason="fails since the lake moved to DuckLake and the extraction "
-                         "changes merged; to be fixed next")
 def test_ingest_into_s3_lake(s3_lake, monkeypatch, tmp_path):
     monkeypatch.setenv("NEWSLAKE_STAGING", str(tmp_path / "staging"))
     with DemoServer(build_site()) as server:

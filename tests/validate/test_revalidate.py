@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from newslake.cli import main
 from newslake.lake import publish_day, read_table, schema
 from validate_helpers import CRAWL_DATE, make_tables
@@ -52,8 +51,6 @@ def rows(lake: Path, table: str) -> int:
     return read_table(str(lake), table, [CRAWL_DATE]).num_rows
 
 
-@pytest.mark.skip(reason="fails since the lake moved to DuckLake and the extraction "
-                         "changes merged; to be fixed next")
 def test_suite_change_moves_rows_to_quarantine_and_back(tmp_path, capsys):
     lake = tmp_path / "lake"
     tables = make_tables(12)

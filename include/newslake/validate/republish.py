@@ -47,10 +47,12 @@ class Revalidation:
 
 
 def day_producers(lake: str, crawl_date: date) -> list[str]:
-    """Producers with articles on ``crawl_date``."""
+    """Producers with articles on ``crawl_date``, published or quarantined."""
     from newslake.lake.terms import day_parts
 
-    return sorted(day_parts(lake, "articles", crawl_date, columns=["article_id"]))
+    return sorted({producer for table in ("articles", "quarantine")
+                   for producer in day_parts(lake, table, crawl_date, columns=["article_id"])
+                   if not producer.endswith("-failed")})
 
 
 def read_part(lake: str, table: str, crawl_date: date, producer: str) -> pa.Table | None:
@@ -71,11 +73,11 @@ def revalidate_day(lake: str, crawl_date: date, *, config: ValidationConfig,
     for producer in producers or day_producers(lake, crawl_date):
         tables = {t: part for t in DATA_TABLES if t in schema.TABLES
                   and (part := read_part(lake, t, crawl_date, producer)) is not None}
+        old_quarantine = read_part(lake, "quarantine", crawl_date, producer)
+        rechecked = restore_quarantined(tables, old_quarantine)
         if "articles" not in tables:
             log.warning("no articles of producer %s on %s", producer, crawl_date)
             continue
-        old_quarantine = read_part(lake, "quarantine", crawl_date, producer)
-        rechecked = restore_quarantined(tables, old_quarantine)
         result = validate_batch(tables, lake=lake, crawl_date=crawl_date,
                                 run_id=f"{run_id}-{producer}", config=config,
                                 build_docs=build_docs)
