@@ -194,15 +194,24 @@ def connect(lake: str, read_only: bool = True, snapshot: int | datetime | None =
 
 
 def _catalog_exists(loc: Location) -> bool:
-    """Whether the catalog holds a DuckLake (a PostgreSQL catalog is assumed to)."""
-    if loc.kind != "sqlite":
+    """Whether the catalog (a SQLite file or a PostgreSQL database) holds a DuckLake."""
+    kind, target = loc.metadata.split(":", 1)
+    if kind == "postgres":
+        import psycopg
+
+        try:
+            with psycopg.connect(target, connect_timeout=10) as db:
+                return db.execute("SELECT to_regclass('ducklake_metadata') IS NOT NULL"
+                                  ).fetchone()[0]
+        except psycopg.OperationalError as exc:
+            raise TransientError(f"catalog {loc.metadata}: {str(exc).strip()}") from exc
+    if kind != "sqlite":
         return True
-    path = loc.metadata.split(":", 1)[1]
-    if not os.path.exists(path):
+    if not os.path.exists(target):
         return False
     import sqlite3
 
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=60)
+    db = sqlite3.connect(f"file:{target}?mode=ro", uri=True, timeout=60)
     try:
         return db.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
                           "name = 'ducklake_metadata'").fetchone()[0] > 0
@@ -225,7 +234,7 @@ def _sqlite_wal(path: str) -> None:
 
 
 def exists(lake: str) -> bool:
-    """Whether the lake's catalog exists (a SQLite catalog file; a PostgreSQL one always)."""
+    """Whether the lake's catalog exists and holds a DuckLake."""
     return _catalog_exists(location(lake))
 
 
