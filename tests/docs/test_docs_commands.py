@@ -55,11 +55,7 @@ NOT_RUN: dict[str, str] = {
 }
 """Commands not run here, by their beginning, with the reason (and where they are tested)."""
 
-KNOWN_FAILING = {
-    where: "its output changed when the lake moved to DuckLake; to be fixed next"
-    for where in ("README.md:13", "README.md:131", "README.md:162", "README.md:205",
-                  "docs/LAKE.md:133", "docs/LAKE.md:154")
-}
+KNOWN_FAILING: dict[str, str] = {}
 """Blocks whose run fails on the merged lake, each to be fixed and removed from here."""
 
 LAYOUT = (".venv", "include", "dags", "plugins", "scripts", "bench", "deploy", "docs", "tests",

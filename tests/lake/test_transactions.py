@@ -310,3 +310,39 @@ def test_a_truncated_file_is_named_and_other_days_keep_working(tmp_path):
     publish_day(lake, D3, _day(["d"]))  # and later days publish
     assert _rows(lake, "articles", D3) == ["d"]
     assert _rows(lake, "fetch_log", D1) == ["a", "b"]  # the day's other tables still read
+
+
+def test_a_damaged_day_is_detached_and_rebuilt_while_other_days_read(tmp_path):
+    from newslake.lake.check import detach_damaged
+
+    lake = str(tmp_path)
+    publish_day(lake, D1, _day(["a", "b"]))
+    publish_day(lake, D2, _day(["c"]))
+    con = ducklake.connect(lake)
+    try:
+        files = ducklake.live_files(con, ducklake.location(lake).data_path)
+    finally:
+        con.close()
+    victim = next(f for f in files if f.table == "articles" and f.crawl_date == D1)
+    with open(victim.path, "r+b") as handle:
+        handle.truncate(os.path.getsize(victim.path) // 2)
+    before = ducklake.snapshots(lake)[-1].snapshot_id
+    with pytest.raises(Exception, match="ducklake-"):  # a rewrite must read the damaged file
+        publish_day(lake, D1, _day(["a", "b"]), run_id="blocked")
+    assert [d.path for d in detach_damaged(lake, D2, "repair-1")] == []  # D2 is sound
+    detached = detach_damaged(lake, D1, "repair-1")
+    assert [(d.table, d.crawl_date, d.path) for d in detached] == [("articles", D1, victim.path)]
+    assert check_lake(lake)[1] == []
+    assert _rows(lake, "articles", D1) == [] and _rows(lake, "fetch_log", D1) == ["a", "b"]
+    assert _rows(lake, "articles", D2) == ["c"]
+    repair = ducklake.snapshots(lake)[-1]
+    assert repair.snapshot_id > before and repair.run_id == "repair-1"
+    assert repair.producer == "repair"
+    publish_day(lake, D1, _day(["a", "b"]), run_id="rebuild")  # the day rebuilds
+    assert _rows(lake, "articles", D1) == ["a", "b"]
+    con = ducklake.connect(lake)
+    try:
+        assert con.execute("SELECT count(*) FROM lake.articles").fetchone()[0] == 3
+    finally:
+        con.close()
+    assert check_lake(lake)[1] == [] and detach_damaged(lake, D1, "repair-2") == []

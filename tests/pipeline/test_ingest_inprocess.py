@@ -115,6 +115,41 @@ def test_reextract_reads_only_the_committed_warc_files(lake, monkeypatch):
     assert sorted(after["article_id"].to_pylist()) == sorted(before["article_id"].to_pylist())
 
 
+def test_a_damaged_day_is_named_by_check_and_rebuilt_by_reextract(lake, tmp_path, monkeypatch,
+                                                                   capsys):
+    import os
+    import shutil
+
+    from newslake.cli import main
+    from newslake.lake import ducklake
+
+    monkeypatch.setenv("NEWSLAKE_DEMO_ADDR", "127.0.0.1:9")  # nothing listens: no network use
+    copy = str(tmp_path / "lake")
+    shutil.copytree(lake, copy)
+    day = DAYS[0]
+    before = read_table(copy, "articles", dates=[day], columns=["article_id", "story_id"])
+    con = ducklake.connect(copy)
+    try:
+        files = ducklake.live_files(con, ducklake.location(copy).data_path)
+    finally:
+        con.close()
+    victim = next(f for f in files if f.table == "articles" and f.crawl_date == day)
+    with open(victim.path, "r+b") as handle:
+        handle.truncate(os.path.getsize(victim.path) // 2)
+    assert main(["check", "--lake", copy]) == 1
+    out = capsys.readouterr().out
+    assert f"damaged: articles {day} {victim.path}" in out
+    assert f"newslake reextract --date {day}" in out
+    others = read_table(copy, "articles", dates=list(DAYS[1:]), columns=["article_id"])
+    assert others.num_rows > 0  # other days keep working meanwhile
+    assert main(["reextract", "--date", day.isoformat(), "--lake", copy,
+                 "--sources", str(DEMO_SOURCES)]) == 0
+    after = read_table(copy, "articles", dates=[day], columns=["article_id", "story_id"])
+    assert sorted(after["article_id"].to_pylist()) == sorted(before["article_id"].to_pylist())
+    assert sorted(after["story_id"].to_pylist()) == sorted(before["story_id"].to_pylist())
+    assert main(["check", "--lake", copy]) == 0
+
+
 def test_warc_import_accepts_every_language(lake, tmp_path, monkeypatch):
     from pathlib import Path
 

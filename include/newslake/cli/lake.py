@@ -141,6 +141,8 @@ def run_check_command(args: argparse.Namespace) -> int:
     for item in damaged:
         print(item)
     print(f"checked {checked} data files: {len(damaged)} damaged")
+    for day in sorted({d.crawl_date for d in damaged if d.crawl_date}):
+        print(f"rebuild {day} from its WARC files: newslake reextract --date {day}")
     return 1 if damaged else 0
 
 

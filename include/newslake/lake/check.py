@@ -40,28 +40,48 @@ class Damage:
         return f"damaged: {self.table} {day} {self.path}: {self.reason}"
 
 
-def check_lake(lake: str) -> tuple[int, list[Damage]]:
-    """``(files checked, damaged files)`` of the lake's current snapshot."""
+def check_lake(lake: str, days: set[date] | None = None) -> tuple[int, list[Damage]]:
+    """``(files checked, damaged files)`` of the lake's current snapshot (or of ``days``)."""
+    files = [f for f in _live_files(lake) if days is None or f.crawl_date in days]
+    return len(files), [damage for _, damage in _damaged(lake, files)]
+
+
+def detach_damaged(lake: str, crawl_date: date, run_id: str) -> list[Damage]:
+    """Take the day's unreadable data files out of the lake (one commit); returns them.
+
+    Their rows are gone with them; the caller rebuilds the day (``reextract``) after this.
+    """
+    found = _damaged(lake, [f for f in _live_files(lake) if f.crawl_date == crawl_date])
+    if found:
+        ducklake.detach_files(lake, [item for item, _ in found], run_id)
+    return [damage for _, damage in found]
+
+
+def _live_files(lake: str) -> list[ducklake.DataFile]:
     con = ducklake.connect(lake)
     try:
-        files = ducklake.live_files(con, ducklake.location(lake).data_path)
+        return ducklake.live_files(con, ducklake.location(lake).data_path)
     finally:
         con.close()
+
+
+def _damaged(lake: str, files: list[ducklake.DataFile]
+             ) -> list[tuple[ducklake.DataFile, Damage]]:
     store = open_lake(lake)
-    damaged: list[Damage] = []
+    damaged = []
     for item in files:
         path = item.path.removeprefix("s3://")
         try:
             with store.fs.open_input_file(path) as handle:
                 rows = pq.ParquetFile(handle).metadata.num_rows
         except (OSError, pa.ArrowException) as exc:
-            damaged.append(Damage(item.table, item.crawl_date, item.path,
-                                  str(exc).splitlines()[0]))
-            continue
-        if rows != item.rows:
-            damaged.append(Damage(item.table, item.crawl_date, item.path,
-                                  f"{rows} rows, the catalog says {item.rows}"))
-    return len(files), damaged
+            reason = str(exc).splitlines()[0]
+        else:
+            if rows == item.rows:
+                continue
+            reason = f"{rows} rows, the catalog says {item.rows}"
+        damaged.append((item, Damage(item.table, item.crawl_date, item.path, reason)))
+    return damaged
 
 
 _PART_RE = re.compile(r"^part-(.+)\.parquet$")

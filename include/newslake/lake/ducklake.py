@@ -513,12 +513,13 @@ class DataFile:
     path: str  # absolute path or URL
     rows: int
     bytes: int
+    file_id: int = -1  # the catalog's data_file_id
 
 
 LIVE_FILES_SQL = f"""
 SELECT t.table_name, pv.partition_value, f.path, f.path_is_relative, s.path AS schema_path,
        s.path_is_relative AS schema_relative, t.path AS table_path,
-       t.path_is_relative AS table_relative, f.record_count, f.file_size_bytes
+       t.path_is_relative AS table_relative, f.record_count, f.file_size_bytes, f.data_file_id
 FROM {META_ALIAS}.ducklake_data_file AS f
 JOIN {META_ALIAS}.ducklake_table AS t USING (table_id)
 JOIN {META_ALIAS}.ducklake_schema AS s USING (schema_id)
@@ -533,11 +534,45 @@ def live_files(con: duckdb.DuckDBPyConnection, data_path: str) -> list[DataFile]
     """Every data file of the current snapshot, with its table, day, rows and bytes."""
     out = []
     for (table, day, path, relative, schema_path, schema_rel, table_path, table_rel, rows,
-         size) in con.execute(LIVE_FILES_SQL).fetchall():
+         size, file_id) in con.execute(LIVE_FILES_SQL).fetchall():
         where = data_path
         for part, is_relative in ((schema_path, schema_rel), (table_path, table_rel),
                                   (path, relative)):
             where = f"{where}{part}" if is_relative is not False else part
         out.append(DataFile(table=table, crawl_date=date.fromisoformat(day) if day else None,
-                            path=where, rows=int(rows), bytes=int(size or 0)))
+                            path=where, rows=int(rows), bytes=int(size or 0),
+                            file_id=int(file_id)))
     return out
+
+
+DETACH_SQL = (
+    f"UPDATE {META_ALIAS}.{{table}} SET end_snapshot = ? "
+    "WHERE data_file_id = ? AND end_snapshot IS NULL"
+)
+
+
+def detach_files(lake: str, files: Sequence[DataFile], run_id: str) -> int:
+    """Take unreadable data files out of the lake in a new snapshot; returns its id.
+
+    DuckLake deletes rows by reading the files that hold them, so a damaged file would block
+    every later rewrite of its day. This ends the files (and their delete files) at a new
+    snapshot, recorded with ``run_id`` and producer ``repair``: earlier snapshots still list
+    them, the current one no longer does, and the next cleanup removes them from storage.
+    """
+    if not files:
+        raise ConfigError("no files to detach")
+    day = next((f.crawl_date for f in files if f.crawl_date), date(1970, 1, 1))
+    snapshot = publish(lake, day, "repair", run_id, {}, mode="append").snapshot_id
+    con = connect(lake, read_only=False)
+    try:
+        con.execute("BEGIN")
+        for item in files:
+            for table in ("ducklake_data_file", "ducklake_delete_file"):
+                con.execute(DETACH_SQL.format(table=table), [snapshot, item.file_id])
+        con.execute("COMMIT")
+    finally:
+        con.close()
+    for item in files:
+        log.warning("detached damaged file %s (%s %s) at snapshot %d", item.path, item.table,
+                    item.crawl_date, snapshot)
+    return snapshot

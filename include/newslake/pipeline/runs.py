@@ -162,8 +162,13 @@ def reextract_day(lake: str, crawl_date: date, sources_path: str | None = None,
                   run_id: str | None = None) -> RunInfo:
     """Rebuild a day's articles from exactly the raw WARC files its committed fetch_log
     references, with no network (the day's fetch_log itself is kept)."""
+    from newslake.lake.check import check_lake, detach_damaged
     from newslake.lake.storage import open_lake
 
+    _, damaged = check_lake(lake, {crawl_date})
+    if any(d.table == "fetch_log" for d in damaged):
+        raise TerminalError(f"the fetch_log of {crawl_date} is damaged, so its WARC files are "
+                            f"unknown: {next(d for d in damaged if d.table == 'fetch_log')}")
     files = committed_warc_files(lake, crawl_date)
     if not files:
         raise TerminalError(f"no committed fetch_log of {crawl_date} references a WARC file")
@@ -171,6 +176,9 @@ def reextract_day(lake: str, crawl_date: date, sources_path: str | None = None,
     missing = [f for f in files if not _exists(store, f)]
     if missing:
         raise TerminalError(f"WARC file of {crawl_date} is gone (retention?): {missing[0]}")
+    run_id = run_id or default_run_id("ingest")
+    for damage in detach_damaged(lake, crawl_date, run_id) if damaged else []:
+        log.warning("%s: taken out of the lake; the day is rebuilt from its WARC files", damage)
     return import_warc(files, lake, crawl_date=crawl_date, sources_path=sources_path,
                        producer="ingest", run_id=run_id)
 
