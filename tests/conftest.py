@@ -92,17 +92,27 @@ DEMO_DAYS = ("2022-04-01", "2022-04-02", "2022-04-03")
 @pytest.fixture(scope="session")
 def demo_lake(demo_address, tmp_path_factory) -> Path:
     """The lake ``make demo`` builds (its three days ingested in-process from the demo web);
-    shared by the whole session: do not modify it (copy it first)."""
+    shared by the whole session, and by every process of a ``pytest -n`` run (the first one
+    builds it under a file lock): do not modify it (copy it first)."""
+    import fcntl
     from datetime import date
 
     from newslake.pipeline import ingest_day
     from newslake_demo.sources import SOURCES as DEMO_SOURCES
 
-    root = tmp_path_factory.mktemp("demo") / "lake"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("NEWSLAKE_DEMO_ADDR", demo_address)
-        for day in DEMO_DAYS:
-            ingest_day(str(root), date.fromisoformat(day), str(DEMO_SOURCES))
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the run's directory, shared by its worker processes
+    root = base / "demo-lake" / "lake"
+    root.parent.mkdir(parents=True, exist_ok=True)
+    with open(base / "demo-lake.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (root.parent / "built").exists():
+            with pytest.MonkeyPatch.context() as mp:
+                mp.setenv("NEWSLAKE_DEMO_ADDR", demo_address)
+                for day in DEMO_DAYS:
+                    ingest_day(str(root), date.fromisoformat(day), str(DEMO_SOURCES))
+            (root.parent / "built").touch()
     return root
 
 

@@ -185,16 +185,13 @@ def test_run_succeeds_after_worker_kill_and_scheduler_restart(faulted_run):
 
 
 def _articles(lake: Path) -> list[str]:
-    import duckdb
+    from datetime import date
 
-    files = f"{lake}/articles/**/*.parquet"
-    con = duckdb.connect()
-    try:
-        rows = con.sql(f"""SELECT article_id FROM read_parquet('{files}', hive_partitioning=true)
-                           WHERE crawl_date = DATE '{DAY}'""").fetchall()
-    finally:
-        con.close()
-    return [r[0] for r in rows]
+    from newslake.lake import read_table
+
+    rows = read_table(str(lake), "articles", dates=[date.fromisoformat(DAY)],
+                      columns=["article_id"])
+    return rows["article_id"].to_pylist()
 
 
 def test_lake_equals_undisturbed_run(faulted_run, reference_lake):

@@ -8,10 +8,9 @@ from datetime import date
 import pytest
 from newslake.ids import article_identity
 from newslake.lake import read_table
-from newslake.pipeline import ingest_day, reextract_day
+from newslake.pipeline import reextract_day
 from newslake.pipeline.runs import committed_warc_files
 from newslake_demo import build_site
-from newslake_demo.server import DemoServer
 from newslake_demo.sources import SOURCES as DEMO_SOURCES
 
 pytestmark = pytest.mark.slow  # whole daily ingestion of the demo web
@@ -25,12 +24,12 @@ def web():
 
 
 @pytest.fixture(scope="module")
-def lake(tmp_path_factory, web):
-    root = tmp_path_factory.mktemp("lake")
-    with DemoServer(web) as server, pytest.MonkeyPatch.context() as mp:
-        mp.setenv("NEWSLAKE_DEMO_ADDR", server.address)
-        for day in DAYS:
-            ingest_day(str(root), day, str(DEMO_SOURCES))
+def lake(tmp_path_factory, demo_lake):
+    """A copy of the demo lake: the three days ingested in-process from the demo web."""
+    import shutil
+
+    root = tmp_path_factory.mktemp("lake") / "lake"
+    shutil.copytree(demo_lake, root)
     return str(root)
 
 
