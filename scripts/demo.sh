@@ -26,5 +26,6 @@ for day in 2022-04-01 2022-04-02 2022-04-03; do
     exit 1
   fi
 done
+"$bin/newslake" catalog --lake "$NEWSLAKE_LAKE" >/dev/null  # lake/newslake.sql for the DuckDB CLI
 "$bin/newslake" report --lake "$NEWSLAKE_LAKE"
 echo "make demo took $(( $(date +%s) - start )) s"

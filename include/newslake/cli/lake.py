@@ -260,8 +260,11 @@ def format_table(columns: list[str], rows: list[tuple[Any, ...]],
 
 def write_rows(columns: list[str], rows: list[tuple[Any, ...]], fmt: str, out: TextIO,
                max_width: int | None = MAX_WIDTH) -> None:
-    """Write query results as ``table``, ``csv`` or ``json`` (one array of objects)."""
-    if fmt == "csv":
+    """Write query results as ``table``, ``csv`` or ``json`` (one array of objects); a
+    statement without a result set (``CREATE VIEW mine.x``) writes ``OK`` as a table."""
+    if not columns and fmt == "table":
+        out.write("OK\n")
+    elif fmt == "csv":
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(columns)
         for row in rows:
