@@ -1,6 +1,7 @@
 # newslake — `make demo` runs the daily ingestion end to end on the offline demo web;
 # `make test` runs the whole test suite, `make check` lint and the fast unit tests. All build
-# the pinned environment in .venv first.
+# the pinned environment in .venv first, with its bytecode compiled once (where
+# PYTHONDONTWRITEBYTECODE is set, every process would otherwise compile what it imports).
 
 PYTHON ?= python3
 VENV   := .venv
@@ -15,7 +16,7 @@ env: $(STAMP)
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
-	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.lock
+	$(BIN)/uv pip sync --quiet --compile-bytecode --python $(BIN)/python requirements.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	@touch $(STAMP)
 
