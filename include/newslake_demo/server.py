@@ -8,7 +8,8 @@ The demo clock: by default feeds list all three days. ``set_clock(day)`` (or, fo
 processes, ``POST http://127.0.0.1:PORT/_clock?date=YYYY-MM-DD``; no date resets) serves
 feeds, sitemaps and home pages as they looked at the end of that day, so a crawl of each day
 in turn sees feeds change between days and a conditional GET within a day gets a 304.
-``GET /_clock`` returns ``{"as_of": ...}``.
+``GET /_clock`` returns ``{"as_of": ...}``. Every response's ``Date`` header is the demo's
+capture time (``syndicated.CAPTURE``), against which its pages render relative times.
 """
 
 from __future__ import annotations
@@ -19,13 +20,14 @@ import json
 import sys
 import threading
 from datetime import date
-from email.utils import parsedate_to_datetime
+from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from urllib.parse import parse_qs, urlsplit
 
 from newslake_demo.model import DemoWeb, Response
 from newslake_demo.pages import error_page
+from newslake_demo.syndicated import CAPTURE
 
 _NO_GZIP = ("application/pdf", "image/")
 
@@ -56,6 +58,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def version_string(self) -> str:
         return self.server_version
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """The ``Date`` header: the moment the demo's pages were captured, not the clock, so
+        their relative times ("1h ago") resolve to 2022 like everything else on them."""
+        return format_datetime(CAPTURE, usegmt=True)
 
     def do_GET(self) -> None:  # noqa: N802 - http.server naming
         self._answer(with_body=True)

@@ -136,3 +136,14 @@ def test_demo_clock_over_http(web: DemoWeb) -> None:
         assert _get(running, feed, **{"If-None-Match": headers["etag"]})[0] == 304
         running.set_clock(None)
         assert _get(running, feed)[1]["etag"] == full_etag
+
+
+def test_date_header_is_the_capture_time_pages_render_against(server: DemoServer,
+                                                              web: DemoWeb) -> None:
+    from email.utils import parsedate_to_datetime
+
+    from newslake_demo.syndicated import CAPTURE
+
+    seed = next(a for a in web.articles if a.title.startswith("Blinken, Stoltenberg"))
+    _, headers, _ = _get(server, seed.url)
+    assert parsedate_to_datetime(headers["date"]) == CAPTURE
