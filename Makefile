@@ -7,17 +7,23 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+ASSETS := $(VENV)/share/newslake/docs-assets
 UV_VERSION := 0.13.9
 
 .PHONY: env demo test check lint docs test-tools clean notebook airflow
 
 env: $(STAMP)
 
-$(STAMP): pyproject.toml requirements.lock
+$(STAMP): pyproject.toml requirements.lock include/docs_assets/package-lock.json
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 	$(BIN)/uv pip sync --quiet --compile-bytecode --python $(BIN)/python requirements.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	@# the Data Docs' scripts and styles, from the npm registry (pinned by the lock file)
+	@mkdir -p $(ASSETS) && cp include/docs_assets/package.json include/docs_assets/package-lock.json $(ASSETS)/
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --prefix $(ASSETS) --silent --no-audit --no-fund --ignore-scripts; \
+	else echo "warning: npm not found: the Data Docs will load their scripts from CDNs"; fi
 	@touch $(STAMP)
 
 demo: env

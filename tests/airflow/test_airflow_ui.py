@@ -21,8 +21,6 @@ from cdp_browser import CHROMIUM, Browser
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.timeout(1500),
-    pytest.mark.skip(reason="takes over 20 minutes (an ingest through Airflow, then the UI in "
-                            "Chromium) and has not yet passed reliably here: run it by hand"),
 ]
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "artifacts" / "airflow-ui"

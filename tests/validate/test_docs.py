@@ -113,3 +113,72 @@ def test_gx_import_and_validation_do_not_flood_the_logs(tmp_path):
     assert not [ln for ln in lines if "great_expectations" in ln], lines[:5]
     assert "Calculating Metrics" not in done.stderr
     assert len(lines) <= 3, lines
+
+
+def _loads(page: Path) -> list[str]:
+    """Addresses of the scripts, styles and images a page loads."""
+    import re
+
+    text = page.read_text(encoding="utf-8")
+    return [m.group(2) for m in re.finditer(
+        r"<(script|link|img)\b[^>]*?(?:src|href)=\"([^\"]+)\"", text)
+        if m.group(1) != "link" or "stylesheet" in m.group(0)]
+
+
+def test_every_page_of_a_run_loads_its_assets_from_the_docs_folder(docs):
+    from newslake.validate.docs import run_pages
+    from newslake.validate.docs_assets import assets_dir
+
+    if assets_dir() is None:
+        pytest.fail("the Data Docs assets are not installed: make env installs them with npm")
+    _root, lake, _cwd, _result = docs
+    pages = run_pages(lake / "_docs", "docs-run")
+    assert len(pages) > 10
+    for page in pages:
+        loads = _loads(page)
+        assert loads, page
+        remote = [u for u in loads if "://" in u or u.startswith("//")]
+        assert remote == [], (page, remote)
+        missing = [u for u in loads if not (page.parent / u.split("?")[0]).is_file()]
+        assert missing == [], (page, missing)
+        text = page.read_text(encoding="utf-8")
+        assert "integrity=" not in text
+        assert f"crawl date {CRAWL_DATE} &middot; run docs-run" in text, page
+    fonts = lake / "_docs" / "static" / "vendor" / "@fortawesome" / "fontawesome-free"
+    assert (fonts / "webfonts").is_dir()  # the styles' own references resolve too
+
+
+def test_past_runs_are_kept_in_the_index(docs, tmp_path):
+    import json
+    from datetime import timedelta
+
+    root, lake, _cwd, _result = docs
+    copy = tmp_path / "lake"
+    shutil.copytree(lake, copy)
+    later = CRAWL_DATE + timedelta(days=1)
+    for run_id in ("second-run", "second-run"):  # a rerun of a run id replaces its entry
+        validate_batch(make_tables(6), lake=str(copy), crawl_date=later, run_id=run_id,
+                       config=ValidationConfig(languages={"en"}))
+    runs = [json.loads(line) for line in (copy / "_docs" / "runs.jsonl").read_text()
+            .splitlines()]
+    assert [(r["run_id"], r["crawl_date"], r["success"]) for r in runs] == [
+        ("docs-run", str(CRAWL_DATE), False), ("second-run", str(later), True)]
+    index = (copy / "_docs" / "index.html").read_text(encoding="utf-8")
+    past = index[index.index('id="newslake-runs"'):]
+    assert past.index("second-run") < past.index("docs-run")  # newest first
+    for run in runs:
+        for page in run["results"].values():
+            assert (copy / "_docs" / unquote(page)).is_file()
+    assert index.count('id="newslake-summary"') == 1 and index.count('id="newslake-runs"') == 1
+
+
+@pytest.mark.slow  # headless Chromium
+@pytest.mark.skipif(CHROMIUM is None,
+                    reason="Debian's chromium is not installed (make test-tools installs it)")
+def test_index_scripts_run_offline_in_chromium(docs, tmp_path):
+    _root, lake, _cwd, _result = docs
+    dom = chromium(lake / "_docs" / "index.html", tmp_path / "profile", "--dump-dom",
+                   "--virtual-time-budget=5000")
+    # bootstrap-table (loaded with jQuery from the docs folder, every host unresolvable)
+    # wraps GX's tables at run time
+    assert 'class="bootstrap-table' in dom

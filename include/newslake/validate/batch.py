@@ -69,7 +69,8 @@ def validate_batch(tables: dict[str, pa.Table], *, lake: str, crawl_date: date, 
     frames = _frames(data, available, lake, crawl_date, config)
     suites: dict[str, Suite] = {name: load_suite(name, config) for name in frames}
     docs_dir = _docs_dir(lake) if build_docs else None
-    outcomes, docs_index = run_suites(frames, suites, run_id=run_id, docs_dir=docs_dir)
+    outcomes, docs_index = run_suites(frames, suites, run_id=run_id, docs_dir=docs_dir,
+                                      crawl_date=crawl_date)
 
     failures: list[str] = []
     warnings: list[str] = []

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +81,8 @@ def make_context(docs_dir: Path | None) -> Any:
 
 
 def run_suites(frames: dict[str, pa.Table], suites: dict[str, Suite], *, run_id: str,
-               docs_dir: Path | None = None) -> tuple[list[Outcome], str | None]:
+               docs_dir: Path | None = None, crawl_date: date | None = None,
+               ) -> tuple[list[Outcome], str | None]:
     """Validate each frame with the suite of the same name.
 
     Returns the outcome of every expectation and the Data Docs index path (when
@@ -118,7 +119,7 @@ def run_suites(frames: dict[str, pa.Table], suites: dict[str, Suite], *, run_id:
         from newslake.validate.docs import add_summary
 
         context.build_data_docs(site_names=[DOCS_SITE])
-        docs_index = str(add_summary(Path(docs_dir), run_id, outcomes))
+        docs_index = str(add_summary(Path(docs_dir), run_id, outcomes, crawl_date))
     return outcomes, docs_index
 
 
