@@ -25,12 +25,16 @@ def _duration(seconds: float) -> str:
 
 
 class Progress:
-    """Counts records; with ``total_bytes`` and :meth:`position` it also says how much is left."""
+    """Counts records; with ``total_bytes`` and :meth:`position`, or with ``total`` records, it
+    also says how much is left. ``unit`` names what is counted."""
 
     def __init__(self, label: str, total_bytes: int | None = None, stream: TextIO | None = None,
-                 enabled: bool | None = None, interval: float = 0.5) -> None:
+                 enabled: bool | None = None, interval: float = 0.5, total: int | None = None,
+                 unit: str = "records") -> None:
         self.label = label
         self.total_bytes = total_bytes
+        self.total = total
+        self.unit = unit
         self.stream = stream or sys.stderr
         if enabled is None:
             enabled = bool(getattr(self.stream, "isatty", lambda: False)()) and not os.environ.get(
@@ -64,8 +68,13 @@ class Progress:
     def line(self, now: float | None = None) -> str:
         """The progress line: records, rate and, when the size is known, share and time left."""
         elapsed = max((now or time.monotonic()) - self.started, 1e-9)
-        text = f"{self.label}: {self.records:,} records, {self.records / elapsed:,.0f}/s"
-        if self.total_bytes and self.done_bytes:
+        rate = self.records / elapsed
+        text = f"{self.label}: {self.records:,} {self.unit}, {rate:,.{0 if rate >= 10 else 1}f}/s"
+        if self.total and self.records:
+            share = min(self.records / self.total, 1.0)
+            left = elapsed * (1 - share) / share
+            text += f", {100 * share:.0f}% of {self.total:,}, ~{_duration(left)} left"
+        elif self.total_bytes and self.done_bytes:
             share = min(self.done_bytes / self.total_bytes, 1.0)
             left = elapsed * (1 - share) / share
             text += (f", {100 * share:.0f}% of {self.total_bytes / 1e6:,.1f} MB,"

@@ -77,3 +77,14 @@ def test_import_warc_shows_progress_only_on_a_terminal(demo_lake: Path, tmp_path
     os.close(leader)
     text = shown.decode()
     assert " records, " in text and "/s" in text and "% of " in text and "left" in text, text
+
+
+def test_progress_by_count_for_work_of_known_size(monkeypatch) -> None:
+    monkeypatch.delenv("CI", raising=False)
+    out = Terminal()
+    progress = Progress("migrate-lake", total=40, unit="day/producer parts", stream=out,
+                        interval=0)
+    progress.started -= 20
+    progress.update(10)
+    assert progress.line().startswith(
+        "migrate-lake: 10 day/producer parts, 0.5/s, 25% of 40, ~1m00s left")

@@ -22,6 +22,7 @@ import pyarrow.parquet as pq
 
 from newslake.lake import ducklake, schema
 from newslake.lake.storage import PARTITION_RE, open_lake
+from newslake.progress import Progress
 
 log = logging.getLogger(__name__)
 
@@ -118,9 +119,11 @@ def migrate_lake(lake: str, run_id: str = "migrate-lake") -> int:
                     parts.setdefault((day, producer), {}).setdefault(table, []).append(
                         data.slice(offset, count))
                     offset += count
-    for (day, producer), tables in sorted(parts.items()):
+    progress = Progress(f"migrate-lake {lake}", total=len(parts), unit="day/producer parts")
+    for (day, producer), tables in progress.counted(sorted(parts.items())):
         ducklake.publish(lake, day, producer, run_id,
                          {t: pa.concat_tables([schema.conform(t, p) for p in chunks])
                           for t, chunks in tables.items()})
+    progress.close()
     log.info("migrated %d day/producer parts", len(parts))
     return len(parts)
