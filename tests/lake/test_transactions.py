@@ -173,6 +173,7 @@ NEWS = {"articles": ["n1", "n2", "n3"], "dedup_index": ["n1", "n2", "n3"],
         "fetch_log": ["n1", "n2", "n3"]}
 
 
+@pytest.mark.slow  # a publish, a crash and a rerun per write step
 def test_a_crash_at_every_step_of_a_publish_leaves_the_old_day_or_the_new(tmp_path):
     lake = str(tmp_path / "lake")
     old = {"articles": _articles(["o1", "o2"]), "dedup_index": _index(["o1", "o2"]),
@@ -229,40 +230,45 @@ def _maintain(lake: str, kill_at: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=600)
 
 
+@pytest.mark.slow  # two maintenance runs per write step
 def test_a_crash_at_every_step_of_maintenance_loses_and_doubles_nothing(tmp_path):
+    import shutil
+
     from newslake.lake.maintenance import MaintenanceConfig, run_maintenance
 
-    lake = str(tmp_path / "lake")
-    raw = Path(lake, "raw", "crawl_date=2020-01-01")
+    template, lake = str(tmp_path / "template"), str(tmp_path / "lake")
     config = MaintenanceConfig(temp_max_age_s=0, raw_retention_days=1)
+    expected: dict[date, list[str]] = {}
+    for day in (D1, D2):
+        for part in range(3):  # several small files per day for compaction to merge
+            ids = [f"{day.day}-{part}-{i}" for i in range(2)]
+            publish_day(template, day, {"articles": _articles(ids)}, producer=f"p{part}")
+            expected.setdefault(day, []).extend(ids)
+    old_raw = Path(template, "raw", "crawl_date=2020-01-01", "ingest-old-0000.warc.gz")
+    old_raw.parent.mkdir(parents=True)
+    old_raw.write_bytes(b"x" * 10)
+    raw = Path(lake, "raw", "crawl_date=2020-01-01")
 
-    def small_files_and_old_raw() -> dict[date, list[str]]:
-        expected: dict[date, list[str]] = {}
-        for day in (D1, D2):
-            for part in range(3):  # several small files per day for compaction to merge
-                ids = [f"{day.day}-{part}-{i}" for i in range(2)]
-                publish_day(lake, day, {"articles": _articles(ids)}, producer=f"p{part}")
-                expected.setdefault(day, []).extend(ids)
-        raw.mkdir(parents=True, exist_ok=True)
-        (raw / "ingest-old-0000.warc.gz").write_bytes(b"x" * 10)
-        return expected
+    def fresh() -> None:  # small files and an old raw file, as before any maintenance
+        shutil.rmtree(lake, ignore_errors=True)
+        shutil.copytree(template, lake)
 
-    def check(expected: dict[date, list[str]], step: str) -> None:
+    def check(step: str) -> None:
         for day, ids in expected.items():
             assert _rows(lake, "articles", day) == sorted(ids), (step, day)
 
-    expected = small_files_and_old_raw()
+    fresh()
     steps: list[str] = []
     run_maintenance(lake, config, today=date(2024, 6, 1), hook=_crash_at("none", steps))
     assert {"compact", "expire_snapshots", "clean_files", "retention", "stats",
             "done"} <= set(steps) and any(s.startswith("delete:") for s in steps)
     for step in steps:
-        expected = small_files_and_old_raw()
+        fresh()
         with pytest.raises(Crash):
             run_maintenance(lake, config, today=date(2024, 6, 1), hook=_crash_at(step, []))
-        check(expected, step)
+        check(step)
         run_maintenance(lake, config, today=date(2024, 6, 1))  # the next run finishes
-        check(expected, step)
+        check(step)
         assert check_lake(lake)[1] == []
         assert not raw.exists(), step
         retained = read_table(lake, "raw_retention", columns=["path"])["path"].to_pylist()

@@ -165,7 +165,9 @@ def reextract_day(lake: str, crawl_date: date, sources_path: str | None = None,
     from newslake.lake.check import check_lake, detach_damaged
     from newslake.lake.storage import open_lake
 
-    _, damaged = check_lake(lake, {crawl_date})
+    from newslake.lake import ducklake
+
+    _, damaged = check_lake(lake, {crawl_date}) if ducklake.exists(lake) else (0, [])
     if any(d.table == "fetch_log" for d in damaged):
         raise TerminalError(f"the fetch_log of {crawl_date} is damaged, so its WARC files are "
                             f"unknown: {next(d for d in damaged if d.table == 'fetch_log')}")
