@@ -194,3 +194,17 @@ def test_date_confidence(make_page) -> None:
     assert confidence(url="https://e.com/2022/04/01/s") == "medium"
     assert confidence(body="<p>Updated 3 hours ago</p><time>3 hours ago</time>") == "low"
     assert confidence() is None
+
+
+def test_declared_dates_that_disagree_follow_the_pages_other_dates(make_page) -> None:
+    meta = '<meta property="article:published_time" content="2022-03-20T08:00:00+01:00">'
+    shown = '<time datetime="2022-03-20T08:00:00+01:00">20 March 2022</time>'
+    old_ld = _ld("2019-06-11T10:00:00Z")
+    supported = extract_page(make_page(article_html(head=old_ld + meta, extra_body=shown),
+                                       url="https://e.com/a/s"), Hints()).article
+    assert supported["published_date"].isoformat() == "2022-03-20"
+    assert supported["date_source"] == "meta"
+    near = _ld("2022-03-19T10:00:00Z")  # a day apart is a time zone, not a disagreement
+    kept = extract_page(make_page(article_html(head=near + meta, extra_body=shown),
+                                  url="https://e.com/a/s"), Hints()).article
+    assert kept["date_source"] == "jsonld"

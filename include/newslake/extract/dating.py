@@ -5,6 +5,9 @@ Candidates, most trusted first: JSON-LD ``datePublished``, publication meta tags
 original-date search over the markup, the day in the URL, the feed's date, a relative date
 ("3 hours ago"), the first ``<time>`` element and last htmldate's free-text search.
 
+Declared dates more than a day apart: the one the URL, htmldate's markup search and the
+``<time>`` elements support most wins, the more trusted source on a tie.
+
 Checks on every candidate: not before 1995, not after the fetch (a day of slack), and not
 contradicting the year and month in the URL (``/2019/06/``), which is fixed when a page is
 first published. A declared date more than a day after the URL's day is an update: the URL
@@ -162,6 +165,8 @@ def choose_published(
     url_day = chooser.url_day
     if chosen is None:
         return DateChoice(dropped=chooser.dropped)
+    if chosen.source in DECLARED:
+        chosen = _best_declared(chosen, rest, chooser, lambda: shown() + confirm())
     day = chooser.local_day(chosen, shown)
     instant = chosen.local.astimezone(UTC)
     republished = None
@@ -174,6 +179,33 @@ def choose_published(
     return DateChoice(
         instant, day, _column(chosen.source), confidence, republished, chooser.dropped
     )
+
+
+def _best_declared(
+    chosen: Candidate,
+    rest: list[tuple[str, Any]],
+    chooser: DateChooser,
+    evidence: Callable[[], list[date]],
+) -> Candidate:
+    """Of declared dates more than a day apart, the one the page's other dates support most.
+
+    A CMS can declare an old creation date in JSON-LD and the publication date in a meta tag
+    (or the reverse): the URL day, htmldate's markup search and the ``<time>`` elements are
+    counted for each, and the more trusted source wins a tie.
+    """
+    declared = [chosen] + [
+        c
+        for c in (chooser.check(s, v, note=False) for s, v in rest if s in DECLARED)
+        if c is not None
+    ]
+    if all(abs((c.local.date() - chosen.local.date()).days) <= 1 for c in declared):
+        return chosen
+    days = evidence()
+
+    def support(candidate: Candidate) -> int:
+        return sum(abs((d - candidate.local.date()).days) <= 1 for d in days)
+
+    return max(declared, key=support)  # the first (most trusted) of equals
 
 
 def _column(source: str) -> str:
