@@ -3,7 +3,8 @@
 Candidates, most trusted first: JSON-LD ``datePublished``, publication meta tags, an
 ``itemprop="datePublished"`` element (these three are *declared*), then htmldate's
 original-date search over the markup, the day in the URL, the feed's date, a relative date
-("3 hours ago"), the first ``<time>`` element and last htmldate's free-text search.
+("3 hours ago"), the first ``<time>`` element, a day of the URL's month (``/2011/12/``)
+written in the visible text, and last htmldate's free-text search.
 
 Declared dates more than a day apart: the one the URL, htmldate's markup search and the
 ``<time>`` elements support most wins, the more trusted source on a tie.
@@ -17,8 +18,9 @@ URL or the visible markup gives: ``published_date`` is the page's own calendar d
 
 Confidence: ``high`` when a declared date is confirmed by an independent source on the same
 day (the URL, another declared source, a ``<time>`` element); ``medium`` for a
-single declared date, the URL day, a feed date, or htmldate's markup search confirmed by the
-URL; ``low`` for everything else (free text, relative dates, a lone ``<time>``).
+single declared date, the URL day, a feed date, a day written in the URL's month, or
+htmldate's markup search confirmed by the URL; ``low`` for everything else (free text,
+relative dates, a lone ``<time>``).
 """
 
 from __future__ import annotations
@@ -121,7 +123,9 @@ class DateChooser:
             if note:
                 self.dropped.append(f"{source}={instant.isoformat()} (URL: {self.url_month})")
             return None
-        day_only = source == "url" or (isinstance(value, str) and len(value.strip()) <= 10)
+        day_only = source in ("url", "monthday") or (
+            isinstance(value, str) and len(value.strip()) <= 10
+        )
         return Candidate(source, local, day_only)
 
     def local_day(self, chosen: Candidate, shown: Callable[[], list[date]]) -> date:
@@ -210,7 +214,7 @@ def _best_declared(
 
 def _column(source: str) -> str:
     """The ``date_source`` value of a candidate source."""
-    if source in ("itemprop", "htmldate", "time", "text"):
+    if source in ("itemprop", "htmldate", "time", "monthday", "text"):
         return "page"
     return source
 
@@ -236,6 +240,8 @@ def _confidence(
         return "high" if day in confirm() else "medium"
     if chosen.source == "feed":
         return "medium"
+    if chosen.source == "monthday":
+        return "medium"  # a day written on the page, in the month the URL gives
     if chosen.source == "htmldate" and (
         url_day == day or (chooser.url_month == (day.year, day.month))
     ):

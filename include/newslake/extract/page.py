@@ -18,7 +18,7 @@ from newslake.extract import dating, metadata, page_features, page_type, wire
 from newslake.extract import language as lang_mod
 from newslake.extract import subjects as subjects_mod
 from newslake.extract.adapters import AdapterResult, attribution, run_adapter
-from newslake.extract.dates import parse_relative
+from newslake.extract.dates import day_in_month, parse_relative
 from newslake.extract.decode import decode_html
 from newslake.extract.ldscan import ld_objects
 from newslake.extract.quotes import extract_quotes
@@ -90,6 +90,7 @@ def _published(
     chooser = dating.DateChooser(url, fetched_at, zone_values)
     markup_day = functools.cache(lambda: _htmldate(tree, extensive=False))
     url_day = chooser.url_day
+    url_month = chooser.url_month
 
     def shown() -> list[date]:
         days = [url_day.date()] if url_day else []
@@ -106,6 +107,7 @@ def _published(
             ("feed", hints.feed_published_at),
             ("relative", relative or (lambda: _relative_on_page(tree))),
             ("time", marked.times[0] if marked.times else None),
+            ("monthday", chooser.url_month and (lambda: _day_in_url_month(tree, url_month))),
             ("text", lambda: _htmldate(tree, extensive=True)),
         ],
         shown,
@@ -127,6 +129,17 @@ def _htmldate(tree: HtmlElement, extensive: bool) -> str | None:
     if extensive and found and found.endswith("-01-01"):
         return None  # a bare year in free text (copyright lines), not a publication day
     return found
+
+
+_VISIBLE_TEXT = "//text()[not(ancestor::script or ancestor::style or ancestor::head)]"
+
+
+def _day_in_url_month(tree: HtmlElement, month: tuple[int, int] | None) -> datetime | None:
+    """A day of the URL's year and month written in the page's visible text."""
+    if month is None:
+        return None
+    text = " ".join(" ".join(tree.xpath(_VISIBLE_TEXT))[:200_000].split())
+    return day_in_month(text, *month)
 
 
 def _relative_on_page(tree: HtmlElement) -> str | None:
