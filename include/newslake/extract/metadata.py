@@ -31,7 +31,9 @@ _JOB = re.compile(
     re.I,
 )
 _GENERIC_AUTHORS = frozenset(
-    {"admin", "administrator", "webmaster", "redaktion", "editorial", "staff", "editor", "user"}
+    {"admin", "administrator", "webmaster", "redaktion", "editorial", "staff", "editor", "user",
+     "unknown", "undefined", "null", "none", "anonymous", "the author", "author", "human",
+     "name", "guest", "contributer", "wordpressadmin", "siteadmin"}
 )
 _DOMAIN = re.compile(r"\.(?:com|net|org|de|at|ch|fr|it|es|uk|co|io|info|news)\b", re.I)
 
@@ -299,13 +301,17 @@ def collect(tree: HtmlElement) -> dict[str, Any]:
         for k in META_AUTHOR_KEYS
         if k in meta
     ]
-    authors = usable_authors(ld.get("authors", []), publishers) or usable_authors(
-        next((values for values in meta_authors if values), []), publishers
-    )
+    declared = [ld.get("authors", []), next((values for values in meta_authors if values), [])]
+    authors = usable_authors(declared[0], publishers) or usable_authors(declared[1], publishers)
     for finder in (bylines.linked_author, page_authors, bylines.labelled_byline):
         if authors:
             break
         authors = usable_authors(finder(tree), publishers)
+    # No person named: the site itself, when the page names it as the author (a company
+    # blog, a personal site whose name is its author's).
+    by_site = [] if authors else usable_authors(declared[0], set()) or usable_authors(
+        declared[1], set()
+    )
     html = tree if tree.tag == "html" else tree.getroottree().getroot()
     tags = (
         ld.get("keywords")
@@ -320,6 +326,7 @@ def collect(tree: HtmlElement) -> dict[str, Any]:
         "jsonld": ld,
         "title": choose_title(tree, ld, meta, site_names),
         "authors": list(dict.fromkeys(authors)),
+        "site_authors": list(dict.fromkeys(by_site)),
         "published_jsonld": ld.get("published"),
         "modified_jsonld": ld.get("modified"),
         "published_meta": first(meta, *META_DATE_KEYS),

@@ -326,6 +326,7 @@ def _rows(
         authors
         or [a for a in md["authors"] if a.lower() not in publishers]
         or [a for raw in hints.feed_authors for a in metadata.clean_author(raw, publishers)]
+        or md["site_authors"]
     )
     section = found.get("section") or md["section"]
     article = {
