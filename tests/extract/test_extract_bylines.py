@@ -96,3 +96,10 @@ def test_the_site_as_author_when_no_person_is_named(make_page) -> None:
     person = own + '<meta name="citation_author" content="Jane Doe">'
     body = "<p>Written by <a href='/x'>Paulinho Giovannini</a></p>"
     assert _authors(make_page, body, head=person) == ["Paulinho Giovannini"]
+
+
+def test_contributors_label_and_a_byline_heading(make_page) -> None:
+    label = "<div><strong>Contributors:</strong> Janet Loughrey</div>"
+    assert _authors(make_page, label) == ["Janet Loughrey"]
+    heading = "<h3>Written by Cassidy Horton</h3><p>Cassidy Horton writes about money.</p>"
+    assert _authors(make_page, heading) == ["Cassidy Horton"]

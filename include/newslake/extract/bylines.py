@@ -25,11 +25,12 @@ _AUTHOR_PATH = re.compile(
 _NAME = re.compile(r"^[^\W\d_][\w.'’-]*(?:\s+[^\W\d_][\w.'’-]*){1,3}$")
 _LABEL = re.compile(
     r"^\s*(?:written\s+by|posted\s+by|published\s+by|reviewed\s+by|words\s+by|by|author|"
-    r"von|par|por|door|autor(?:in)?|auteur)\s*:?\s*$",
+    r"contributors?|von|par|por|door|autor(?:in)?|auteur)\s*:?\s*$",
     re.I,
 )
 _LABELLED = re.compile(
-    r"^\s*(?:written\s+by|posted\s+by|words\s+by|by|author\s*:|von|par|por|door)\s+"
+    r"^\s*(?:written\s+by|posted\s+by|words\s+by|by|author\s*:|contributors?\s*:|von|par|"
+    r"por|door)\s+"
     r"(?P<name>[^\W\d_][\w.'’-]*(?:\s+[^\W\d_][\w.'’-]*){1,3})\s*$",
     re.I,
 )
@@ -167,7 +168,9 @@ def linked_author(tree: HtmlElement) -> list[str]:
 
 def labelled_byline(tree: HtmlElement) -> list[str]:
     """A name after a "By" / "Written by" label, in the same element or the next one."""
-    for element in tree.iter("p", "span", "div", "li", "small", "strong", "em", "address"):
+    for element in tree.iter(
+        "p", "span", "div", "li", "small", "strong", "em", "address", "h3", "h4", "h5", "h6"
+    ):
         if len(element) > 4:
             continue
         text = _text(element)

@@ -75,7 +75,7 @@ def extract(url: str, tree: HtmlElement) -> AdapterResult:
         if len(text) >= 200:
             continue
         name = _match(text)
-        if not name:
+        if not name or _in_caption(holder):
             continue
         drop.append(text)
         result.fields.setdefault("original_publisher", name)
@@ -95,6 +95,17 @@ def extract(url: str, tree: HtmlElement) -> AdapterResult:
         del result.fields["syndicator"]  # "Originally published on <this site>": not a copy
     result.fields["drop_lines"] = drop
     return result
+
+
+def _in_caption(element: HtmlElement) -> bool:
+    """True inside a figure or caption: "Credit: Jane Doe" there credits a photograph."""
+    for node in (element, *element.iterancestors()):
+        if node.tag in ("figure", "figcaption") or _CAPTION_CLASS.search(node.get("class") or ""):
+            return True
+    return False
+
+
+_CAPTION_CLASS = re.compile(r"caption|photo|image|media-credit|img", re.I)
 
 
 def _marked_credit(url: str, tree: HtmlElement, result: AdapterResult) -> None:
