@@ -9,7 +9,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from newslake.extract import bylines
-from newslake.extract.jsonld import parse_jsonld
+from newslake.extract.jsonld import ld_walk, parse_jsonld
 
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•»/]\s+")
 _BY = re.compile(
@@ -290,7 +290,8 @@ def page_dates(tree: HtmlElement) -> tuple[str | None, str | None]:
 
 def collect(tree: HtmlElement) -> dict[str, Any]:
     """Metadata candidates of a page, each field from its most trusted source."""
-    ld = parse_jsonld(tree)
+    walked = ld_walk(tree)
+    ld = parse_jsonld(tree, walked)
     meta = meta_tags(tree)
     site_name = first(meta, "og:site_name", "application-name", "twitter:site")
     site_names = {n for n in [site_name, ld.get("publisher"), *ld.get("publisher_names", [])] if n}
@@ -324,6 +325,7 @@ def collect(tree: HtmlElement) -> dict[str, Any]:
     )
     return {
         "jsonld": ld,
+        "ld_objects": [obj for obj, _ in walked],
         "title": choose_title(tree, ld, meta, site_names),
         "authors": list(dict.fromkeys(authors)),
         "site_authors": list(dict.fromkeys(by_site)),

@@ -20,7 +20,6 @@ from newslake.extract import subjects as subjects_mod
 from newslake.extract.adapters import AdapterResult, attribution, run_adapter
 from newslake.extract.dates import day_in_month, parse_relative
 from newslake.extract.decode import decode_html
-from newslake.extract.ldscan import ld_objects
 from newslake.extract.quotes import extract_quotes
 from newslake.extract.types import ExtractConfig, ExtractOutcome, Hints
 from newslake.ids import article_identity, registered_site
@@ -217,7 +216,7 @@ def extract_page(page: Any, hints: Hints, config: ExtractConfig | None = None) -
     words = body_mod.word_count(body)
     if words == 0:
         return ExtractOutcome(None, rejection=rejection(page, hints, "empty_after_boilerplate"))
-    objects = ld_objects(tree)
+    objects = md["ld_objects"]
     kind = _page_type(url, tree, objects, md, body, words, adapter)
     if hints.accepted_page_types is not None and kind.page_type not in hints.accepted_page_types:
         return ExtractOutcome(None, rejection=rejection(page, hints, "not_article", kind.detail()))
@@ -286,7 +285,7 @@ def page_signals(page: Any, config: ExtractConfig | None = None) -> dict[str, fl
         return None
     md = metadata.collect(tree)
     body, _adapter = _body_and_adapter(url, tree, text, Hints(), md["title"], md["tags"])
-    return page_features.features(url, tree, ld_objects(tree), md, body)
+    return page_features.features(url, tree, md["ld_objects"], md, body)
 
 
 def _rows(

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
-from newslake.extract.ldscan import ld_types
+from newslake.extract.jsonld import ld_types
 from newslake.extract.page_features import LD_GROUPS
 
 _PERSON = frozenset({"person", "patient"})
