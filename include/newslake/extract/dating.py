@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from newslake.extract.dates import (
@@ -249,7 +250,7 @@ def _confidence(
     return "low"
 
 
-_MARKUP_DATES = (
+_MARKUP_DATES = etree.XPath(
     "//*[@itemprop='datePublished' or @itemprop='dateCreated' or @itemprop='dateModified']"
 )
 
@@ -266,7 +267,7 @@ class MarkupDates:
 def markup_dates(tree: HtmlElement) -> MarkupDates:
     """The ``itemprop`` dates and every ``<time datetime>`` value, in page order."""
     published = modified = None
-    for element in tree.xpath(_MARKUP_DATES):
+    for element in _MARKUP_DATES(tree):
         value = element.get("content") or element.get("datetime")
         if element.get("itemprop") == "dateModified":
             modified = modified or value

@@ -77,9 +77,9 @@ def _published(
     fetched_at: datetime,
     hints: Hints,
     relative: str | None,
+    marked: dating.MarkupDates,
 ) -> dating.DateChoice:
     """The publication date from the page's candidates (see ``newslake.extract.dating``)."""
-    marked = dating.markup_dates(tree)
     zone_values = [
         v
         for v in (md["published_jsonld"], md["published_meta"], md["modified_jsonld"],
@@ -175,7 +175,7 @@ def _body_and_adapter(
     else:
         text = body_mod.main_text(tree, page_url, title, tags)
     lines = text.split("\n")
-    if adapter is None and (attribution.credited_in(lines) or attribution.CREDIT_HINT.search(html)):
+    if adapter is None and (attribution.credited_in(lines) or attribution.credit_hint(html, tree)):
         adapter = attribution.extract(page_url, tree)
         if not adapter.fields:
             adapter = None
@@ -304,7 +304,8 @@ def _rows(
 ) -> ExtractOutcome:
     canonical_url, article_id = article_identity(url, md["rel_canonical"])
     relative = adapter.relative_date if adapter is not None else None
-    dated = _published(tree, md, url, fetched_at, hints, relative)
+    marked = dating.markup_dates(tree)
+    dated = _published(tree, md, url, fetched_at, hints, relative, marked)
     dropped = dated.dropped
     updated_at = dated.updated_at
     if updated_at is None:
@@ -312,7 +313,7 @@ def _rows(
         for source, value in (
             ("jsonld", md["modified_jsonld"]),
             ("meta", md["modified_meta"]),
-            ("itemprop", dating.markup_dates(tree).modified),
+            ("itemprop", marked.modified),
         ):
             found_update = chooser.check(source, value, note=False)
             if found_update is not None:
