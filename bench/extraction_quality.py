@@ -6,7 +6,8 @@ trafilatura 2.3.1, ``extract(html)`` for the body and ``bare_extraction(with_met
 for title, author and date.
 
 Sets and fields (exact match after trimming and lower-casing; authors as a set of names; the
-date as ``published_date``, the page's own calendar day):
+date as ``published_date``, the page's own calendar day; a page annotated without a date must
+stay undated, and ``date_annotated`` scores only the pages annotated with a date):
   aeb               body: word 4-gram precision/recall per page, averaged (AEB metric)
   trafilatura-meta  title, author, date; body must/must-not snippets (P/R/F1/accuracy)
   wcxb              articles: title, author, date, body (AEB metric); page-type confusion
@@ -234,7 +235,25 @@ def fields_section(runs: dict[str, SetRun]) -> Section:
             scores = {k: round(hits[k] / n, 4) if n else None for k in ("ours", "trafilatura")}
             figures[fname] = {**scores, "pages": n}
             out.lines.append((name, fname, scores["ours"], scores["trafilatura"]))
+            if fname == "date":  # also on the pages that have an annotated date only
+                dated = _dated_scores(run)
+                figures["date_annotated"] = dated
+                out.lines.append((name, "date (annotated)", dated["ours"], dated["trafilatura"]))
     return out
+
+
+def _dated_scores(run: SetRun) -> dict[str, Any]:
+    """Date accuracy on the scored pages whose annotation has a date (undated pages left out)."""
+    hits, n = Counter(), 0
+    for url in _scored_pages(run):
+        want = run.gold[url].get("date")
+        if not want:
+            continue
+        n += 1
+        hits["ours"] += field_match("date", our_fields(run.ours.articles.get(url))["date"], want)
+        hits["trafilatura"] += field_match("date", (run.theirs.get(url) or {}).get("date"), want)
+    scores = {k: round(hits[k] / n, 4) if n else None for k in ("ours", "trafilatura")}
+    return {**scores, "pages": n}
 
 
 def body_section(runs: dict[str, SetRun]) -> Section:

@@ -27,6 +27,15 @@ from newslake.extract.metadata import clean_author
         ("Staff Writer", []),
         ("Sign up", []),
         ("Meta Writer", ["Meta Writer"]),
+        ("Post author By Helge Fahrnberger", ["Helge Fahrnberger"]),
+        ("Artikel von: Maria Weber", ["Maria Weber"]),
+        ("Recipe by Eat What Tonight", ["Eat What Tonight"]),
+        ('"David Kim"', ["David Kim"]),
+        ("Help Net Security Sponsored", ["Help Net Security"]),
+        ("Art Edwards says", []),
+        ("Name *", []),
+        ("MIT Sloan on YouTube", []),
+        ("Ursula von der Leyen", ["Ursula von der Leyen"]),
     ],
 )
 def test_clean_author_values(raw: str, names: list[str]) -> None:
@@ -72,3 +81,25 @@ def test_repeated_citation_author_tags_and_citation_order(make_page) -> None:
         '<meta name="citation_author" content="Jyoti Patel">'
     )
     assert _authors(make_page, head=head) == ["Aniruddha Roy", "Jyoti Patel"]
+
+
+@pytest.mark.parametrize("value", ["Unknown", "undefined", "The Author", "wordpressadmin"])
+def test_generic_accounts_are_not_authors(make_page, value: str) -> None:
+    head = f'<meta name="author" content="{value}">'
+    assert _authors(make_page, head=head) == []
+
+
+def test_the_site_as_author_when_no_person_is_named(make_page) -> None:
+    site = '<meta property="og:site_name" content="Rick Steves">'
+    own = site + '<meta name="author" content="Rick Steves">'
+    assert _authors(make_page, head=own) == ["Rick Steves"]
+    person = own + '<meta name="citation_author" content="Jane Doe">'
+    body = "<p>Written by <a href='/x'>Paulinho Giovannini</a></p>"
+    assert _authors(make_page, body, head=person) == ["Paulinho Giovannini"]
+
+
+def test_contributors_label_and_a_byline_heading(make_page) -> None:
+    label = "<div><strong>Contributors:</strong> Janet Loughrey</div>"
+    assert _authors(make_page, label) == ["Janet Loughrey"]
+    heading = "<h3>Written by Cassidy Horton</h3><p>Cassidy Horton writes about money.</p>"
+    assert _authors(make_page, heading) == ["Cassidy Horton"]

@@ -194,3 +194,38 @@ def test_date_confidence(make_page) -> None:
     assert confidence(url="https://e.com/2022/04/01/s") == "medium"
     assert confidence(body="<p>Updated 3 hours ago</p><time>3 hours ago</time>") == "low"
     assert confidence() is None
+
+
+def test_declared_dates_that_disagree_follow_the_pages_other_dates(make_page) -> None:
+    meta = '<meta property="article:published_time" content="2022-03-20T08:00:00+01:00">'
+    shown = '<time datetime="2022-03-20T08:00:00+01:00">20 March 2022</time>'
+    old_ld = _ld("2019-06-11T10:00:00Z")
+    supported = extract_page(make_page(article_html(head=old_ld + meta, extra_body=shown),
+                                       url="https://e.com/a/s"), Hints()).article
+    assert supported["published_date"].isoformat() == "2022-03-20"
+    assert supported["date_source"] == "meta"
+    near = _ld("2022-03-19T10:00:00Z")  # a day apart is a time zone, not a disagreement
+    kept = extract_page(make_page(article_html(head=near + meta, extra_body=shown),
+                                  url="https://e.com/a/s"), Hints()).article
+    assert kept["date_source"] == "jsonld"
+
+
+@pytest.mark.parametrize(
+    "shown",
+    ["Dieser Beitrag wurde am Samstag, 3. Dezember 2011 veröffentlicht.",
+     "Posted on December 3rd, 2011 by the desk.", "3 Dec 2011", "03.12.2011"],
+)
+def test_a_day_of_the_url_month_written_on_the_page(make_page, shown: str) -> None:
+    text = f"<p>{shown}</p><p>Background: the plan dates from 1 June 2010.</p>"
+    page = make_page(article_html(extra_body=text), url="https://e.com/news/2011/12/story/")
+    article = extract_page(page, Hints()).article
+    assert article["published_date"].isoformat() == "2011-12-03"
+    assert (article["date_source"], article["date_confidence"]) == ("page", "medium")
+
+
+def test_day_in_month_needs_the_month() -> None:
+    from newslake.extract.dates import day_in_month
+
+    assert day_in_month("Published 20 November 2025", 2025, 12) is None
+    assert day_in_month("on 2025-12-20 and 2025-12-01", 2025, 12).day == 20
+    assert day_in_month("31 February 2025", 2025, 2) is None

@@ -117,3 +117,24 @@ def test_language_codes() -> None:
     assert normalise_language("pt_BR") == "pt"
     assert normalise_language("english") is None
     assert normalise_language(None) is None
+
+
+def test_one_jsonld_walk_serves_the_article_fields_and_every_object() -> None:
+    from lxml import html as lxml_html
+    from newslake.extract.jsonld import ld_objects, ld_walk
+
+    doc = (
+        '{"@context": "https://schema.org", "@graph": [{"@type": "WebSite", "name": "Site"},'
+        ' {"@type": "NewsArticle", "headline": "Top story", "author": {"@type": "Person",'
+        ' "name": "Ann Lee"}, "isPartOf": {"@type": "Article", "headline": "Nested"}}]}'
+    )
+    tree = lxml_html.fromstring(
+        f'<html><head><script type="application/ld+json">{doc}</script></head><body></body></html>'
+    )
+    walked = ld_walk(tree)
+    tops = [o.get("@type") for o, top in walked if top]
+    assert tops[0] is None and "NewsArticle" in tops and "Article" not in tops
+    assert [o.get("@type") for o in ld_objects(tree)].count("Person") == 1
+    fields = parse_jsonld(tree, walked)
+    assert (fields["title"], fields["authors"]) == ("Top story", ["Ann Lee"])
+    assert "Site" in fields["publisher_names"]

@@ -115,3 +115,18 @@ def test_credit_naming_the_site_itself_is_not_a_copy(make_page) -> None:
     article = extract_page(page, Hints()).article
     assert article["original_publisher"] == "Live Science"
     assert article["syndicator"] is None
+
+
+def test_photo_credit_is_not_a_publisher_credit(make_page) -> None:
+    figure = (
+        "<figure><img src='w.jpg'><figcaption>The watch on a run."
+        "<div class='photo-credit'>Credit: Matthew Richardson</div></figcaption></figure>"
+    )
+    byline = "<p>By <a href='/author/matthew-richardson'>Matthew Richardson</a></p>"
+    html = (
+        "<html><body><article><h1>The best GPS watches we tested this year</h1>"
+        f"{byline}{figure}{_paragraphs()}</article></body></html>"
+    )
+    article = extract_page(make_page(html, url="https://gear.example/best-watch"), Hints()).article
+    assert article["original_publisher"] is None and article["syndicator"] is None
+    assert article["authors"] == ["Matthew Richardson"]

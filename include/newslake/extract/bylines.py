@@ -4,7 +4,9 @@ Found, in order: a link to the author's own page (``/author/jane-doe``, ``/profi
 whose text is the name the link's slug spells; a "By" / "Written by" / "Author" label with
 the name in the same element or the next one. Cleaning takes out what is not a name:
 HTML entities, dates and reading times, job titles after the name, "Updated", "Read more
-about" and "Posted by" prefixes, and turns a "Last, First" citation name around.
+about", "Post author" and "Artikel von" prefixes, quotes and a "Sponsored" flag; commenters
+("Jane says"), form labels ("Name *") and channels ("X on YouTube") are no bylines; a
+"Last, First" citation name is turned around.
 """
 
 from __future__ import annotations
@@ -23,11 +25,12 @@ _AUTHOR_PATH = re.compile(
 _NAME = re.compile(r"^[^\W\d_][\w.'’-]*(?:\s+[^\W\d_][\w.'’-]*){1,3}$")
 _LABEL = re.compile(
     r"^\s*(?:written\s+by|posted\s+by|published\s+by|reviewed\s+by|words\s+by|by|author|"
-    r"von|par|por|door|autor(?:in)?|auteur)\s*:?\s*$",
+    r"contributors?|von|par|por|door|autor(?:in)?|auteur)\s*:?\s*$",
     re.I,
 )
 _LABELLED = re.compile(
-    r"^\s*(?:written\s+by|posted\s+by|words\s+by|by|author\s*:|von|par|por|door)\s+"
+    r"^\s*(?:written\s+by|posted\s+by|words\s+by|by|author\s*:|contributors?\s*:|von|par|"
+    r"por|door)\s+"
     r"(?P<name>[^\W\d_][\w.'’-]*(?:\s+[^\W\d_][\w.'’-]*){1,3})\s*$",
     re.I,
 )
@@ -50,7 +53,8 @@ _PREFIX = re.compile(
     r"^\s*(?:read\s+more\s+(?:about|from|by)|more\s+(?:from|by)|view\s+(?:all\s+)?"
     r"(?:posts|articles|stories)\s+by|see\s+all\s+(?:posts|articles|stories)\s+by|"
     r"(?:all\s+)?(?:posts|articles|stories)\s+by|updated\s+by|updated|reviewed\s+by|"
-    r"fact[- ]checked\s+by|edited\s+by)\b[:\s]*",
+    r"fact[- ]checked\s+by|edited\s+by|post\s+author(?:\s+by)?|recipe\s+by|"
+    r"(?:artikel|beitr(?:ag|äge)|alles|alle\s+beitr(?:ag|äge)|mehr)\s+von|vom)\b[:\s]*",
     re.I,
 )
 _JOB_NOUNS = (
@@ -83,6 +87,16 @@ _NOT_NAME = re.compile(
 )
 
 
+# A commenter ("Jane says"), a form label ("Name *"), a channel ("X on YouTube"), a
+# sponsorship flag: not a byline of the page.
+_NOT_BYLINE = re.compile(
+    r"\s(?:says|wrote|schreibt|dit):?$|\*|\son\s+(?:youtube|twitter|x|linkedin|instagram|"
+    r"facebook|tiktok)$",
+    re.I,
+)
+_SPONSORED = re.compile(r"\s+(?:sponsored|promoted|advertorial|anzeige)$", re.I)
+
+
 def is_job_title(text: str) -> bool:
     """True for a value that is a job title or page furniture, no name ("Head of Marketing",
     "Sign up")."""
@@ -97,8 +111,8 @@ def clean_name(raw: str) -> str:
     job = _JOB_TAIL.match(text)
     if job:
         text = job["name"]
-    text = text.strip(" .,:;-–—|•·/")
-    return "" if is_job_title(text) else text
+    text = _SPONSORED.sub("", text.strip(" .,:;-–—|•·/\"'“”"))
+    return "" if is_job_title(text) or _NOT_BYLINE.search(text) else text
 
 
 def prepare(raw: str) -> str:
@@ -154,7 +168,9 @@ def linked_author(tree: HtmlElement) -> list[str]:
 
 def labelled_byline(tree: HtmlElement) -> list[str]:
     """A name after a "By" / "Written by" label, in the same element or the next one."""
-    for element in tree.iter("p", "span", "div", "li", "small", "strong", "em", "address"):
+    for element in tree.iter(
+        "p", "span", "div", "li", "small", "strong", "em", "address", "h3", "h4", "h5", "h6"
+    ):
         if len(element) > 4:
             continue
         text = _text(element)

@@ -158,3 +158,44 @@ def iso_day(value: str) -> datetime | None:
         return datetime(int(found[1]), int(found[2]), int(found[3]), tzinfo=UTC)
     except ValueError:
         return None
+
+
+# Month names (full and common short forms) in the languages of the sites we crawl most.
+_MONTH_NAMES = (
+    "january jan januar janvier enero gennaio januari janeiro",
+    "february feb februar février fevrier febrero febbraio februari fevereiro",
+    "march mar märz maerz mars marzo maart março",
+    "april apr avril abril aprile",
+    "may mai mayo maggio mei maio",
+    "june jun juni juin junio giugno junho",
+    "july jul juli juillet julio luglio julho",
+    "august aug août aout agosto augustus",
+    "september sep sept septembre septiembre settembre setembro",
+    "october oct oktober octobre octubre ottobre okt outubro",
+    "november nov novembre noviembre novembro",
+    "december dec dezember décembre decembre diciembre dicembre dez dezembro",
+)
+
+
+def day_in_month(text: str, year: int, month: int) -> datetime | None:
+    """The first day of ``year``-``month`` written in ``text``, in any common form.
+
+    "3. Dezember 2011", "December 20, 2025", "20 Dec 2025", "2025-12-20", "20.12.2025": used
+    with the year and month of a URL, where the month makes the day unambiguous.
+    """
+    names = "|".join(re.escape(n) for n in _MONTH_NAMES[month - 1].split())
+    day = r"(?P<day>[12]\d|3[01]|0?[1-9])"
+    forms = (
+        rf"\b{day}(?:st|nd|rd|th|\.|º)?\s+(?:de\s+)?(?:{names})\.?,?\s+(?:de\s+)?{year}\b",
+        rf"\b(?:{names})\.?\s+{day}(?:st|nd|rd|th)?,?\s+{year}\b",
+        rf"\b{year}-{month:02d}-{day}\b",
+        rf"\b{day}\.\s?0?{month}\.\s?{year}\b",
+    )
+    found = [m for form in forms for m in re.finditer(form, text, re.I)]
+    if not found:
+        return None
+    first = min(found, key=lambda m: m.start())
+    try:
+        return datetime(year, month, int(first["day"]), tzinfo=UTC)
+    except ValueError:
+        return None

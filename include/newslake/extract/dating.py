@@ -3,7 +3,11 @@
 Candidates, most trusted first: JSON-LD ``datePublished``, publication meta tags, an
 ``itemprop="datePublished"`` element (these three are *declared*), then htmldate's
 original-date search over the markup, the day in the URL, the feed's date, a relative date
-("3 hours ago"), the first ``<time>`` element and last htmldate's free-text search.
+("3 hours ago"), the first ``<time>`` element, a day of the URL's month (``/2011/12/``)
+written in the visible text, and last htmldate's free-text search.
+
+Declared dates more than a day apart: the one the URL, htmldate's markup search and the
+``<time>`` elements support most wins, the more trusted source on a tie.
 
 Checks on every candidate: not before 1995, not after the fetch (a day of slack), and not
 contradicting the year and month in the URL (``/2019/06/``), which is fixed when a page is
@@ -14,8 +18,9 @@ URL or the visible markup gives: ``published_date`` is the page's own calendar d
 
 Confidence: ``high`` when a declared date is confirmed by an independent source on the same
 day (the URL, another declared source, a ``<time>`` element); ``medium`` for a
-single declared date, the URL day, a feed date, or htmldate's markup search confirmed by the
-URL; ``low`` for everything else (free text, relative dates, a lone ``<time>``).
+single declared date, the URL day, a feed date, a day written in the URL's month, or
+htmldate's markup search confirmed by the URL; ``low`` for everything else (free text,
+relative dates, a lone ``<time>``).
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from newslake.extract.dates import (
@@ -118,7 +124,9 @@ class DateChooser:
             if note:
                 self.dropped.append(f"{source}={instant.isoformat()} (URL: {self.url_month})")
             return None
-        day_only = source == "url" or (isinstance(value, str) and len(value.strip()) <= 10)
+        day_only = source in ("url", "monthday") or (
+            isinstance(value, str) and len(value.strip()) <= 10
+        )
         return Candidate(source, local, day_only)
 
     def local_day(self, chosen: Candidate, shown: Callable[[], list[date]]) -> date:
@@ -162,6 +170,8 @@ def choose_published(
     url_day = chooser.url_day
     if chosen is None:
         return DateChoice(dropped=chooser.dropped)
+    if chosen.source in DECLARED:
+        chosen = _best_declared(chosen, rest, chooser, lambda: shown() + confirm())
     day = chooser.local_day(chosen, shown)
     instant = chosen.local.astimezone(UTC)
     republished = None
@@ -176,9 +186,36 @@ def choose_published(
     )
 
 
+def _best_declared(
+    chosen: Candidate,
+    rest: list[tuple[str, Any]],
+    chooser: DateChooser,
+    evidence: Callable[[], list[date]],
+) -> Candidate:
+    """Of declared dates more than a day apart, the one the page's other dates support most.
+
+    A CMS can declare an old creation date in JSON-LD and the publication date in a meta tag
+    (or the reverse): the URL day, htmldate's markup search and the ``<time>`` elements are
+    counted for each, and the more trusted source wins a tie.
+    """
+    declared = [chosen] + [
+        c
+        for c in (chooser.check(s, v, note=False) for s, v in rest if s in DECLARED)
+        if c is not None
+    ]
+    if all(abs((c.local.date() - chosen.local.date()).days) <= 1 for c in declared):
+        return chosen
+    days = evidence()
+
+    def support(candidate: Candidate) -> int:
+        return sum(abs((d - candidate.local.date()).days) <= 1 for d in days)
+
+    return max(declared, key=support)  # the first (most trusted) of equals
+
+
 def _column(source: str) -> str:
     """The ``date_source`` value of a candidate source."""
-    if source in ("itemprop", "htmldate", "time", "text"):
+    if source in ("itemprop", "htmldate", "time", "monthday", "text"):
         return "page"
     return source
 
@@ -204,6 +241,8 @@ def _confidence(
         return "high" if day in confirm() else "medium"
     if chosen.source == "feed":
         return "medium"
+    if chosen.source == "monthday":
+        return "medium"  # a day written on the page, in the month the URL gives
     if chosen.source == "htmldate" and (
         url_day == day or (chooser.url_month == (day.year, day.month))
     ):
@@ -211,7 +250,7 @@ def _confidence(
     return "low"
 
 
-_MARKUP_DATES = (
+_MARKUP_DATES = etree.XPath(
     "//*[@itemprop='datePublished' or @itemprop='dateCreated' or @itemprop='dateModified']"
 )
 
@@ -228,7 +267,7 @@ class MarkupDates:
 def markup_dates(tree: HtmlElement) -> MarkupDates:
     """The ``itemprop`` dates and every ``<time datetime>`` value, in page order."""
     published = modified = None
-    for element in tree.xpath(_MARKUP_DATES):
+    for element in _MARKUP_DATES(tree):
         value = element.get("content") or element.get("datetime")
         if element.get("itemprop") == "dateModified":
             modified = modified or value

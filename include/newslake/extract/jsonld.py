@@ -1,4 +1,4 @@
-"""JSON-LD: the article object of a page, flattened into plain fields."""
+"""JSON-LD: one walk over a page's objects, and its article object as plain fields."""
 
 from __future__ import annotations
 
@@ -31,31 +31,53 @@ ARTICLE_TYPES = frozenset(
     }
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_MAX_OBJECTS = 2000
 
 
-def _objects(data: Any) -> list[dict[str, Any]]:
-    """Every dict in a JSON-LD document, ``@graph`` and lists flattened."""
-    found: list[dict[str, Any]] = []
-    stack = [data]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, list):
-            stack.extend(reversed(item))
-        elif isinstance(item, dict):
-            found.append(item)
-            graph = item.get("@graph")
-            if graph is not None:
-                stack.append(graph)
-            main = item.get("mainEntity")
-            if isinstance(main, dict | list):
-                stack.append(main)
+def ld_walk(tree: HtmlElement) -> list[tuple[dict[str, Any], bool]]:
+    """Every dict of every JSON-LD script, each with whether it is a *top* object.
+
+    Top objects are the documents themselves, list items, ``@graph`` members and
+    ``mainEntity`` values; values nested in them (an article's ``author``, ``isPartOf``) are
+    not. One iterative walk (deeply nested documents cannot exhaust the stack), bounded in
+    the number of objects; unparsable scripts are skipped.
+    """
+    found: list[tuple[dict[str, Any], bool]] = []
+    for script in tree.iterfind(".//script[@type]"):
+        if "ld+json" not in (script.get("type") or "").lower():
+            continue
+        raw = _CONTROL.sub(" ", script.text or "").strip()
+        if not raw:
+            continue
+        try:
+            data = json.loads(raw)
+        except (ValueError, RecursionError):  # invalid, or nested deeper than the parser goes
+            continue
+        stack: list[tuple[Any, bool]] = [(data, True)]
+        while stack and len(found) < _MAX_OBJECTS:
+            item, top = stack.pop()
+            if isinstance(item, list):
+                stack.extend((v, top) for v in reversed(item) if isinstance(v, dict | list))
+            elif isinstance(item, dict):
+                found.append((item, top))
+                stack.extend(
+                    (v, top and k in ("@graph", "mainEntity"))
+                    for k, v in reversed(item.items())
+                    if isinstance(v, dict | list)
+                )
     return found
 
 
-def _types(obj: dict[str, Any]) -> set[str]:
+def ld_objects(tree: HtmlElement) -> list[dict[str, Any]]:
+    """Every JSON-LD object of a page, nested ones included (see ``ld_walk``)."""
+    return [obj for obj, _ in ld_walk(tree)]
+
+
+def ld_types(obj: dict[str, Any]) -> set[str]:
+    """Lower-cased ``@type`` names of one object (schema.org prefixes removed)."""
     value = obj.get("@type")
     values = value if isinstance(value, list) else [value]
-    return {str(v).lower().rsplit("/", 1)[-1] for v in values if v}
+    return {str(v).lower().rsplit("/", 1)[-1] for v in values if isinstance(v, str) and v}
 
 
 def _names(value: Any) -> list[str]:
@@ -90,37 +112,34 @@ def _strings(value: Any) -> list[str]:
     return []
 
 
-def parse_jsonld(tree: HtmlElement) -> dict[str, Any]:
-    """Fields of the page's best article object: title, authors, dates, body, ..."""
+def parse_jsonld(
+    tree: HtmlElement, walked: list[tuple[dict[str, Any], bool]] | None = None
+) -> dict[str, Any]:
+    """Fields of the page's best article object: title, authors, dates, body, ...
+
+    ``walked`` is the page's ``ld_walk`` when the caller has it already.
+    """
     best: dict[str, Any] | None = None
     best_rank = 99
     publisher_names: list[str] = []
-    for script in tree.iterfind(".//script[@type]"):
-        if "ld+json" not in (script.get("type") or "").lower():
+    for obj, top in walked if walked is not None else ld_walk(tree):
+        if not top:
             continue
-        raw = _CONTROL.sub(" ", script.text or "").strip()
-        if not raw:
+        types = ld_types(obj)
+        if types & {"organization", "newsmediaorganization", "website"}:
+            publisher_names.extend(_names(obj))
+        if not types & ARTICLE_TYPES:
             continue
-        try:
-            data = json.loads(raw)
-        except (ValueError, RecursionError):  # invalid, or nested deeper than the parser goes
-            continue
-        for obj in _objects(data):
-            types = _types(obj)
-            if types & {"organization", "newsmediaorganization", "website"}:
-                publisher_names.extend(_names(obj))
-            if not types & ARTICLE_TYPES:
-                continue
-            rank = 2 if types & {"webpage", "itempage", "medicalwebpage", "creativework"} else 0
-            if rank == 0 and not (obj.get("headline") or obj.get("articleBody")):
-                rank = 1
-            if rank < best_rank:
-                best, best_rank = obj, rank
+        rank = 2 if types & {"webpage", "itempage", "medicalwebpage", "creativework"} else 0
+        if rank == 0 and not (obj.get("headline") or obj.get("articleBody")):
+            rank = 1
+        if rank < best_rank:
+            best, best_rank = obj, rank
     if best is None:
         return {"publisher_names": publisher_names} if publisher_names else {}
     publisher = _names(best.get("publisher"))
     fields = {
-        "type": sorted(_types(best))[0],
+        "type": sorted(ld_types(best))[0],
         "title": _text(best.get("headline")) or _text(best.get("name")),
         "authors": _names(best.get("author")) or _names(best.get("creator")),
         "published": _text(best.get("datePublished")) or _text(best.get("dateCreated")),

@@ -9,7 +9,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from newslake.extract import bylines
-from newslake.extract.jsonld import parse_jsonld
+from newslake.extract.jsonld import ld_walk, parse_jsonld
 
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•»/]\s+")
 _BY = re.compile(
@@ -31,7 +31,9 @@ _JOB = re.compile(
     re.I,
 )
 _GENERIC_AUTHORS = frozenset(
-    {"admin", "administrator", "webmaster", "redaktion", "editorial", "staff", "editor", "user"}
+    {"admin", "administrator", "webmaster", "redaktion", "editorial", "staff", "editor", "user",
+     "unknown", "undefined", "null", "none", "anonymous", "the author", "author", "human",
+     "name", "guest", "contributer", "wordpressadmin", "siteadmin"}
 )
 _DOMAIN = re.compile(r"\.(?:com|net|org|de|at|ch|fr|it|es|uk|co|io|info|news)\b", re.I)
 
@@ -288,7 +290,8 @@ def page_dates(tree: HtmlElement) -> tuple[str | None, str | None]:
 
 def collect(tree: HtmlElement) -> dict[str, Any]:
     """Metadata candidates of a page, each field from its most trusted source."""
-    ld = parse_jsonld(tree)
+    walked = ld_walk(tree)
+    ld = parse_jsonld(tree, walked)
     meta = meta_tags(tree)
     site_name = first(meta, "og:site_name", "application-name", "twitter:site")
     site_names = {n for n in [site_name, ld.get("publisher"), *ld.get("publisher_names", [])] if n}
@@ -299,13 +302,17 @@ def collect(tree: HtmlElement) -> dict[str, Any]:
         for k in META_AUTHOR_KEYS
         if k in meta
     ]
-    authors = usable_authors(ld.get("authors", []), publishers) or usable_authors(
-        next((values for values in meta_authors if values), []), publishers
-    )
+    declared = [ld.get("authors", []), next((values for values in meta_authors if values), [])]
+    authors = usable_authors(declared[0], publishers) or usable_authors(declared[1], publishers)
     for finder in (bylines.linked_author, page_authors, bylines.labelled_byline):
         if authors:
             break
         authors = usable_authors(finder(tree), publishers)
+    # No person named: the site itself, when the page names it as the author (a company
+    # blog, a personal site whose name is its author's).
+    by_site = [] if authors else usable_authors(declared[0], set()) or usable_authors(
+        declared[1], set()
+    )
     html = tree if tree.tag == "html" else tree.getroottree().getroot()
     tags = (
         ld.get("keywords")
@@ -318,8 +325,10 @@ def collect(tree: HtmlElement) -> dict[str, Any]:
     )
     return {
         "jsonld": ld,
+        "ld_objects": [obj for obj, _ in walked],
         "title": choose_title(tree, ld, meta, site_names),
         "authors": list(dict.fromkeys(authors)),
+        "site_authors": list(dict.fromkeys(by_site)),
         "published_jsonld": ld.get("published"),
         "modified_jsonld": ld.get("modified"),
         "published_meta": first(meta, *META_DATE_KEYS),

@@ -18,9 +18,8 @@ from newslake.extract import dating, metadata, page_features, page_type, wire
 from newslake.extract import language as lang_mod
 from newslake.extract import subjects as subjects_mod
 from newslake.extract.adapters import AdapterResult, attribution, run_adapter
-from newslake.extract.dates import parse_relative
+from newslake.extract.dates import day_in_month, parse_relative
 from newslake.extract.decode import decode_html
-from newslake.extract.ldscan import ld_objects
 from newslake.extract.quotes import extract_quotes
 from newslake.extract.types import ExtractConfig, ExtractOutcome, Hints
 from newslake.ids import article_identity, registered_site
@@ -78,9 +77,9 @@ def _published(
     fetched_at: datetime,
     hints: Hints,
     relative: str | None,
+    marked: dating.MarkupDates,
 ) -> dating.DateChoice:
     """The publication date from the page's candidates (see ``newslake.extract.dating``)."""
-    marked = dating.markup_dates(tree)
     zone_values = [
         v
         for v in (md["published_jsonld"], md["published_meta"], md["modified_jsonld"],
@@ -90,6 +89,7 @@ def _published(
     chooser = dating.DateChooser(url, fetched_at, zone_values)
     markup_day = functools.cache(lambda: _htmldate(tree, extensive=False))
     url_day = chooser.url_day
+    url_month = chooser.url_month
 
     def shown() -> list[date]:
         days = [url_day.date()] if url_day else []
@@ -106,6 +106,7 @@ def _published(
             ("feed", hints.feed_published_at),
             ("relative", relative or (lambda: _relative_on_page(tree))),
             ("time", marked.times[0] if marked.times else None),
+            ("monthday", chooser.url_month and (lambda: _day_in_url_month(tree, url_month))),
             ("text", lambda: _htmldate(tree, extensive=True)),
         ],
         shown,
@@ -127,6 +128,17 @@ def _htmldate(tree: HtmlElement, extensive: bool) -> str | None:
     if extensive and found and found.endswith("-01-01"):
         return None  # a bare year in free text (copyright lines), not a publication day
     return found
+
+
+_VISIBLE_TEXT = "//text()[not(ancestor::script or ancestor::style or ancestor::head)]"
+
+
+def _day_in_url_month(tree: HtmlElement, month: tuple[int, int] | None) -> datetime | None:
+    """A day of the URL's year and month written in the page's visible text."""
+    if month is None:
+        return None
+    text = " ".join(" ".join(tree.xpath(_VISIBLE_TEXT))[:200_000].split())
+    return day_in_month(text, *month)
 
 
 def _relative_on_page(tree: HtmlElement) -> str | None:
@@ -163,7 +175,7 @@ def _body_and_adapter(
     else:
         text = body_mod.main_text(tree, page_url, title, tags)
     lines = text.split("\n")
-    if adapter is None and (attribution.credited_in(lines) or attribution.CREDIT_HINT.search(html)):
+    if adapter is None and (attribution.credited_in(lines) or attribution.credit_hint(html, tree)):
         adapter = attribution.extract(page_url, tree)
         if not adapter.fields:
             adapter = None
@@ -204,7 +216,7 @@ def extract_page(page: Any, hints: Hints, config: ExtractConfig | None = None) -
     words = body_mod.word_count(body)
     if words == 0:
         return ExtractOutcome(None, rejection=rejection(page, hints, "empty_after_boilerplate"))
-    objects = ld_objects(tree)
+    objects = md["ld_objects"]
     kind = _page_type(url, tree, objects, md, body, words, adapter)
     if hints.accepted_page_types is not None and kind.page_type not in hints.accepted_page_types:
         return ExtractOutcome(None, rejection=rejection(page, hints, "not_article", kind.detail()))
@@ -273,7 +285,7 @@ def page_signals(page: Any, config: ExtractConfig | None = None) -> dict[str, fl
         return None
     md = metadata.collect(tree)
     body, _adapter = _body_and_adapter(url, tree, text, Hints(), md["title"], md["tags"])
-    return page_features.features(url, tree, ld_objects(tree), md, body)
+    return page_features.features(url, tree, md["ld_objects"], md, body)
 
 
 def _rows(
@@ -292,7 +304,8 @@ def _rows(
 ) -> ExtractOutcome:
     canonical_url, article_id = article_identity(url, md["rel_canonical"])
     relative = adapter.relative_date if adapter is not None else None
-    dated = _published(tree, md, url, fetched_at, hints, relative)
+    marked = dating.markup_dates(tree)
+    dated = _published(tree, md, url, fetched_at, hints, relative, marked)
     dropped = dated.dropped
     updated_at = dated.updated_at
     if updated_at is None:
@@ -300,7 +313,7 @@ def _rows(
         for source, value in (
             ("jsonld", md["modified_jsonld"]),
             ("meta", md["modified_meta"]),
-            ("itemprop", dating.markup_dates(tree).modified),
+            ("itemprop", marked.modified),
         ):
             found_update = chooser.check(source, value, note=False)
             if found_update is not None:
@@ -313,6 +326,7 @@ def _rows(
         authors
         or [a for a in md["authors"] if a.lower() not in publishers]
         or [a for raw in hints.feed_authors for a in metadata.clean_author(raw, publishers)]
+        or md["site_authors"]
     )
     section = found.get("section") or md["section"]
     article = {

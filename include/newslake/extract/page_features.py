@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
-from newslake.extract.ldscan import ld_types
+from newslake.extract.jsonld import ld_types
 
 LD_GROUPS: dict[str, frozenset[str]] = {
     "ld_news": frozenset(
@@ -256,7 +256,7 @@ def features(
 ) -> dict[str, float]:
     """Every page-type feature of one page.
 
-    ``objects`` are its JSON-LD objects (``ldscan.ld_objects``), ``meta`` the collected
+    ``objects`` are its JSON-LD objects (``jsonld.ld_objects``), ``meta`` the collected
     metadata (``metadata.collect``), ``body`` the extracted main text.
     """
     dom, page_text = _dom_features(tree)

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
-from newslake.extract.ldscan import ld_types
+from newslake.extract.jsonld import ld_types
 from newslake.extract.page_features import LD_GROUPS
 
 _PERSON = frozenset({"person", "patient"})
@@ -54,6 +54,10 @@ _PATH_KINDS = (
      "place"),
     (re.compile(r"/(?:topics?|tags?|themen|thema|sujets?|temas?|subjects?|keywords?)/", re.I),
      "topic"),
+)
+# A cheap test before a link is parsed: some path segment names a subject page.
+_ANY_KIND = re.compile(
+    "|".join(p.pattern.rstrip("/") for p, _ in _PATH_KINDS), re.I
 )
 _TAG_BLOCK = re.compile(r"(?:^|[\s_-])(?:tags?|topics?|keywords?|subjects?)(?:$|[\s_-])", re.I)
 _MAX_SUBJECTS = 40
@@ -114,6 +118,8 @@ def from_links(tree: HtmlElement, base_url: str) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     for anchor in tree.iterfind(".//a[@href]"):
         href = anchor.get("href") or ""
+        if not _ANY_KIND.search(href):
+            continue
         try:
             parts = urlsplit(href)
         except ValueError:

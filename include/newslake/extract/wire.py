@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from newslake.extract.ldscan import ld_types
+from newslake.extract.jsonld import ld_types
 from newslake.ids import registered_site
 
 

@@ -26,12 +26,12 @@ ATTRIBUTION = re.compile(
     r"|^(?:source|via|credit):\s+" + _NAME.format("e") + r"\.?$",
     re.I,
 )
-# Cheap test on the raw HTML before the page's lines are read.
-CREDIT_HINT = re.compile(
+# Cheap test on the raw HTML before the page's lines are read (the credit classes are
+# looked up in the tree: one regular expression for both is several times slower).
+_CREDIT_TEXT = re.compile(
     r">\s*(?:(?:this (?:article|story) )?(?:was )?(?:originally|first) (?:published|appeared)|"
     r"read (?:the original|the full|more) (?:article |story )?(?:on|at)|continue reading (?:on|at)|"
-    r"provided by|source:|credit:)"
-    r"|class=\"[^\"]*(?:provider-name|wire-credit|source-credit)",
+    r"provided by|source:|credit:)",
     re.I,
 )
 _MARKED_CREDIT = etree.XPath(
@@ -55,6 +55,12 @@ def _match(line: str) -> str | None:
     return next(g for g in found.group("a", "b", "c", "d", "e") if g).strip()
 
 
+def credit_hint(html: str, tree: HtmlElement) -> bool:
+    """True when the page may credit another publisher: a credit phrase opening an element's
+    text, or an element whose class names a provider, wire or source credit."""
+    return bool(_CREDIT_TEXT.search(html) or _MARKED_CREDIT(tree))
+
+
 def detect(url: str, tree: HtmlElement) -> bool:
     """True for aggregator hosts (pages elsewhere are checked with ``CREDIT_HINT``)."""
     host = re.sub(r"^https?://", "", url).split("/")[0].lower()
@@ -75,7 +81,7 @@ def extract(url: str, tree: HtmlElement) -> AdapterResult:
         if len(text) >= 200:
             continue
         name = _match(text)
-        if not name:
+        if not name or _in_caption(holder):
             continue
         drop.append(text)
         result.fields.setdefault("original_publisher", name)
@@ -95,6 +101,17 @@ def extract(url: str, tree: HtmlElement) -> AdapterResult:
         del result.fields["syndicator"]  # "Originally published on <this site>": not a copy
     result.fields["drop_lines"] = drop
     return result
+
+
+def _in_caption(element: HtmlElement) -> bool:
+    """True inside a figure or caption: "Credit: Jane Doe" there credits a photograph."""
+    for node in (element, *element.iterancestors()):
+        if node.tag in ("figure", "figcaption") or _CAPTION_CLASS.search(node.get("class") or ""):
+            return True
+    return False
+
+
+_CAPTION_CLASS = re.compile(r"caption|photo|image|media-credit|img", re.I)
 
 
 def _marked_credit(url: str, tree: HtmlElement, result: AdapterResult) -> None:
