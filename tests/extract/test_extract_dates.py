@@ -229,3 +229,17 @@ def test_day_in_month_needs_the_month() -> None:
     assert day_in_month("Published 20 November 2025", 2025, 12) is None
     assert day_in_month("on 2025-12-20 and 2025-12-01", 2025, 12).day == 20
     assert day_in_month("31 February 2025", 2025, 2) is None
+
+
+def test_relative_times_count_back_from_the_servers_date_header():
+    from datetime import UTC, datetime
+
+    from newslake.extract.page import rendered_at
+
+    fetched = datetime(2026, 11, 28, 6, 0, tzinfo=UTC)
+    assert rendered_at({"date": "Mon, 04 Apr 2022 20:30:00 GMT"}, fetched) == datetime(
+        2022, 4, 4, 20, 30, tzinfo=UTC)
+    assert rendered_at({"date": "Fri, 01 Jan 2100 00:00:00 GMT"}, fetched) == fetched  # future
+    assert rendered_at({"date": "Sat, 01 Jan 1983 00:00:00 GMT"}, fetched) == fetched
+    assert rendered_at({"date": "yesterday-ish"}, fetched) == fetched
+    assert rendered_at({}, fetched) == fetched and rendered_at(None, fetched) == fetched

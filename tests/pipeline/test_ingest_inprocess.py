@@ -149,6 +149,15 @@ def test_a_damaged_day_is_named_by_check_and_rebuilt_by_reextract(lake, tmp_path
     assert main(["check", "--lake", copy]) == 0
 
 
+def test_comment_times_count_back_from_the_demo_capture_time(lake):
+    from newslake_demo.syndicated import CAPTURE
+
+    posted = [t for t in read_table(lake, "comments", columns=["posted_at"])["posted_at"]
+              .to_pylist() if t is not None]
+    assert posted, "the demo's NewsBreak copies carry comments"
+    assert all(date(2022, 3, 1) <= t.date() and t <= CAPTURE for t in posted), posted
+
+
 def test_warc_import_accepts_every_language(lake, tmp_path, monkeypatch):
     from pathlib import Path
 

@@ -18,7 +18,7 @@ from newslake.extract import dating, metadata, page_features, page_type, wire
 from newslake.extract import language as lang_mod
 from newslake.extract import subjects as subjects_mod
 from newslake.extract.adapters import AdapterResult, attribution, run_adapter
-from newslake.extract.dates import day_in_month, parse_relative
+from newslake.extract.dates import day_in_month, parse_relative, plausible
 from newslake.extract.decode import decode_html
 from newslake.extract.quotes import extract_quotes
 from newslake.extract.types import ExtractConfig, ExtractOutcome, Hints
@@ -78,8 +78,10 @@ def _published(
     hints: Hints,
     relative: str | None,
     marked: dating.MarkupDates,
+    clock: datetime | None = None,
 ) -> dating.DateChoice:
-    """The publication date from the page's candidates (see ``newslake.extract.dating``)."""
+    """The publication date from the page's candidates (see ``newslake.extract.dating``);
+    relative dates ("3h ago") count back from ``clock`` (default ``fetched_at``)."""
     zone_values = [
         v
         for v in (md["published_jsonld"], md["published_meta"], md["modified_jsonld"],
@@ -104,7 +106,8 @@ def _published(
             ("htmldate", None if relative else markup_day),
             ("url", url_day),
             ("feed", hints.feed_published_at),
-            ("relative", relative or (lambda: _relative_on_page(tree))),
+            ("relative", lambda: _relative_at(relative or _relative_on_page(tree),
+                                              clock or fetched_at)),
             ("time", marked.times[0] if marked.times else None),
             ("monthday", chooser.url_month and (lambda: _day_in_url_month(tree, url_month))),
             ("text", lambda: _htmldate(tree, extensive=True)),
@@ -139,6 +142,27 @@ def _day_in_url_month(tree: HtmlElement, month: tuple[int, int] | None) -> datet
         return None
     text = " ".join(" ".join(tree.xpath(_VISIBLE_TEXT))[:200_000].split())
     return day_in_month(text, *month)
+
+
+def _relative_at(text: str | None, clock: datetime) -> datetime | None:
+    return parse_relative(text, clock) if text else None
+
+
+def rendered_at(headers: dict[str, str] | None, fetched_at: datetime) -> datetime:
+    """The moment a page's relative times ("1h ago") count back from: the response's ``Date``
+    header (the clock of the server that rendered them) when it is a plausible past moment,
+    else ``fetched_at``. An archived or replayed page thus keeps its own day."""
+    value = (headers or {}).get("date")
+    if value:
+        from email.utils import parsedate_to_datetime
+
+        try:
+            when = _aware(parsedate_to_datetime(value))
+        except (TypeError, ValueError, IndexError, OverflowError):
+            when = None
+        if when is not None and plausible(when, fetched_at):
+            return when
+    return fetched_at
 
 
 def _relative_on_page(tree: HtmlElement) -> str | None:
@@ -305,7 +329,8 @@ def _rows(
     canonical_url, article_id = article_identity(url, md["rel_canonical"])
     relative = adapter.relative_date if adapter is not None else None
     marked = dating.markup_dates(tree)
-    dated = _published(tree, md, url, fetched_at, hints, relative, marked)
+    clock = rendered_at(getattr(page, "headers", None), fetched_at)
+    dated = _published(tree, md, url, fetched_at, hints, relative, marked, clock)
     dropped = dated.dropped
     updated_at = dated.updated_at
     if updated_at is None:
@@ -374,7 +399,7 @@ def _rows(
             "position": i,
             "author": c["author"],
             "text": c["text"],
-            "posted_at": parse_relative(c["when"], fetched_at) if c.get("when") else None,
+            "posted_at": parse_relative(c["when"], clock) if c.get("when") else None,
             "likes": c["likes"],
         }
         for i, c in enumerate(adapter.comments if adapter is not None else [], start=1)

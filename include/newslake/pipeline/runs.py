@@ -162,10 +162,9 @@ def reextract_day(lake: str, crawl_date: date, sources_path: str | None = None,
                   run_id: str | None = None) -> RunInfo:
     """Rebuild a day's articles from exactly the raw WARC files its committed fetch_log
     references, with no network (the day's fetch_log itself is kept)."""
+    from newslake.lake import ducklake
     from newslake.lake.check import check_lake, detach_damaged
     from newslake.lake.storage import open_lake
-
-    from newslake.lake import ducklake
 
     _, damaged = check_lake(lake, {crawl_date}) if ducklake.exists(lake) else (0, [])
     if any(d.table == "fetch_log" for d in damaged):
