@@ -75,7 +75,8 @@ class Simulation:
         now, next_batch = start, start + self.batch
         while now <= end:
             self.web.clock.set(now)
-            run = poll_due_feeds(self.lake, self.sources, f"poll-{now:%Y%m%dT%H%M}", now)
+            run = poll_due_feeds(self.lake, self.sources, f"poll-{now:%Y%m%dT%H%M}", now,
+                                 batch=self.batch)
             self.poll_runs += 1
             self.new_entries += run.new_entries
             if now >= next_batch:

@@ -10,8 +10,8 @@ the time from :func:`newslake.crawl.clock.now` (simulated when ``NEWSLAKE_CLOCK`
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict, dataclass
-from datetime import date, datetime
+from dataclasses import asdict, dataclass, replace
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from newslake.crawl.clock import now as clock_now
@@ -42,12 +42,17 @@ def _warc(lake: str, when: datetime, run_id: str) -> str | None:
     return str(Path(lake) / "raw" / f"crawl_date={day}" / f"poll-{safe_key(run_id)}.warc.gz")
 
 
-def poll_due_feeds(lake: str, sources_path: str, run_id: str,
-                   now: datetime | None = None) -> PollRun:
-    """Poll the due feeds of ``sources_path`` and commit what they listed."""
+def poll_due_feeds(lake: str, sources_path: str, run_id: str, now: datetime | None = None,
+                   batch: timedelta | None = None) -> PollRun:
+    """Poll the due feeds of ``sources_path`` and commit what they listed.
+
+    With ``batch`` (the micro-batch interval), each feed's next poll is moved onto a batch
+    cut-off when its interval would skip past one (see
+    :func:`newslake.crawl.schedule.align_to_batches`).
+    """
     from newslake.crawl.frontier import commit_poll, load_states
     from newslake.crawl.poll import PollRequest, poll_feeds
-    from newslake.crawl.schedule import due_feeds
+    from newslake.crawl.schedule import align_to_batches, due_feeds
     from newslake.sources import load_sources
 
     now = now or clock_now()
@@ -58,6 +63,9 @@ def poll_due_feeds(lake: str, sources_path: str, run_id: str,
         return PollRun(len(states), 0, 0, 0, 0, None)
     requests = [PollRequest(config.source(s.source_id), s, states[s.source_id][1]) for s in due]
     polls = poll_feeds(requests, config, now=now, warc_path=_warc(lake, now, run_id))
+    if batch is not None:
+        polls = [replace(p, state=align_to_batches(
+            p.state, p.outcome, config.source(p.source_id).poll, batch)) for p in polls]
     commit = commit_poll(lake, polls, run_id, now)
     run = PollRun(len(states), len(due), commit.new_entries,
                   sum(p.outcome.status == 304 for p in polls),
