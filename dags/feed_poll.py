@@ -10,7 +10,8 @@ from __future__ import annotations
 import os
 from datetime import datetime, timedelta
 
-from airflow.sdk import dag, task
+from airflow.sdk import CronTriggerTimetable, dag, task
+from newslake_airflow.schedules import every_minutes_cron
 from newslake_airflow.tasks import DEFAULT_ARGS, lake_path, sources_path, stage
 
 POLL_MINUTES = int(os.environ.get("NEWSLAKE_POLL_MINUTES", "10"))
@@ -40,7 +41,7 @@ next run catches up, since due feeds stay due.
 
 @dag(
     dag_id="feed_poll",
-    schedule=timedelta(minutes=POLL_MINUTES),
+    schedule=CronTriggerTimetable(every_minutes_cron(POLL_MINUTES), timezone="UTC"),
     start_date=datetime(2022, 4, 1),
     catchup=False,
     max_active_runs=1,

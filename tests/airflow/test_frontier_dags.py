@@ -32,3 +32,15 @@ def test_news_ingest_closes_the_frontier_first_and_updates_the_lake_last(tmp_pat
     text = (REPO / "dags" / "news_ingest.py").read_text()
     assert text.count("outlets=[LAKE_ASSET]") == 1
     assert "def lake_updated" in text.split("outlets=[LAKE_ASSET]", 1)[1].split("\n")[1]
+
+
+def test_polls_and_batches_meet_on_the_utc_grid():
+    from newslake_airflow.schedules import every_minutes_cron
+
+    assert every_minutes_cron(10) == "0-59/10 * * * *"
+    assert every_minutes_cron(60, 5) == "5 * * * *"
+    assert every_minutes_cron(30, 5) == "5-59/30 * * * *"
+    assert every_minutes_cron(120, 5) == "5 */2 * * *"
+    for bad in ((45, 0), (60, 60), (0, 0), (7 * 60, 5)):
+        with pytest.raises(ValueError):
+            every_minutes_cron(*bad)

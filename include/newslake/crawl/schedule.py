@@ -199,3 +199,4 @@ def align_to_batches(state: FeedPollState, outcome: PollOutcome, policy: PollPol
     if state.next_poll_at < first:
         return state  # polled again before the next cut-off anyway
     return replace(state, next_poll_at=max(first, _grid(state.next_poll_at, step, up=False)))
+
