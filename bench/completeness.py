@@ -4,10 +4,10 @@ A fixture web of ``--sites`` sites on 127.0.0.1 (tests/fixture_web.py: 30-entry 
 random arrivals with a morning and an afternoon peak, a tenth of the sites at 300 articles a
 day and a tenth at 5) publishes through ``--day`` while a shared clock advances in
 ``--tick`` minute steps (the ``feed_poll`` schedule). At every tick the due feeds are polled
-(adaptive schedule, conditional GET) and their new entries enter the frontier; every
-``--batch`` minutes the pending entries are fetched, extracted, deduplicated, validated and
-published as one micro-batch. An article is queryable from the (simulated) time its batch
-committed.
+(adaptive schedule moved onto the batch cut-offs, conditional GET) and their new entries
+enter the frontier; every ``--batch`` minutes, right after that tick's poll, the pending
+entries are fetched, extracted, deduplicated, validated and published as one micro-batch.
+An article is queryable from the (simulated) time its batch committed.
 
 Baseline, measured in the same run on the same fixture day: the once-a-day run
 (``newslake ingest --date D`` when the day's interval has closed), which reads each feed once
