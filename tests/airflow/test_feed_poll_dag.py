@@ -14,7 +14,7 @@ import pytest
 from embedded_airflow import embedded_airflow_env
 from fixture_web import FixtureWeb, SimClock, sources_yaml
 
-pytestmark = [pytest.mark.timeout(900), pytest.mark.slow]
+pytestmark = [pytest.mark.timeout(1800), pytest.mark.slow]
 
 AIRFLOW = Path(sys.executable).with_name("airflow")
 T0 = datetime(2022, 4, 1, 9, tzinfo=UTC)
