@@ -10,10 +10,12 @@ from __future__ import annotations
 import os
 from datetime import datetime, timedelta
 
-from airflow.sdk import dag, task
+from airflow.sdk import CronTriggerTimetable, dag, task
+from newslake_airflow.schedules import every_minutes_cron
 from newslake_airflow.tasks import DEFAULT_ARGS, lake_path, sources_path, stage
 
 POLL_MINUTES = int(os.environ.get("NEWSLAKE_POLL_MINUTES", "10"))
+BATCH_MINUTES = int(os.environ.get("NEWSLAKE_BATCH_MINUTES", "60"))
 
 
 DOC_MD = """
@@ -22,9 +24,12 @@ DOC_MD = """
 **What it does.** Every 10 minutes, polls the feeds whose next poll is due and commits their
 new entries to the lake's frontier (the list of article URLs still to fetch). Each feed's
 interval adapts to how often it has new entries, within the `poll` bounds of sources.yaml;
-conditional GET, Retry-After, robots.txt Crawl-delay and per-host limits apply.
+conditional GET, Retry-After, robots.txt Crawl-delay and per-host limits apply. A feed
+polled less often than the micro-batches (`NEWSLAKE_BATCH_MINUTES`) is polled at a batch
+cut-off (on the hour by default), so what it finds is published by the next batch at once.
 
-**Settings**: `NEWSLAKE_LAKE`, `NEWSLAKE_SOURCES`. No params.
+**Settings**: `NEWSLAKE_LAKE`, `NEWSLAKE_SOURCES`, `NEWSLAKE_BATCH_MINUTES` (default 60, as
+for `frontier_batch`). No params.
 
 **When it fails.** One feed failing does not fail the run: its error is recorded in
 `fetch_log` (`error_class`) and `newslake feed-health` shows it. A failed run usually means
@@ -36,7 +41,7 @@ next run catches up, since due feeds stay due.
 
 @dag(
     dag_id="feed_poll",
-    schedule=timedelta(minutes=POLL_MINUTES),
+    schedule=CronTriggerTimetable(every_minutes_cron(POLL_MINUTES), timezone="UTC"),
     start_date=datetime(2022, 4, 1),
     catchup=False,
     max_active_runs=1,
@@ -53,7 +58,8 @@ def feed_poll():
         from newslake.pipeline.polling import poll_due_feeds
 
         run_id = get_current_context()["run_id"]
-        return poll_due_feeds(lake_path(), sources_path(), run_id).as_dict()
+        return poll_due_feeds(lake_path(), sources_path(), run_id,
+                              batch=timedelta(minutes=BATCH_MINUTES)).as_dict()
 
     poll()
 

@@ -8,16 +8,20 @@ from __future__ import annotations
 import os
 from datetime import datetime, timedelta
 
-from airflow.sdk import dag, task
+from airflow.sdk import CronTriggerTimetable, dag, task
+from newslake_airflow.schedules import every_minutes_cron
 from newslake_airflow.tasks import DEFAULT_ARGS, lake_path, sources_path, stage
 
 BATCH_MINUTES = int(os.environ.get("NEWSLAKE_BATCH_MINUTES", "60"))
+BATCH_DELAY_MINUTES = min(5, BATCH_MINUTES // 2)
+"""Each batch starts this long after its cut-off, once the cut-off's poll has committed."""
 
 
 DOC_MD = """
 ### frontier_batch: publish the pending frontier entries
 
-**What it does.** Every hour (`NEWSLAKE_BATCH_MINUTES`), fetches, extracts, deduplicates,
+**What it does.** Every hour (`NEWSLAKE_BATCH_MINUTES`, on the UTC grid, 5 minutes after
+each cut-off so that the cut-off's poll has committed), fetches, extracts, deduplicates,
 validates and publishes the frontier entries still pending, one commit per crawl day's batch,
 so an article is queryable within about an hour of appearing in its feed.
 
@@ -34,7 +38,8 @@ run.
 
 @dag(
     dag_id="frontier_batch",
-    schedule=timedelta(minutes=BATCH_MINUTES),
+    schedule=CronTriggerTimetable(every_minutes_cron(BATCH_MINUTES, BATCH_DELAY_MINUTES),
+                                  timezone="UTC"),
     start_date=datetime(2022, 4, 1),
     catchup=False,
     max_active_runs=1,

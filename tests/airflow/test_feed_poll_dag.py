@@ -1,6 +1,7 @@
 """The feed_poll and frontier_batch DAGs through Airflow (``airflow dags test``) against the
 fixture web, with the simulated clock shared through NEWSLAKE_CLOCK: a few polls, then a
-micro-batch publishes what they found."""
+micro-batch publishes what they found; after one more poll, news_ingest closes the day from
+the frontier (its feed tasks skipped) and every article is in the lake once."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import pytest
 from embedded_airflow import embedded_airflow_env
 from fixture_web import FixtureWeb, SimClock, sources_yaml
 
-pytestmark = [pytest.mark.timeout(900), pytest.mark.slow]
+pytestmark = [pytest.mark.timeout(1800), pytest.mark.slow]
 
 AIRFLOW = Path(sys.executable).with_name("airflow")
 T0 = datetime(2022, 4, 1, 9, tzinfo=UTC)
@@ -52,8 +53,24 @@ def test_feed_poll_then_batch_through_airflow(tmp_path):
         assert sum(sum(c.values()) for c in polls.values()) == sum(r["polls"] for r in state)
         clock.set(T0 + timedelta(hours=1))
         _dags_test(env, "frontier_batch", T0 + timedelta(hours=1))
-    settled = read(str(lake), "frontier").to_pylist()
-    assert {r["state"] for r in settled} <= {"published", "failed"}
-    articles = read(str(lake), "articles").to_pylist()
-    published = {r["url"] for r in settled if r["state"] == "published"}
-    assert published and {a["url"] for a in articles} >= published
+        settled = read(str(lake), "frontier").to_pylist()
+        assert {r["state"] for r in settled} <= {"published", "failed"}
+        articles = read(str(lake), "articles").to_pylist()
+        published = {r["url"] for r in settled if r["state"] == "published"}
+        assert published and {a["url"] for a in articles} >= published
+        later = T0 + timedelta(hours=3)
+        clock.set(later)
+        _dags_test(env, "feed_poll", later)
+        left = [r for r in read(str(lake), "frontier").to_pylist() if r["state"] == "pending"]
+        assert left  # found after the micro-batch: the daily close publishes them
+        clock.set(datetime(2022, 4, 2, 0, 5, tzinfo=UTC))
+        _dags_test(env, "news_ingest", datetime(2022, 4, 1, tzinfo=UTC))
+    final = read(str(lake), "frontier").to_pylist()
+    assert {r["state"] for r in final} <= {"published", "failed"}
+    rows = read(str(lake), "articles").to_pylist()
+    producers = {a["producer"] for a in rows}
+    assert "batch-close-2022-04-01" in producers  # the close published what was left
+    assert all(p.startswith("batch-") for p in producers)  # and the feed path did not run
+    urls = [a["url"] for a in rows]
+    assert len(urls) == len(set(urls)) == sum(r["state"] == "published" for r in final)
+    assert {r["url"] for r in left} & set(urls)

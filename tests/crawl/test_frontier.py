@@ -236,3 +236,43 @@ def test_entries_of_a_batch_failing_validation_are_retried_once(web, setup):
     complete(lake, "b2", "batch-b2", DAY, {}, failed, T0, "run-b2")
     assert {r["state"] for r in frontier(lake)} == {"failed"}
     assert claim(lake, "b3", DAY, T0) == []
+
+
+@pytest.mark.slow  # two micro-batches and a close over the fixture web
+def test_daily_close_publishes_what_micro_batches_left_and_every_article_once(web, setup):
+    from newslake.exceptions import TransientError
+    from newslake.pipeline.microbatch import process_frontier
+    from newslake.pipeline.polling import close_day
+
+    lake, sources = setup
+    poll_once(lake, sources, T0, "poll-1")
+    batch_at = T0 + timedelta(hours=1)
+    web.clock.set(batch_at)
+    first = process_frontier(lake, str(sources), "b1", batch_at)
+    assert first and first[0].published > 0
+    later = T0 + timedelta(hours=3)  # polled, not yet processed by a micro-batch
+    web.clock.set(later)
+    poll_once(lake, sources, later, "poll-2")
+    left = [r for r in frontier(lake) if r["state"] == "pending"]
+    assert left
+    midnight = datetime(2022, 4, 2, 0, 5, tzinfo=UTC)
+    web.clock.set(midnight)
+    claim(lake, "b2", DAY, midnight)  # a micro-batch still running holds the day's rest
+    with pytest.raises(TransientError, match="held by running micro-batches"):
+        close_day(lake, str(sources), DAY, "close-run", midnight)
+    after_lease = midnight + timedelta(hours=3)  # b2 died: its claim expired
+    closed = close_day(lake, str(sources), DAY, "close-run", after_lease)
+    assert closed["polled"] and closed["entries"] == len(left) and closed["published"] > 0
+    rows = frontier(lake)
+    assert {r["state"] for r in rows} <= {"published", "failed"}
+    articles = lake_rows(lake, "articles")
+    urls = [a["url"] for a in articles]
+    assert len(urls) == len(set(urls)) == sum(r["state"] == "published" for r in rows)
+    assert {a["producer"] for a in articles} == {"batch-b1", "batch-close-2022-04-01"}
+    # the close run again (a cleared task) replaces exactly its own rows
+    again = close_day(lake, str(sources), DAY, "close-run-2", after_lease)
+    assert again["published"] == closed["published"]
+    assert sorted(a["url"] for a in lake_rows(lake, "articles")) == sorted(urls)
+    # a day that was never polled is left to the feed path (a backfill)
+    untouched = close_day(lake, str(sources), DAY - timedelta(days=1), "close-0", midnight)
+    assert untouched["polled"] is False and untouched["entries"] == 0

@@ -75,3 +75,24 @@ def test_failing_feed_is_recorded_and_backs_off(web):
                        now=result.state.next_poll_at)[0]
     assert (again.state.next_poll_at - again.outcome.at) > (
         result.state.next_poll_at - result.outcome.at)
+
+
+def test_poll_run_moves_next_polls_onto_the_batch_cut_offs(web, tmp_path, monkeypatch):
+    from newslake.crawl.frontier import read
+    from newslake.pipeline.polling import poll_due_feeds
+
+    monkeypatch.setenv("NEWSLAKE_CLOCK", str(web.clock.path))
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(sources_yaml(web))
+    lake = str(tmp_path / "lake")
+    at = START + timedelta(minutes=10)
+    web.clock.set(at)
+    run = poll_due_feeds(lake, str(sources), "poll-1", batch=timedelta(hours=1))
+    assert run.due == len(web.sites) and run.new_entries > 0
+    cut_off = START + timedelta(hours=1)
+    states = read(lake, "feed_state").to_pylist()
+    for state in states:  # before the 07:00 cut-off, or on a later cut-off
+        nxt = state["next_poll_at"]
+        assert nxt <= cut_off or (nxt.minute, nxt.second) == (0, 0), state
+        assert nxt <= state["last_poll_at"] + timedelta(seconds=state["interval_s"])
+    assert any(s["next_poll_at"] == cut_off for s in states)

@@ -11,6 +11,7 @@ from newslake.crawl.schedule import (
     FeedPollState,
     PollOutcome,
     advance,
+    align_to_batches,
     conditional_headers,
     due_feeds,
     is_due,
@@ -133,3 +134,41 @@ sources:
     a, b = config.sources
     assert (a.poll.min_interval_s, a.poll.max_interval_s) == (120, 7200)
     assert (b.poll.min_interval_s, b.poll.max_interval_s) == (120, 600)
+
+
+HOUR = timedelta(hours=1)
+
+
+def _polled(at: datetime, interval_min: float, outcome: PollOutcome | None = None):
+    """The state after a successful poll at ``at`` that asks for ``interval_min`` minutes."""
+    outcome = outcome or PollOutcome(at=at, status=200, new_entries=1, listed=30)
+    state = FeedPollState("s", "u", last_poll_at=at, last_success_at=at,
+                          interval_s=interval_min * 60,
+                          next_poll_at=at + timedelta(minutes=interval_min))
+    return align_to_batches(state, outcome, POLICY, HOUR), outcome
+
+
+def test_a_feed_polled_less_often_than_batches_is_polled_at_a_cut_off():
+    at = T0 + timedelta(hours=9, minutes=10)
+    state, _ = _polled(at, 150)  # wanted 11:40: polled at the 11:00 cut-off, not later
+    assert state.next_poll_at == T0 + timedelta(hours=11)
+    state, _ = _polled(T0 + timedelta(hours=9, minutes=50), 70)  # 11:00: already a cut-off
+    assert state.next_poll_at == T0 + timedelta(hours=11)
+
+
+def test_a_feed_polled_more_often_than_batches_gets_a_poll_at_each_cut_off():
+    state, _ = _polled(T0 + timedelta(hours=9, minutes=40), 25)  # 10:05 skips 10:00
+    assert state.next_poll_at == T0 + timedelta(hours=10)
+    state, _ = _polled(T0 + timedelta(hours=9, minutes=10), 25)  # 09:35 is before 10:00
+    assert state.next_poll_at == T0 + timedelta(hours=9, minutes=35)
+    # the minimum interval holds: polled at 09:58, the next cut-off it may use is 11:00
+    state, _ = _polled(T0 + timedelta(hours=9, minutes=58), 25)
+    assert state.next_poll_at == T0 + timedelta(hours=10, minutes=23)
+
+
+def test_backoff_and_retry_after_are_not_shortened_by_the_cut_off():
+    at = T0 + timedelta(hours=9, minutes=10)
+    failed = PollOutcome(at=at, status=503, error_class="http_5xx")
+    assert _polled(at, 150, failed)[0].next_poll_at == at + timedelta(minutes=150)
+    told = PollOutcome(at=at, status=200, new_entries=1, listed=30, retry_after_s=9000)
+    assert _polled(at, 150, told)[0].next_poll_at == at + timedelta(minutes=150)

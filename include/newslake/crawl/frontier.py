@@ -194,6 +194,35 @@ def pending_days(lake: str, now: datetime) -> list[date]:
     return [r[0] for r in rows]
 
 
+@dataclass(frozen=True)
+class DayFrontier:
+    """The frontier of one crawl day at some time."""
+
+    seen: int
+    waiting: int
+    """Entries a batch may take (pending, or claimed by a batch that died)."""
+    held: dict[str, int]
+    """Entries claimed by live batches, per batch id."""
+
+
+def day_frontier(lake: str, crawl_date: date, now: datetime) -> DayFrontier:
+    """How many entries were first seen on ``crawl_date``, wait for a batch, or are held."""
+    if not ducklake.exists(lake):
+        return DayFrontier(0, 0, {})
+    con = ducklake.connect(lake)
+    try:
+        rows = con.execute(
+            f"SELECT CASE WHEN state = 'pending' OR (state = 'claimed' AND claimed_at < ?) "
+            f"THEN '' WHEN state = 'claimed' THEN batch_id END AS held, count(*) "
+            f"FROM {_L}.frontier WHERE crawl_date = ? GROUP BY ALL",
+            [now - CLAIM_LEASE, crawl_date]).fetchall()
+    finally:
+        con.close()
+    counts = {key: int(n) for key, n in rows}
+    held = {k: n for k, n in counts.items() if k}
+    return DayFrontier(sum(counts.values()), counts.get("", 0), held)
+
+
 def claim(lake: str, batch_id: str, crawl_date: date, now: datetime,
           hook: Hook | None = None) -> list[FrontierEntry]:
     """Take the day's pending entries for ``batch_id`` (or return those it already holds)."""

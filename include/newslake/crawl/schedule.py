@@ -169,3 +169,34 @@ def advance(state: FeedPollState, outcome: PollOutcome, policy: PollPolicy) -> F
         rolled_over=rolled,
         rollovers=state.rollovers + rolled,
     )
+
+
+def _grid(when: datetime, step_s: float, up: bool) -> datetime:
+    """``when`` rounded down (or up) to a multiple of ``step_s`` seconds since the epoch
+    (UTC midnights when ``step_s`` divides a day)."""
+    ts = when.timestamp()
+    n = math.ceil(ts / step_s) if up else math.floor(ts / step_s)
+    return datetime.fromtimestamp(n * step_s, tz=when.tzinfo)
+
+
+def align_to_batches(state: FeedPollState, outcome: PollOutcome, policy: PollPolicy,
+                     batch: timedelta) -> FeedPollState:
+    """Move a feed's next poll onto a micro-batch cut-off (multiples of ``batch`` since
+    midnight UTC) when the interval would otherwise skip past one.
+
+    An entry found by the poll just before a batch is published by that batch; one found just
+    after waits a whole batch interval. So a feed polled less often than every batch is
+    polled at a cut-off (the one at or before its wanted time: never later than the
+    interval asks), and a feed polled more often always gets a poll at each cut-off. The
+    source's ``min_interval_s`` still holds, and a failing feed's backoff or a Retry-After
+    is never shortened. ``state`` is what :func:`advance` made of ``outcome``.
+    """
+    step = batch.total_seconds()
+    if (step <= 0 or not outcome.ok or outcome.retry_after_s is not None
+            or state.last_poll_at is None or state.next_poll_at is None):
+        return state
+    first = _grid(state.last_poll_at + timedelta(seconds=policy.min_interval_s), step, up=True)
+    if state.next_poll_at < first:
+        return state  # polled again before the next cut-off anyway
+    return replace(state, next_poll_at=max(first, _grid(state.next_poll_at, step, up=False)))
+

@@ -39,9 +39,10 @@ STREAM_ROWS = 64 * 1024
 
 
 def _stream(lake: str, snapshot: int | None, table: str, columns: Sequence[str],
-            start: date | None, end: date, days: Iterable[date] | None = None
-            ) -> Iterator[pa.Table]:
-    """Batches of ``columns`` (conformed, plus ``crawl_date``) of ``table`` in ``[start, end)``."""
+            start: date | None, end: date, days: Iterable[date] | None = None,
+            same_day_except: str | None = None) -> Iterator[pa.Table]:
+    """Batches of ``columns`` (conformed, plus ``crawl_date``) of ``table`` in ``[start, end)``,
+    and of day ``end`` the rows of every producer but ``same_day_except`` when it is given."""
     if snapshot is None:
         return
     from newslake.lake import ducklake
@@ -50,10 +51,14 @@ def _stream(lake: str, snapshot: int | None, table: str, columns: Sequence[str],
     try:
         con.execute("SET threads = 2")
         cols = ", ".join(f'"{c}"' for c in columns)
-        where, params = ["crawl_date < ?"], [end]
+        before, params = "crawl_date < ?", [end]
         if start is not None:
-            where.append("crawl_date >= ?")
+            before += " AND crawl_date >= ?"
             params.append(start)
+        if same_day_except is not None:
+            before = f"(({before}) OR (crawl_date = ? AND producer <> ?))"
+            params += [end, same_day_except]
+        where = [before]
         if days is not None:
             chosen = sorted(set(days))
             if not chosen:
@@ -113,21 +118,26 @@ class KeySet:
 
 @dataclass
 class History:
-    """The lake before ``end`` as of one snapshot: the dedup window starts at ``start``."""
+    """The lake before ``end`` as of one snapshot: the dedup window starts at ``start``.
+
+    With ``same_day_except`` (a producer), day ``end``'s rows of every other producer are
+    history too: a micro-batch sees the day's earlier batches.
+    """
 
     lake: str
     scheme: str
     start: date
     end: date
     snapshot: int | None  # None: nothing published yet
+    same_day_except: str | None = None
 
     def _stream(self, table: str, columns: Sequence[str], window: bool = True,
                 days: Iterable[date] | None = None) -> Iterator[pa.Table]:
         return _stream(self.lake, self.snapshot, table, columns,
-                       self.start if window else None, self.end, days)
+                       self.start if window else None, self.end, days, self.same_day_except)
 
     def known_urls(self, urls: list[str]) -> list[date | None]:
-        """First crawl date of each URL in the lake before the day, or None."""
+        """First crawl date of each URL in the history (any day before ``end``), or None."""
         wanted = pa.array(urls, pa.string())
         first: dict[str, date] = {}
         for data in self._stream("articles", ["canonical_url"], window=False):
@@ -216,10 +226,13 @@ class History:
         return out
 
 
-def load_history(lake: str, crawl_date: date, config: DedupConfig) -> History:
+def load_history(lake: str, crawl_date: date, config: DedupConfig,
+                 same_day_except: str | None = None) -> History:
     """The window that ``crawl_date`` is compared against, pinned to the current snapshot.
 
-    The day itself is excluded, so re-running a day sees the same history.
+    The day itself is excluded, so re-running a day sees the same history; with
+    ``same_day_except``, the day's rows of every other producer are included (the earlier
+    micro-batches of the day, whose rows a batch's re-run does not replace).
     """
     from newslake.lake import ducklake
 
@@ -232,4 +245,4 @@ def load_history(lake: str, crawl_date: date, config: DedupConfig) -> History:
             con.close()
     return History(lake=lake, scheme=config.scheme,
                    start=crawl_date - timedelta(days=config.window_days), end=crawl_date,
-                   snapshot=snapshot)
+                   snapshot=snapshot, same_day_except=same_day_except)

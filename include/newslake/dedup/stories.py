@@ -92,6 +92,7 @@ def assign_stories(
     crawl_date: date,
     config: DedupConfig,
     syndicator_sites: frozenset[str] = frozenset(),
+    same_day_except: str | None = None,
 ) -> DedupResult:
     """Group one day's articles into stories against the lake's history window.
 
@@ -103,7 +104,8 @@ def assign_stories(
     both share most of their text; a page embedding another inside substantial text of its
     own keeps its story and records ``excerpt_of``. Within a story, pages carrying the same
     text share a ``story_version``. Stories touching history keep their story id; new ones
-    get :func:`story_id_for` of their original.
+    get :func:`story_id_for` of their original. With ``same_day_except`` (the batch's
+    producer), the day's rows of other producers (earlier micro-batches) are history too.
     """
     from newslake.dedup.assemble import assemble
 
@@ -113,7 +115,7 @@ def assign_stories(
     for n, row in enumerate(rows):
         row["_order"] = n
         row["canonical_url"] = row["canonical_url"] or canonicalize_url(row["url"])
-    history = load_history(lake, crawl_date, config)
+    history = load_history(lake, crawl_date, config, same_day_except)
     kept, rejected = _drop_duplicate_urls(rows, history)
     del rows
     order = np.array([r["_order"] for r in kept], dtype=np.int64)

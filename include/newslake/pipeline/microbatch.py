@@ -91,7 +91,7 @@ def run_batch(lake: str, sources_path: str, crawl_date: date, batch_id: str,
     for n in range(len(plan)):
         articles += stages.stage_extract(ctx, n)["articles"]
     if articles:
-        stages.stage_dedup(ctx)
+        stages.stage_dedup(ctx, same_day=True)  # the day's earlier batches are history
         try:
             stages.stage_validate(ctx)
         except StageFailed as exc:

@@ -1,17 +1,17 @@
-"""One ``feed_poll`` run and one ``frontier_batch`` run, as plain functions.
+"""One ``feed_poll`` run, one ``frontier_batch`` run and the close of a day, as plain functions.
 
 :func:`poll_due_feeds` polls every due feed (all in one process and one event loop, so an
 orchestrator runs one task whatever the number of sources) and commits the poll in one
-transaction; :func:`process_pending` runs a micro-batch per day over the pending frontier.
-Both read the time from :func:`newslake.crawl.clock.now` (simulated when ``NEWSLAKE_CLOCK``
-is set).
+transaction; :func:`process_pending` runs a micro-batch per day over the pending frontier;
+:func:`close_day` processes what remains of one day's frontier (the daily run). They read
+the time from :func:`newslake.crawl.clock.now` (simulated when ``NEWSLAKE_CLOCK`` is set).
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict, dataclass
-from datetime import datetime
+from dataclasses import asdict, dataclass, replace
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from newslake.crawl.clock import now as clock_now
@@ -42,12 +42,17 @@ def _warc(lake: str, when: datetime, run_id: str) -> str | None:
     return str(Path(lake) / "raw" / f"crawl_date={day}" / f"poll-{safe_key(run_id)}.warc.gz")
 
 
-def poll_due_feeds(lake: str, sources_path: str, run_id: str,
-                   now: datetime | None = None) -> PollRun:
-    """Poll the due feeds of ``sources_path`` and commit what they listed."""
+def poll_due_feeds(lake: str, sources_path: str, run_id: str, now: datetime | None = None,
+                   batch: timedelta | None = None) -> PollRun:
+    """Poll the due feeds of ``sources_path`` and commit what they listed.
+
+    With ``batch`` (the micro-batch interval), each feed's next poll is moved onto a batch
+    cut-off when its interval would skip past one (see
+    :func:`newslake.crawl.schedule.align_to_batches`).
+    """
     from newslake.crawl.frontier import commit_poll, load_states
     from newslake.crawl.poll import PollRequest, poll_feeds
-    from newslake.crawl.schedule import due_feeds
+    from newslake.crawl.schedule import align_to_batches, due_feeds
     from newslake.sources import load_sources
 
     now = now or clock_now()
@@ -58,6 +63,9 @@ def poll_due_feeds(lake: str, sources_path: str, run_id: str,
         return PollRun(len(states), 0, 0, 0, 0, None)
     requests = [PollRequest(config.source(s.source_id), s, states[s.source_id][1]) for s in due]
     polls = poll_feeds(requests, config, now=now, warc_path=_warc(lake, now, run_id))
+    if batch is not None:
+        polls = [replace(p, state=align_to_batches(
+            p.state, p.outcome, config.source(p.source_id).poll, batch)) for p in polls]
     commit = commit_poll(lake, polls, run_id, now)
     run = PollRun(len(states), len(due), commit.new_entries,
                   sum(p.outcome.status == 304 for p in polls),
@@ -76,3 +84,41 @@ def process_pending(lake: str, sources_path: str, run_id: str,
     results = process_frontier(lake, sources_path, batch_id, now, run_id=run_id)
     return [{"crawl_date": r.crawl_date.isoformat(), "entries": r.entries,
              "articles": r.articles, "published": r.published} for r in results]
+
+
+def close_batch_id(day: date) -> str:
+    """The batch that closes ``day`` (the same for every attempt: a re-run replaces it)."""
+    return f"close-{day.isoformat()}"
+
+
+def close_day(lake: str, sources_path: str, day: date, run_id: str,
+              now: datetime | None = None) -> dict:
+    """Process what remains of ``day``'s frontier: the entries first seen on ``day`` that no
+    micro-batch has taken. ``polled`` is False when no entry of ``day`` is in the frontier
+    (the day is then ingested from its feeds, as a backfill). Entries that a live
+    micro-batch holds are its own to publish: the close waits for that batch (a
+    :class:`TransientError`, retried later) so that the day is complete when it returns.
+    """
+    from newslake.crawl.frontier import day_frontier
+    from newslake.exceptions import TransientError
+    from newslake.pipeline.microbatch import process_frontier
+
+    now = now or clock_now()
+    before = day_frontier(lake, day, now)
+    out = {"crawl_date": day.isoformat(), "polled": before.seen > 0, "seen": before.seen,
+           "entries": 0, "articles": 0, "published": 0}
+    if not before.seen:
+        return out
+    batch_id = close_batch_id(day)
+    others = {b: n for b, n in before.held.items() if b != batch_id}
+    if others:
+        batch, count = sorted(others.items())[0]
+        raise TransientError(f"{sum(others.values())} entries of {day} are held by running "
+                             f"micro-batches (e.g. {count} by {batch}): the day closes after "
+                             "they commit")
+    for result in process_frontier(lake, sources_path, batch_id, now, day=day, run_id=run_id):
+        out["entries"] += result.entries
+        out["articles"] += result.articles
+        out["published"] += result.published
+    log.info("closed %s from the frontier: %s", day, out)
+    return out

@@ -256,8 +256,13 @@ def _staged(ctx: RunContext, stage: str, table: str) -> pa.Table:
                    for n in names], table)
 
 
-def stage_dedup(ctx: RunContext, window_days: int | None = None) -> dict[str, Any]:
-    """Link syndicated copies to their originals and form stories."""
+def stage_dedup(ctx: RunContext, window_days: int | None = None,
+                same_day: bool = False) -> dict[str, Any]:
+    """Link syndicated copies to their originals and form stories.
+
+    With ``same_day`` the day's rows of other producers are history too (a micro-batch
+    sees the day's earlier batches); without, only the days before ``ctx.crawl_date``.
+    """
     from newslake.dedup import DedupConfig, assign_stories
 
     ctx.hold()
@@ -272,6 +277,7 @@ def stage_dedup(ctx: RunContext, window_days: int | None = None) -> dict[str, An
         crawl_date=ctx.crawl_date,
         config=dedup_config,
         syndicator_sites=syndicator_sites,
+        same_day_except=ctx.producer if same_day else None,
     )
     for table in ("articles", "stories", "syndication", "dedup_index"):
         data = result.signatures if table == "dedup_index" else getattr(result, table)
