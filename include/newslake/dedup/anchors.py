@@ -8,9 +8,10 @@ anchor is the hash of one sentence of the article text (a run of words closed by
 whose text lies in another carries its sentences, so they share anchors.
 
 A page with fewer than :data:`SHORT_SHINGLES` distinct shingles publishes every anchor;
-a longer page publishes the half whose key is non-negative (a fixed half of all sentences,
-the same on every page), which finds a short page of ``n`` sentences with probability
-``1 - 2**-n`` at half the index cost. Anchor keys pair two pages only when one of them is
+a longer page publishes those of its first :data:`HEAD_SENTENCES` sentences and, beyond
+them, the half whose key is non-negative (a fixed half of all sentences, the same on every
+page): a short page of ``n`` sentences from the head is always found, one from further
+down with probability ``1 - 2**-n``, at about half the index cost of every sentence. Anchor keys pair two pages only when one of them is
 short (long pages pair by bands); every pair is verified by exact containment.
 """
 
@@ -24,6 +25,9 @@ MAX_WORDS = 40
 """Sentences are cut every this many words (text without sentence marks still anchors)."""
 SHORT_SHINGLES = 300
 """Pages with fewer distinct shingles than this publish every anchor and pair through them."""
+HEAD_SENTENCES = 12
+"""A long page publishes every anchor of its first sentences (a stub is a story's lede, the
+newest entry heads a live thread, a truncated copy keeps the head)."""
 
 _SALT = np.uint64(0xA076_1D64_78BD_642F)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
@@ -60,9 +64,12 @@ def sentence_anchors(ids: np.ndarray, doc: np.ndarray, ends: np.ndarray, sizes: 
         sums = np.add.reduceat(salted, starts)
         keys = _finalize(sums ^ _SALT ^ (lengths.astype(np.uint64) * _MIX2)).view(np.int64)
     owner = doc[starts]
+    opening = np.ones(owner.size, dtype=bool)
+    opening[1:] = owner[1:] != owner[:-1]
+    rank = np.arange(owner.size) - np.flatnonzero(opening)[np.cumsum(opening) - 1]
     keep = lengths >= MIN_WORDS
-    keys, owner = keys[keep], owner[keep]
-    keep = (sizes[owner] < SHORT_SHINGLES) | (keys >= 0)
+    keys, owner, rank = keys[keep], owner[keep], rank[keep]
+    keep = (sizes[owner] < SHORT_SHINGLES) | (keys >= 0) | (rank < HEAD_SENTENCES)
     keys, owner = keys[keep], owner[keep]
     order = np.lexsort((keys, owner))
     keys, owner = keys[order], owner[order]
