@@ -11,8 +11,10 @@ A page with fewer than :data:`SHORT_SHINGLES` distinct shingles publishes every 
 a longer page publishes those of its first :data:`HEAD_SENTENCES` sentences and, beyond
 them, the half whose key is non-negative (a fixed half of all sentences, the same on every
 page): a short page of ``n`` sentences from the head is always found, one from further
-down with probability ``1 - 2**-n``, at about half the index cost of every sentence. Anchor keys pair two pages only when one of them is
-short (long pages pair by bands); every pair is verified by exact containment.
+down with probability ``1 - 2**-n``, at about half the index cost of every sentence. Anchor
+keys pair two pages only when one of them is short (long pages pair by bands); every pair
+is verified by exact containment, and a pair with a page under ``DedupConfig.min_words``
+counts only when the shorter text lies in the other (``contained``).
 """
 
 from __future__ import annotations
