@@ -44,8 +44,10 @@ class DedupConfig:
       its original has J near 0.3). Fewer rows catch such low-Jaccard copies at the price of
       more candidates to verify; every candidate is verified with exact containment. More
       bands cost index space (8 bytes per band and article).
-    - ``min_words``: bodies shorter than this are only deduplicated by URL (too little text to
-      tell a copy from a coincidence).
+    - ``min_words``: bodies shorter than this get no band keys and join a story only when
+      their text lies in a page of it (``contained``), found by sentence anchors
+      (:mod:`newslake.dedup.anchors`): too little text to tell a copy from a coincidence
+      otherwise. Bodies under ``min_text_words`` are only deduplicated by URL.
     - ``max_bucket``: LSH buckets holding more articles than this are ignored (boilerplate
       shared by many pages, not a story).
     - ``seed``: seed of the MinHash permutations; part of the persisted index scheme.
