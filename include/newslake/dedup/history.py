@@ -152,14 +152,15 @@ class History:
         ``anchors`` (one pass over the window).
 
         Returns ``(pairs, anchor_pairs, docs)``: the pairs have ``key`` (int64) and ``doc``
-        (row of ``docs``); ``docs`` has ``article_id``, ``story_id``, ``crawl_date`` and
-        ``n_shingles`` of every matched article, in file order. Index rows of another
-        signature scheme are skipped with a warning; rows written without anchors match by
-        band keys only.
+        (row of ``docs``); ``docs`` has ``article_id``, ``story_id``, ``canonical_url``,
+        ``n_shingles`` and ``crawl_date`` of every matched article, in file order. Index rows
+        of another signature scheme are skipped with a warning; rows written without anchors
+        match by band keys only.
         """
         lookups = {"band_keys": KeySet(keys),
                    "anchor_keys": KeySet(anchors if anchors is not None else keys[:0])}
-        columns = ["article_id", "story_id", "n_shingles", "scheme", *lookups]
+        meta = ["article_id", "story_id", "canonical_url", "n_shingles"]
+        columns = [*meta, "scheme", *lookups]
         found: dict[str, tuple[list, list]] = {c: ([], []) for c in lookups}
         metas, skipped, base = [], 0, 0
         for data in self._stream("dedup_index", columns):
@@ -183,14 +184,14 @@ class History:
             for column, values, owner in hits:
                 found[column][0].append(values)
                 found[column][1].append(np.searchsorted(rows, owner) + base)
-            metas.append(data.select(["article_id", "story_id", "crawl_date", "n_shingles"])
-                         .take(pa.array(rows)))
+            metas.append(data.select([*meta, "crawl_date"]).take(pa.array(rows)))
             base += rows.size
         if skipped:
             log.warning("ignoring %d index rows of another signature scheme", skipped)
         docs = (pa.concat_tables(metas) if metas else pa.table({
             "article_id": pa.array([], pa.string()), "story_id": pa.array([], pa.string()),
-            "crawl_date": pa.array([], pa.date32()), "n_shingles": pa.array([], pa.int32())}))
+            "canonical_url": pa.array([], pa.string()), "n_shingles": pa.array([], pa.int32()),
+            "crawl_date": pa.array([], pa.date32())}))
 
         def pairs(column: str) -> pa.Table:
             values, docs_of = found[column]
