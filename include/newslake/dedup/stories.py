@@ -20,7 +20,6 @@ from newslake.dedup.relate import Components, join
 from newslake.dedup.shingles import band_keys, sign_batch
 from newslake.dedup.text import article_text, site_furniture
 from newslake.dedup.urls import canonicalize_url
-from newslake.ids import registered_site
 from newslake.lake import schema
 
 log = logging.getLogger(__name__)
@@ -143,6 +142,8 @@ def assign_stories(
     for s, node in node_of_story.items():
         comps.story[node] = s
     links = Links(history_ids=docs["article_id"].to_pylist(), history_story=doc_story)
+    from newslake.ids import registered_site  # newslake.ids imports this package
+
     site = [registered_site(r["canonical_url"]) for r in kept]
     doc_site = [registered_site(u or "") for u in docs["canonical_url"].to_pylist()]
     pairs = []
