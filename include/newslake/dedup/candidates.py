@@ -1,8 +1,11 @@
-"""Candidate pairs from LSH band keys (joined in DuckDB), verified by exact shingle overlap.
+"""Candidate pairs from LSH band keys and sentence anchors (joined in DuckDB), verified by
+exact shingle overlap.
 
-Only the band keys of the batch and the history rows that share one of them are joined; the
-shingle ids of the documents in a candidate pair are computed afresh for verification, so
-memory holds the shingles of candidates, never of the whole batch or history.
+Band keys pair pages similar as wholes; anchors (:mod:`newslake.dedup.anchors`) pair a short
+page with a page holding it. Only the keys of the batch and the history rows that share one
+of them are joined; the shingle ids of the documents in a candidate pair are computed afresh
+for verification, so memory holds the shingles of candidates, never of the whole batch or
+history.
 """
 
 from __future__ import annotations

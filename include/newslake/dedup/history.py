@@ -1,10 +1,11 @@
 """The lake's past as seen by deduplication, read as a stream of record batches.
 
 Nothing proportional to the history is held in memory: every question (known URLs, history
-articles sharing a band key with the batch, members of touched stories, bodies to verify)
-streams the window's rows from the DuckLake catalog (one snapshot for the whole run) a batch
-at a time and keeps only the matching rows. Cost grows linearly with the history (one pass
-over its band keys per batch); memory grows with the number of matches only.
+articles sharing a band or anchor key with the batch, members of touched stories, bodies to
+verify) streams the window's rows from the DuckLake catalog (one snapshot for the whole run)
+a batch at a time and keeps only the matching rows. Cost grows linearly with the history
+(one pass over its band and anchor keys per batch); memory grows with the number of matches
+only.
 """
 
 from __future__ import annotations
