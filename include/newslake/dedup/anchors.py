@@ -32,6 +32,8 @@ HEAD_SENTENCES = 12
 newest entry heads a live thread, a truncated copy keeps the head)."""
 
 _SALT = np.uint64(0xA076_1D64_78BD_642F)
+_POSITION = np.random.default_rng(0x5EED).integers(0, 2**63, MAX_WORDS, dtype=np.uint64) * 2 + 1
+"""An odd multiplier per word position in a sentence: the key depends on word order."""
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _MIX2 = np.uint64(0xBF58476D1CE4E5B9)
 
@@ -60,10 +62,8 @@ def sentence_anchors(ids: np.ndarray, doc: np.ndarray, ends: np.ndarray, sizes: 
     local = position % MAX_WORDS
     starts = np.flatnonzero(local == 0)
     lengths = np.diff(np.append(starts, n))
-    with np.errstate(over="ignore"):
-        salted = _finalize(ids.astype(np.uint64) + (local.astype(np.uint64) + np.uint64(1))
-                           * _MIX)
-        sums = np.add.reduceat(salted, starts)
+    with np.errstate(over="ignore"):  # token hashes are xxh3: an odd factor per position
+        sums = np.add.reduceat(ids.astype(np.uint64) * _POSITION[local], starts)
         keys = _finalize(sums ^ _SALT ^ (lengths.astype(np.uint64) * _MIX2)).view(np.int64)
     owner = doc[starts]
     opening = np.ones(owner.size, dtype=bool)
