@@ -3,6 +3,7 @@ list, a run's grid and a task's log there."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -119,11 +120,7 @@ def test_make_airflow_serves_the_runs_to_a_browser(demo_lake: Path, tmp_path: Pa
             assert "Done. Returned value" in log, log
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            pass
-        try:  # the executor's idle workers outlive a SIGTERM
+        with contextlib.suppress(ProcessLookupError):  # idle executor workers outlive SIGTERM
             os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass

@@ -70,3 +70,16 @@ def test_two_history_stories_never_merge():
     comps.story[1], comps.story[2] = "s1", "s2"
     join(comps, [(0, 1, 0.95, 0.95), (0, 2, 0.9, 0.9)], CONFIG)
     assert comps.find(0) == comps.find(1) != comps.find(2)
+
+
+def test_a_site_rewriting_its_own_story_is_one_story_a_quote_across_sites_is_not():
+    assert CONFIG.relation(0.66, 0.5, one_site=True) == "story"  # a heavy write-through
+    assert CONFIG.relation(0.66, 0.5) == "excerpt"
+    assert CONFIG.relation(0.5, 0.4, one_site=True) == "excerpt"  # below threshold
+    # 0: version 1 on the wire's site, 1: its copy; 2: version 2 on the wire's site (new
+    # lede, a paragraph dropped), 3: its copy; 4: a commentary quoting version 2
+    pairs = [(0, 1, 0.98, 0.98), (2, 3, 0.97, 0.97), (0, 2, 0.66, 0.5, True),
+             (1, 3, 0.66, 0.5, False), (4, 2, 0.35, 0.66, False)]
+    groups = _groups(5, pairs)
+    assert groups[0] == groups[1] == groups[2] == groups[3] != groups[4]
+    assert len(set(_groups(5, [p[:4] for p in pairs]))) == 3

@@ -51,8 +51,9 @@ def test_wire_traffic_meets_the_goals_in_one_batch(corpus, one_batch):
     assert figures["version_recall"] >= 0.7, figures
 
 
-def test_a_held_out_seed_meets_the_goals(tmp_path):
-    corpus = build_corpus(seed=29)
+@pytest.mark.parametrize("seed", [29, 3, 5, 7])
+def test_held_out_seeds_meet_the_goals(seed, tmp_path):
+    corpus = build_corpus(seed=seed)
     result = _run(article_rows(corpus), str(tmp_path / "lake"))
     figures = score(corpus, result.articles.to_pylist(),
                     {r["url"] for r in result.rejections.to_pylist()})

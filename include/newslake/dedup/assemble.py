@@ -162,6 +162,9 @@ def assemble(table: pa.Table, kept: list[dict[str, Any]], signed: Signed, keys: 
         "n_shingles": signed.n_shingles.astype(np.int32),
         "signature": _lists(signed.signatures, eligible, pa.uint32()),
         "band_keys": _lists(keys, eligible, pa.int64()),
+        "anchor_keys": pa.LargeListArray.from_arrays(
+            pa.array(signed.anchor_offsets), pa.array(signed.anchor_keys, pa.int64()),
+            mask=pa.array(signed.words < config.min_text_words)).cast(pa.list_(pa.int64())),
         "scheme": [config.scheme] * len(kept),
         "claimed_url": [c for c, _ in claims], "claim_signal": [s for _, s in claims],
     }

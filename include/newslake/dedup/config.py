@@ -25,7 +25,8 @@ class DedupConfig:
     - ``mutual``: otherwise both shares must reach this (copies and write-throughs share most
       of their text both ways). A pair above ``threshold`` that meets neither is an excerpt:
       the longer page embeds the shorter inside substantial text of its own; it keeps its own
-      story and records ``excerpt_of``.
+      story and records ``excerpt_of``; two pages of one site above ``threshold`` are one
+      story (a site rewrites its own story; it does not quote it).
     - ``excerpt_min``: smallest quoted share recorded as an excerpt link.
     - ``version_split``, ``version_kept``: two pages of one story carry the same text (one
       ``story_version``) when the smaller share reaches ``version_split`` (little added or
@@ -44,8 +45,10 @@ class DedupConfig:
       its original has J near 0.3). Fewer rows catch such low-Jaccard copies at the price of
       more candidates to verify; every candidate is verified with exact containment. More
       bands cost index space (8 bytes per band and article).
-    - ``min_words``: bodies shorter than this are only deduplicated by URL (too little text to
-      tell a copy from a coincidence).
+    - ``min_words``: bodies shorter than this get no band keys and join a story only when
+      their text lies in a page of it (``contained``), found by sentence anchors
+      (:mod:`newslake.dedup.anchors`): too little text to tell a copy from a coincidence
+      otherwise. Bodies under ``min_text_words`` are only deduplicated by URL.
     - ``max_bucket``: LSH buckets holding more articles than this are ignored (boilerplate
       shared by many pages, not a story).
     - ``seed``: seed of the MinHash permutations; part of the persisted index scheme.
@@ -96,10 +99,13 @@ class DedupConfig:
         """Smallest containment a verified pair needs to matter (story or excerpt)."""
         return min(self.threshold, self.excerpt_min)
 
-    def relation(self, share_a: float, share_b: float) -> str | None:
-        """``"story"``, ``"excerpt"`` or None for a pair with these shares."""
+    def relation(self, share_a: float, share_b: float, one_site: bool = False) -> str | None:
+        """``"story"``, ``"excerpt"`` or None for a pair with these shares; ``one_site``: both
+        pages are of one site, which does not quote its own story but rewrites it (a
+        write-through), so a pair above ``threshold`` is one story."""
         high, low = max(share_a, share_b), min(share_a, share_b)
-        if high >= self.threshold and (high >= self.contained or low >= self.mutual):
+        if high >= self.threshold and (high >= self.contained or low >= self.mutual
+                                       or one_site):
             return "story"
         return "excerpt" if high >= self.excerpt_min else None
 

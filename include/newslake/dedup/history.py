@@ -1,10 +1,11 @@
 """The lake's past as seen by deduplication, read as a stream of record batches.
 
 Nothing proportional to the history is held in memory: every question (known URLs, history
-articles sharing a band key with the batch, members of touched stories, bodies to verify)
-streams the window's rows from the DuckLake catalog (one snapshot for the whole run) a batch
-at a time and keeps only the matching rows. Cost grows linearly with the history (one pass
-over its band keys per batch); memory grows with the number of matches only.
+articles sharing a band or anchor key with the batch, members of touched stories, bodies to
+verify) streams the window's rows from the DuckLake catalog (one snapshot for the whole run)
+a batch at a time and keeps only the matching rows. Cost grows linearly with the history
+(one pass over its band and anchor keys per batch); memory grows with the number of matches
+only.
 """
 
 from __future__ import annotations
@@ -50,7 +51,8 @@ def _stream(lake: str, snapshot: int | None, table: str, columns: Sequence[str],
     con = ducklake.connect(lake, snapshot=snapshot)
     try:
         con.execute("SET threads = 2")
-        cols = ", ".join(f'"{c}"' for c in columns)
+        present = {r[0] for r in con.execute(f"DESCRIBE lake.{table}").fetchall()}
+        cols = ", ".join(f'"{c}"' if c in present else f'NULL AS "{c}"' for c in columns)
         before, params = "crawl_date < ?", [end]
         if start is not None:
             before += " AND crawl_date >= ?"
@@ -150,46 +152,66 @@ class History:
         return [first.get(u) for u in urls]
 
     def matching(self, keys: np.ndarray) -> tuple[pa.Table, pa.Table]:
-        """History articles sharing a band key with ``keys`` (one pass over the window).
+        """History articles sharing a band key with ``keys``: ``(pairs, docs)`` of
+        :meth:`match_keys`."""
+        pairs, _, docs = self.match_keys(keys)
+        return pairs, docs
 
-        Returns ``(pairs, docs)``: ``pairs`` has ``key`` (int64) and ``doc`` (row of
-        ``docs``); ``docs`` has ``article_id``, ``story_id`` and ``crawl_date`` of every
-        matched article, in file order. Index rows of another signature
-        scheme are skipped with a warning.
+    def match_keys(self, keys: np.ndarray, anchors: np.ndarray | None = None
+                   ) -> tuple[pa.Table, pa.Table, pa.Table]:
+        """History articles sharing a band key with ``keys`` or an anchor key with
+        ``anchors`` (one pass over the window).
+
+        Returns ``(pairs, anchor_pairs, docs)``: the pairs have ``key`` (int64) and ``doc``
+        (row of ``docs``); ``docs`` has ``article_id``, ``story_id``, ``canonical_url``,
+        ``n_shingles`` and ``crawl_date`` of every matched article, in file order. Index rows
+        of another signature scheme are skipped with a warning; rows written without anchors
+        match by band keys only.
         """
-        lookup = KeySet(keys)
-        columns = ["article_id", "story_id", "scheme", "band_keys"]
-        found_keys, found_docs, metas, skipped, base = [], [], [], 0, 0
+        lookups = {"band_keys": KeySet(keys),
+                   "anchor_keys": KeySet(anchors if anchors is not None else keys[:0])}
+        meta = ["article_id", "story_id", "canonical_url", "n_shingles"]
+        columns = [*meta, "scheme", *lookups]
+        found: dict[str, tuple[list, list]] = {c: ([], []) for c in lookups}
+        metas, skipped, base = [], 0, 0
         for data in self._stream("dedup_index", columns):
             same = pc.fill_null(pc.equal(data["scheme"], self.scheme), False)
             skipped += data.num_rows - (pc.sum(same.cast(pa.int64())).as_py() or 0)
-            bands = data["band_keys"].combine_chunks()
-            values = bands.flatten().to_numpy(zero_copy_only=False)
-            lengths = pc.fill_null(pc.list_value_length(bands), 0).to_numpy(
-                zero_copy_only=False)
-            owner = np.repeat(np.arange(data.num_rows, dtype=np.int64), lengths)
-            hit = lookup.contains(values) & same.to_numpy(zero_copy_only=False)[owner]
-            rows = owner[hit]
-            if not rows.size:
+            same = same.to_numpy(zero_copy_only=False)
+            hits = []
+            for column, lookup in lookups.items():
+                if not lookup.keys.size:
+                    continue
+                lists = data[column].combine_chunks()
+                values = lists.flatten().to_numpy(zero_copy_only=False)
+                lengths = pc.fill_null(pc.list_value_length(lists), 0).to_numpy(
+                    zero_copy_only=False)
+                owner = np.repeat(np.arange(data.num_rows, dtype=np.int64), lengths)
+                hit = lookup.contains(values) & same[owner]
+                hits.append((column, values[hit], owner[hit]))
+            rows = np.unique(np.concatenate([h[2] for h in hits])) if hits else []
+            if not len(rows):
                 continue
-            first = np.ones(rows.size, dtype=bool)  # rows ascend: number their distinct values
-            first[1:] = rows[1:] != rows[:-1]
-            local = rows[first]
-            found_keys.append(values[hit])
-            found_docs.append(np.cumsum(first) - 1 + base)
-            metas.append(data.select(["article_id", "story_id", "crawl_date"])
-                         .take(pa.array(local)))
-            base += local.size
+            for column, values, owner in hits:
+                found[column][0].append(values)
+                found[column][1].append(np.searchsorted(rows, owner) + base)
+            metas.append(data.select([*meta, "crawl_date"]).take(pa.array(rows)))
+            base += rows.size
         if skipped:
             log.warning("ignoring %d index rows of another signature scheme", skipped)
         docs = (pa.concat_tables(metas) if metas else pa.table({
             "article_id": pa.array([], pa.string()), "story_id": pa.array([], pa.string()),
+            "canonical_url": pa.array([], pa.string()), "n_shingles": pa.array([], pa.int32()),
             "crawl_date": pa.array([], pa.date32())}))
-        pairs = pa.table({
-            "key": np.concatenate(found_keys) if found_keys else np.empty(0, np.int64),
-            "doc": np.concatenate(found_docs) if found_docs else np.empty(0, np.int64),
-        })
-        return pairs, docs
+
+        def pairs(column: str) -> pa.Table:
+            values, docs_of = found[column]
+            return pa.table({
+                "key": np.concatenate(values) if values else np.empty(0, np.int64),
+                "doc": np.concatenate(docs_of) if docs_of else np.empty(0, np.int64),
+            })
+
+        return pairs("band_keys"), pairs("anchor_keys"), docs
 
     def members(self, stories: Iterable[str]) -> dict[str, list[dict]]:
         """Window articles of ``stories`` (META_COLUMNS plus ``crawl_date``), with the

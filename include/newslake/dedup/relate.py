@@ -49,15 +49,16 @@ class Components:
             self.story[ra] = sb
 
 
-def join(comps: Components, pairs: Iterable[tuple[int, int, float, float]],
-         config: DedupConfig) -> None:
-    """Union the verified pairs ``(node_a, node_b, share_a, share_b)`` that make one story."""
+def join(comps: Components, pairs: Iterable[tuple], config: DedupConfig) -> None:
+    """Union the verified pairs ``(node_a, node_b, share_a, share_b[, one_site])`` that make
+    one story (``one_site``: both pages of one site, see :meth:`DedupConfig.relation`)."""
     contained, excerpts = [], []
-    for a, b, share_a, share_b in pairs:
-        relation = config.relation(share_a, share_b)
+    for a, b, share_a, share_b, *site in pairs:
+        one_site = bool(site and site[0])
+        relation = config.relation(share_a, share_b, one_site)
         if relation == "excerpt":
             excerpts.append((a, b))
-        elif relation == "story" and min(share_a, share_b) >= config.mutual:
+        elif relation == "story" and (min(share_a, share_b) >= config.mutual or one_site):
             comps.union(a, b)
         elif relation == "story":  # the page with the higher share is the shorter one
             contained.append((a, b, share_a) if share_a >= share_b else (b, a, share_b))

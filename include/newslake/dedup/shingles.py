@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import xxhash
 
+from newslake.dedup.anchors import sentence_anchors, take_ragged
 from newslake.dedup.config import DedupConfig
 
 _CJK = r"([\p{Han}\p{Hiragana}\p{Katakana}])"
@@ -33,6 +34,7 @@ _MIX = np.uint64(0x9E3779B97F4A7C15)
 _MIX2 = np.uint64(0xBF58476D1CE4E5B9)
 _EMPTY = np.uint32(0xFFFFFFFF)
 CHUNK_DOCS = 1000
+_SENTENCE_END = "[.!?\u2026\u3002\uff01\uff1f][\"')\\]\u201d\u2019]*$"
 
 
 @dataclass
@@ -45,6 +47,7 @@ class Shingled:
     words: np.ndarray
     signatures: np.ndarray  # (docs, num_perm) uint32
     rows: np.ndarray | None = None  # document i is row rows[i] of ids/offsets (None: itself)
+    anchors: tuple[np.ndarray, np.ndarray] | None = None  # sentence anchors (keys, offsets)
 
     def doc(self, i: int) -> np.ndarray:
         """Shingle ids of document ``i``."""
@@ -71,7 +74,9 @@ def _finalize(values: np.ndarray) -> np.ndarray:
 
 
 def tokens_of(bodies: Sequence[str | None] | pa.Array) -> tuple[list[str], np.ndarray]:
-    """Distinct tokens of a batch and, per token occurrence, ``(doc, token index)`` arrays."""
+    """Distinct tokens of a batch and, per token occurrence, ``(doc, token index, ends)``
+    arrays; ``ends`` is 1 where the occurrence closes a sentence (it ended in ``.``, ``!``,
+    ``?`` or ``…`` before punctuation was trimmed)."""
     text = pa.array(bodies, pa.large_string()) if not isinstance(bodies, pa.Array) else bodies
     text = pc.fill_null(text.cast(pa.large_string()), "")
     wide = pc.invert(pc.string_is_ascii(text))
@@ -82,17 +87,28 @@ def tokens_of(bodies: Sequence[str | None] | pa.Array) -> tuple[list[str], np.nd
         sub = pc.replace_substring_regex(sub, pattern=_CJK, replacement=r" \1 ")
         text = pc.replace_with_mask(text, wide, sub)
     lists = pc.utf8_split_whitespace(pc.utf8_lower(text))
-    flat = pc.utf8_trim(pc.list_flatten(lists), characters=_PUNCT)
-    parents = pc.list_parent_indices(lists)
-    keep = pc.greater(pc.binary_length(flat), 0)
-    flat, parents = flat.filter(keep), parents.filter(keep)
-    encoded = pc.dictionary_encode(flat)
-    if isinstance(encoded, pa.ChunkedArray):
-        encoded = encoded.combine_chunks()
+    raw = pc.dictionary_encode(pc.list_flatten(lists))  # trimmed per distinct raw token only
+    if isinstance(raw, pa.ChunkedArray):
+        raw = raw.combine_chunks()
+    trimmed = pc.utf8_trim(raw.dictionary, characters=_PUNCT)
+    closes = pc.match_substring_regex(raw.dictionary, _SENTENCE_END).to_numpy(
+        zero_copy_only=False)
+    encoded = pc.dictionary_encode(trimmed)
+    token_of_raw = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    kept_raw = pc.greater(pc.binary_length(trimmed), 0).to_numpy(zero_copy_only=False)
+    raw_index = raw.indices.to_numpy(zero_copy_only=False)
+    parents = pc.list_parent_indices(lists).to_numpy(zero_copy_only=False).astype(np.int64)
+    keep = kept_raw[raw_index]
+    ends = closes[raw_index]
+    dropped_end = np.flatnonzero(ends & ~keep)  # "word ." : the sentence ends at "word"
+    ends = ends[keep].astype(np.int64)
+    if dropped_end.size:
+        before = np.cumsum(keep)[dropped_end] - 1
+        valid = before >= 0
+        ends[before[valid]] = 1
     return (
         encoded.dictionary.to_pylist(),
-        np.stack([parents.to_numpy(zero_copy_only=False).astype(np.int64),
-                  encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)]),
+        np.stack([parents[keep], token_of_raw[raw_index[keep]], ends]),
     )
 
 
@@ -124,8 +140,8 @@ def _oph(values: np.ndarray, doc: np.ndarray, docs: int, config: DedupConfig) ->
     return sig
 
 
-def _chunk(bodies: pa.Array, config: DedupConfig) -> Shingled:
-    vocab, (doc, token) = tokens_of(bodies)
+def _chunk(bodies: pa.Array, config: DedupConfig, anchors: bool = False) -> Shingled:
+    vocab, (doc, token, ends) = tokens_of(bodies)
     docs = len(bodies)
     digest = xxhash.xxh3_64_intdigest
     hashed = np.fromiter((digest(t.encode()) for t in vocab), dtype=np.uint64, count=len(vocab))
@@ -160,7 +176,8 @@ def _chunk(bodies: pa.Array, config: DedupConfig) -> Shingled:
     ids = (composite & np.uint64(0xFFFFFFFF)).astype(np.uint32)
     counts = np.bincount((composite >> np.uint64(32)).astype(np.int64), minlength=docs)
     offsets = np.concatenate([[0], np.cumsum(counts)])
-    return Shingled(ids, offsets.astype(np.int64), words, sig)
+    found = sentence_anchors(hashed[token], doc, ends, counts) if anchors else None
+    return Shingled(ids, offsets.astype(np.int64), words, sig, anchors=found)
 
 
 def shingle_batch(bodies: Sequence[str | None] | pa.Array, config: DedupConfig) -> Shingled:
@@ -189,39 +206,54 @@ def shingle_batch(bodies: Sequence[str | None] | pa.Array, config: DedupConfig) 
 
 @dataclass
 class Signed:
-    """Per document: word count, distinct shingle count and OPH signature (no shingle ids)."""
+    """Per document: word count, distinct shingle count, OPH signature and sentence anchors
+    (:mod:`newslake.dedup.anchors`; document ``d`` has ``anchor_keys[anchor_offsets[d]:
+    anchor_offsets[d + 1]]``); no shingle ids."""
 
     words: np.ndarray
     n_shingles: np.ndarray
     signatures: np.ndarray  # (docs, num_perm) uint32
+    anchor_keys: np.ndarray  # int64, concatenated
+    anchor_offsets: np.ndarray  # (docs + 1,) int64
 
     def select(self, rows: np.ndarray) -> Signed:
         """The documents ``rows``, in that order."""
         rows = np.asarray(rows, dtype=np.int64)
-        return Signed(self.words[rows], self.n_shingles[rows], self.signatures[rows])
+        keys, offsets = take_ragged(self.anchor_keys, self.anchor_offsets, rows)
+        return Signed(self.words[rows], self.n_shingles[rows], self.signatures[rows], keys,
+                      offsets)
+
+    def anchors(self, doc: int) -> np.ndarray:
+        """Anchor keys of document ``doc``."""
+        return self.anchor_keys[self.anchor_offsets[doc] : self.anchor_offsets[doc + 1]]
 
 
 def sign_batch(bodies: pa.Array | pa.ChunkedArray, config: DedupConfig,
                clean: Callable[[pa.Array], pa.Array] | None = None) -> Signed:
-    """Signatures of every body, :data:`CHUNK_DOCS` at a time; shingle ids are dropped after
-    each chunk, so memory holds the signatures plus one chunk's working set. ``clean`` maps
-    a chunk of bodies to the text to sign (its article text)."""
-    words, sizes, signatures = [], [], []
+    """Signatures and anchors of every body, :data:`CHUNK_DOCS` at a time; shingle ids are
+    dropped after each chunk, so memory holds the signatures plus one chunk's working set.
+    ``clean`` maps a chunk of bodies to the text to sign (its article text)."""
+    words, sizes, signatures, keys, lengths = [], [], [], [], []
     for start in range(0, len(bodies), CHUNK_DOCS):
         piece = bodies.slice(start, CHUNK_DOCS)
         if isinstance(piece, pa.ChunkedArray):  # copies one chunk's bodies, never the column
             piece = piece.combine_chunks()
         if clean is not None:
             piece = clean(piece)
-        part = _chunk(piece, config)
+        part = _chunk(piece, config, anchors=True)
         words.append(part.words)
         sizes.append(np.diff(part.offsets))
         signatures.append(part.signatures)
+        keys.append(part.anchors[0])
+        lengths.append(np.diff(part.anchors[1]))
         del part
     if not words:
         return Signed(np.empty(0, np.int64), np.empty(0, np.int64),
-                      np.empty((0, config.num_perm), np.uint32))
-    return Signed(np.concatenate(words), np.concatenate(sizes), np.concatenate(signatures))
+                      np.empty((0, config.num_perm), np.uint32), np.empty(0, np.int64),
+                      np.zeros(1, np.int64))
+    offsets = np.concatenate([[0], np.cumsum(np.concatenate(lengths))]).astype(np.int64)
+    return Signed(np.concatenate(words), np.concatenate(sizes), np.concatenate(signatures),
+                  np.concatenate(keys), offsets)
 
 
 def band_keys(signatures: np.ndarray, config: DedupConfig) -> np.ndarray:

@@ -144,12 +144,17 @@ def assign_stories(
     for s, node in node_of_story.items():
         comps.story[node] = s
     links = Links(history_ids=docs["article_id"].to_pylist(), history_story=doc_story)
+    from newslake.ids import registered_site  # newslake.ids imports this package
+
+    site = [registered_site(r["canonical_url"]) for r in kept]
+    doc_site = [registered_site(u or "") for u in docs["canonical_url"].to_pylist()]
     pairs = []
     for edge in found.edges:
         kind, j = edge.other
-        relation = config.relation(edge.share_i, edge.share_j)
+        one_site = site[edge.i] == (site[j] if kind == "b" else doc_site[j])
+        relation = config.relation(edge.share_i, edge.share_j, one_site)
         other = j if kind == "b" else node_of_story[doc_story[j]]
-        pairs.append((edge.i, other, edge.share_i, edge.share_j))
+        pairs.append((edge.i, other, edge.share_i, edge.share_j, one_site))
         if relation == "story" and config.same_text(edge.share_i, edge.share_j):
             links.same_text.append(edge)
         elif relation == "excerpt":

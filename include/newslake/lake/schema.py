@@ -111,6 +111,7 @@ DEDUP_INDEX = pa.schema(
         pa.field("n_shingles", pa.int32()),  # distinct word shingles of the body
         pa.field("signature", pa.list_(pa.uint32())),  # MinHash values
         pa.field("band_keys", pa.list_(pa.int64())),  # one LSH key per band
+        pa.field("anchor_keys", pa.list_(pa.int64())),  # sentence hashes: find short pages
         pa.field("scheme", pa.string()),  # DedupConfig.scheme; other schemes are not compared
         pa.field("claimed_url", pa.string()),  # original the page itself names (canonical, ...)
         pa.field("claim_signal", pa.string()),  # how it names it: canonical | jsonld | attribution
