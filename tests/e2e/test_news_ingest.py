@@ -36,7 +36,7 @@ def run_day(env: dict[str, str], day: str) -> None:
     proc = subprocess.run([str(AIRFLOW), "dags", "test", "news_ingest", day], env=env,
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, (proc.stdout + proc.stderr)[-6000:]
-    assert "Data Docs:" in proc.stdout + proc.stderr
+    assert "Data Docs:" in proc.stdout + proc.stderr, (proc.stdout + proc.stderr)[-6000:]
 
 
 @pytest.fixture(scope="module")
