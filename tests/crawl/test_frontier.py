@@ -167,6 +167,7 @@ def lake_rows(lake: str, table: str) -> list[dict]:
     return read(lake, table).to_pylist()
 
 
+@pytest.mark.slow  # whole micro-batches against the fixture web
 def test_micro_batch_publishes_once_and_rerun_replaces_exactly_its_rows(web, setup):
     from newslake.pipeline.microbatch import process_frontier, run_batch
 
@@ -200,6 +201,7 @@ def test_micro_batch_publishes_once_and_rerun_replaces_exactly_its_rows(web, set
         a["url"] for a in articles)
 
 
+@pytest.mark.slow  # whole micro-batches against the fixture web
 def test_sigkill_inside_a_micro_batch_publishes_nothing_then_once(web, setup):
     lake, sources = setup
     poll_once(lake, sources, T0, "poll-1")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from newslake.cli import main
 from newslake.lake import publish_day, read_table, schema
 from validate_helpers import CRAWL_DATE, make_tables
@@ -51,6 +52,7 @@ def rows(lake: Path, table: str) -> int:
     return read_table(str(lake), table, [CRAWL_DATE]).num_rows
 
 
+@pytest.mark.slow  # GX validation and publishes of whole days
 def test_suite_change_moves_rows_to_quarantine_and_back(tmp_path, capsys):
     lake = tmp_path / "lake"
     tables = make_tables(12)
@@ -80,6 +82,7 @@ def test_suite_change_moves_rows_to_quarantine_and_back(tmp_path, capsys):
     assert rows(lake, "validation_log") > 3 * first_log - 1
 
 
+@pytest.mark.slow  # GX validation and publishes of whole days
 def test_failing_batch_leaves_the_published_day_as_it_was(tmp_path, capsys):
     lake = tmp_path / "lake"
     # published before the share check existed: beta rejected 40 of 50 pages
@@ -115,6 +118,7 @@ def test_no_lake_is_an_error_and_creates_nothing(tmp_path, capsys):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["sources.yaml"]
 
 
+@pytest.mark.slow  # GX validation and publishes of whole days
 def test_revalidation_applies_the_daily_language_gate(tmp_path, capsys):
     lake = tmp_path / "lake"
     tables = make_tables(6)
