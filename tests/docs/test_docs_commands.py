@@ -75,8 +75,20 @@ def _transcripts() -> list[Block]:
 
 
 @pytest.fixture
-def workdir(demo_lake: Path, demo_address: str, tmp_path: Path) -> tuple[Path, dict[str, str]]:
-    """A scratch checkout: the repository's files linked, ``./lake`` a copy of the demo lake."""
+def workdir(demo_lake: Path, demo_address: str, tmp_path: Path):
+    """A scratch checkout: the repository's files linked, ``./lake`` a copy of the demo lake.
+
+    The demo web is shared by the session: a block that sets its clock (docs/DEMO.md) would
+    change what later tests crawl, so the clock is reset after every block."""
+    yield _workdir(demo_lake, demo_address, tmp_path)
+    import urllib.request
+
+    reset = urllib.request.Request(f"http://{demo_address}/_clock", data=b"", method="POST")
+    with urllib.request.urlopen(reset, timeout=30) as response:
+        assert response.status == 200
+
+
+def _workdir(demo_lake: Path, demo_address: str, tmp_path: Path) -> tuple[Path, dict[str, str]]:
     for name in LAYOUT:
         (tmp_path / name).symlink_to(REPO / name)
     shutil.copytree(demo_lake, tmp_path / "lake")
