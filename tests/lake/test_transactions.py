@@ -6,7 +6,6 @@ in compaction, lost rows, torn days, writable SQL, stale WARC files, a truncated
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import textwrap
@@ -16,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pytest
+from damage import truncate_data_file
 from newslake.dedup.config import DedupConfig
 from newslake.dedup.history import load_history
 from newslake.exceptions import StageFailed
@@ -301,16 +301,9 @@ def test_a_truncated_file_is_named_and_other_days_keep_working(tmp_path):
     lake = str(tmp_path)
     publish_day(lake, D1, _day(["a", "b"]))
     publish_day(lake, D2, _day(["c"]))
-    con = ducklake.connect(lake)
-    try:
-        files = ducklake.live_files(con, ducklake.location(lake).data_path)
-    finally:
-        con.close()
-    victim = next(f for f in files if f.table == "articles" and f.crawl_date == D1)
-    with open(victim.path, "r+b") as handle:
-        handle.truncate(os.path.getsize(victim.path) // 2)
+    victim, live = truncate_data_file(lake, "articles", D1)
     checked, damaged = check_lake(lake)
-    assert checked == len(files)
+    assert checked == live
     assert [(d.table, d.crawl_date, d.path) for d in damaged] == [("articles", D1, victim.path)]
     assert _rows(lake, "articles", D2) == ["c"]  # other days read fine
     publish_day(lake, D3, _day(["d"]))  # and later days publish
@@ -324,14 +317,7 @@ def test_a_damaged_day_is_detached_and_rebuilt_while_other_days_read(tmp_path):
     lake = str(tmp_path)
     publish_day(lake, D1, _day(["a", "b"]))
     publish_day(lake, D2, _day(["c"]))
-    con = ducklake.connect(lake)
-    try:
-        files = ducklake.live_files(con, ducklake.location(lake).data_path)
-    finally:
-        con.close()
-    victim = next(f for f in files if f.table == "articles" and f.crawl_date == D1)
-    with open(victim.path, "r+b") as handle:
-        handle.truncate(os.path.getsize(victim.path) // 2)
+    victim, _ = truncate_data_file(lake, "articles", D1)
     before = ducklake.snapshots(lake)[-1].snapshot_id
     with pytest.raises(Exception, match="ducklake-"):  # a rewrite must read the damaged file
         publish_day(lake, D1, _day(["a", "b"]), run_id="blocked")

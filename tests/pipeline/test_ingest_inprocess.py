@@ -116,25 +116,17 @@ def test_reextract_reads_only_the_committed_warc_files(lake, monkeypatch):
 
 def test_a_damaged_day_is_named_by_check_and_rebuilt_by_reextract(lake, tmp_path, monkeypatch,
                                                                    capsys):
-    import os
     import shutil
 
+    from damage import truncate_data_file
     from newslake.cli import main
-    from newslake.lake import ducklake
 
     monkeypatch.setenv("NEWSLAKE_DEMO_ADDR", "127.0.0.1:9")  # nothing listens: no network use
     copy = str(tmp_path / "lake")
     shutil.copytree(lake, copy)
     day = DAYS[0]
     before = read_table(copy, "articles", dates=[day], columns=["article_id", "story_id"])
-    con = ducklake.connect(copy)
-    try:
-        files = ducklake.live_files(con, ducklake.location(copy).data_path)
-    finally:
-        con.close()
-    victim = next(f for f in files if f.table == "articles" and f.crawl_date == day)
-    with open(victim.path, "r+b") as handle:
-        handle.truncate(os.path.getsize(victim.path) // 2)
+    victim, _ = truncate_data_file(copy, "articles", day)
     assert main(["check", "--lake", copy]) == 1
     out = capsys.readouterr().out
     assert f"damaged: articles {day} {victim.path}" in out

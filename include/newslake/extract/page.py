@@ -6,6 +6,7 @@ import functools
 import hashlib
 import re
 from datetime import UTC, date, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import trafilatura
@@ -154,8 +155,6 @@ def rendered_at(headers: dict[str, str] | None, fetched_at: datetime) -> datetim
     else ``fetched_at``. An archived or replayed page thus keeps its own day."""
     value = (headers or {}).get("date")
     if value:
-        from email.utils import parsedate_to_datetime
-
         try:
             when = _aware(parsedate_to_datetime(value))
         except (TypeError, ValueError, IndexError, OverflowError):

@@ -35,6 +35,7 @@ class Damage:
     crawl_date: date | None
     path: str
     reason: str
+    file: ducklake.DataFile | None = None  # the catalog's record of it
 
     def __str__(self) -> str:
         day = self.crawl_date.isoformat() if self.crawl_date else "-"
@@ -44,18 +45,22 @@ class Damage:
 def check_lake(lake: str, days: set[date] | None = None) -> tuple[int, list[Damage]]:
     """``(files checked, damaged files)`` of the lake's current snapshot (or of ``days``)."""
     files = [f for f in _live_files(lake) if days is None or f.crawl_date in days]
-    return len(files), [damage for _, damage in _damaged(lake, files)]
+    return len(files), _damaged(lake, files)
 
 
-def detach_damaged(lake: str, crawl_date: date, run_id: str) -> list[Damage]:
-    """Take the day's unreadable data files out of the lake (one commit); returns them.
+def detach_damaged(lake: str, crawl_date: date, run_id: str,
+                   damaged: list[Damage] | None = None) -> list[Damage]:
+    """Take the day's unreadable data files (``damaged``, else found by checking the day)
+    out of the lake in one commit; returns them.
 
     Their rows are gone with them; the caller rebuilds the day (``reextract``) after this.
     """
-    found = _damaged(lake, [f for f in _live_files(lake) if f.crawl_date == crawl_date])
-    if found:
-        ducklake.detach_files(lake, [item for item, _ in found], run_id)
-    return [damage for _, damage in found]
+    if damaged is None:
+        damaged = check_lake(lake, {crawl_date})[1]
+    files = [d.file for d in damaged if d.file is not None and d.crawl_date == crawl_date]
+    if files:
+        ducklake.detach_files(lake, files, run_id)
+    return [d for d in damaged if d.crawl_date == crawl_date]
 
 
 def _live_files(lake: str) -> list[ducklake.DataFile]:
@@ -66,8 +71,7 @@ def _live_files(lake: str) -> list[ducklake.DataFile]:
         con.close()
 
 
-def _damaged(lake: str, files: list[ducklake.DataFile]
-             ) -> list[tuple[ducklake.DataFile, Damage]]:
+def _damaged(lake: str, files: list[ducklake.DataFile]) -> list[Damage]:
     store = open_lake(lake)
     damaged = []
     for item in files:
@@ -81,7 +85,7 @@ def _damaged(lake: str, files: list[ducklake.DataFile]
             if rows == item.rows:
                 continue
             reason = f"{rows} rows, the catalog says {item.rows}"
-        damaged.append((item, Damage(item.table, item.crawl_date, item.path, reason)))
+        damaged.append(Damage(item.table, item.crawl_date, item.path, reason, item))
     return damaged
 
 

@@ -178,7 +178,7 @@ def reextract_day(lake: str, crawl_date: date, sources_path: str | None = None,
     if missing:
         raise TerminalError(f"WARC file of {crawl_date} is gone (retention?): {missing[0]}")
     run_id = run_id or default_run_id("ingest")
-    for damage in detach_damaged(lake, crawl_date, run_id) if damaged else []:
+    for damage in detach_damaged(lake, crawl_date, run_id, damaged) if damaged else []:
         log.warning("%s: taken out of the lake; the day is rebuilt from its WARC files", damage)
     return import_warc(files, lake, crawl_date=crawl_date, sources_path=sources_path,
                        producer="ingest", run_id=run_id)

@@ -167,12 +167,14 @@ def render_summary(docs_dir: Path, run_id: str, outcomes: Sequence[Outcome],
 
 
 def _archived_page(docs_dir: Path, suite: str, run_id: str) -> str | None:
-    run_dir = docs_dir / "runs" / run_id / suite
-    pages = sorted(run_dir.glob("*/*.html")) if run_dir.is_dir() else []
-    return quote(pages[-1].relative_to(docs_dir).as_posix()) if pages else None
+    return _latest_page(docs_dir, docs_dir / "runs" / run_id / suite)
 
 
 def _validation_page(docs_dir: Path, suite: str, run_id: str) -> str | None:
-    run_dir = docs_dir / "validations" / suite / run_id
+    return _latest_page(docs_dir, docs_dir / "validations" / suite / run_id)
+
+
+def _latest_page(docs_dir: Path, run_dir: Path) -> str | None:
+    """The run's latest result page under ``run_dir``, as a link relative to the index."""
     pages = sorted(run_dir.glob("*/*.html")) if run_dir.is_dir() else []
     return quote(pages[-1].relative_to(docs_dir).as_posix()) if pages else None
