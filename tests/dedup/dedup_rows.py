@@ -30,3 +30,19 @@ def article(url: str, body: str, minutes: int = 0, **extra) -> dict:
     }
     row.update(extra)
     return row
+
+
+def publish_result(lake: str, day, result) -> None:
+    """Publish a dedup result's tables as the producer ``test``."""
+    from newslake.lake import publish_day
+
+    publish_day(lake, day, {
+        "articles": result.articles, "stories": result.stories,
+        "syndication": result.syndication, "dedup_index": result.signatures,
+    }, producer="test")
+
+
+def story_of(result) -> dict[str, str]:
+    """``url -> story_id`` of a dedup result's articles."""
+    return dict(zip(result.articles["url"].to_pylist(), result.articles["story_id"].to_pylist(),
+                    strict=True))

@@ -7,11 +7,11 @@ from datetime import date
 
 import numpy as np
 import pyarrow as pa
-from dedup_rows import article
+from dedup_rows import article, publish_result, story_of
 from newslake.dedup import DedupConfig, assign_stories
 from newslake.dedup.anchors import HEAD_SENTENCES, MAX_WORDS, MIN_WORDS, SHORT_SHINGLES
 from newslake.dedup.shingles import sign_batch
-from newslake.lake import publish_day, read_table, schema
+from newslake.lake import read_table, schema
 
 DAY = date(2024, 3, 1)
 CONFIG = DedupConfig()
@@ -37,18 +37,6 @@ def _run(rows, lake, day=DAY):
                           config=CONFIG)
 
 
-def _publish(lake, day, result):
-    publish_day(lake, day, {
-        "articles": result.articles, "stories": result.stories,
-        "syndication": result.syndication, "dedup_index": result.signatures,
-    }, producer="test")
-
-
-def _story(result) -> dict[str, str]:
-    return dict(zip(result.articles["url"].to_pylist(), result.articles["story_id"].to_pylist(),
-                    strict=True))
-
-
 def test_the_fixture_stub_is_short_and_the_story_long():
     assert len(STUB.split()) < CONFIG.min_words
     assert sign_batch(pa.array([_paragraphs(STORY)], pa.large_string()),
@@ -60,7 +48,7 @@ def test_a_stub_under_min_words_joins_the_story_holding_it(lake):
             article("https://paper.example/copy", _paragraphs(STORY), minutes=30),
             article("https://local.example/breaking", STUB, minutes=-20),
             article("https://other.example/own", _paragraphs(_sentences(2, 30)), minutes=5)]
-    story = _story(_run(rows, lake))
+    story = story_of(_run(rows, lake))
     assert story["https://local.example/breaking"] == story["https://wire.example/story"]
     assert story["https://paper.example/copy"] == story["https://wire.example/story"]
     assert story["https://other.example/own"] != story["https://wire.example/story"]
@@ -68,12 +56,12 @@ def test_a_stub_under_min_words_joins_the_story_holding_it(lake):
 
 def test_a_stub_in_history_is_found_by_the_full_story_a_day_later(lake):
     first = _run([article("https://local.example/breaking", STUB)], lake)
-    _publish(lake, DAY, first)
+    publish_result(lake, DAY, first)
     index = read_table(lake, "dedup_index")
     assert len(index["anchor_keys"][0].as_py()) == 2  # both sentences of the stub
     later = _run([article("https://wire.example/story", _paragraphs(STORY), minutes=600)],
                  lake, date(2024, 3, 2))
-    assert _story(later)["https://wire.example/story"] == _story(first)[
+    assert story_of(later)["https://wire.example/story"] == story_of(first)[
         "https://local.example/breaking"]
 
 
@@ -81,10 +69,10 @@ def test_a_thread_entry_from_deep_in_a_long_page_joins_it_a_day_later(lake):
     thread = _sentences(11, 120)  # about 1,900 words; the entry's Jaccard to it is ~0.05
     entry = _paragraphs(thread[80:86])  # six sentences far past the head: each anchors
     first = _run([article("https://wire.example/story", _paragraphs(thread))], lake)
-    _publish(lake, DAY, first)
+    publish_result(lake, DAY, first)
     later = _run([article("https://local.example/entry", entry, minutes=600)], lake,
                  date(2024, 3, 2))
-    assert _story(later)["https://local.example/entry"] == _story(first)[
+    assert story_of(later)["https://local.example/entry"] == story_of(first)[
         "https://wire.example/story"]
 
 
@@ -95,7 +83,7 @@ def test_short_stories_sharing_a_sentence_stay_apart(lake):
     rows = [article("https://a.example/one", _paragraphs(one)),
             article("https://b.example/two", _paragraphs(two), minutes=10),
             article("https://c.example/brief", shared + " " + _sentences(6, 1)[0], minutes=20)]
-    story = _story(_run(rows, lake))
+    story = story_of(_run(rows, lake))
     assert len(set(story.values())) == 3
 
 

@@ -6,10 +6,10 @@ from datetime import date
 
 import pyarrow as pa
 import pytest
-from dedup_rows import article, random_body
+from dedup_rows import article, publish_result, random_body, story_of
 from newslake.dedup import DedupConfig, assign_stories, story_id_for
 from newslake.exceptions import ConfigError
-from newslake.lake import publish_day, read_table, schema
+from newslake.lake import read_table, schema
 
 DAY = date(2024, 3, 1)
 CONFIG = DedupConfig()
@@ -55,18 +55,6 @@ def _run(rows, lake, day=DAY, config=CONFIG, **kw):
     return assign_stories(_table(rows), lake=lake, crawl_date=day, config=config, **kw)
 
 
-def _publish(lake, day, result):
-    publish_day(lake, day, {
-        "articles": result.articles, "stories": result.stories,
-        "syndication": result.syndication, "dedup_index": result.signatures,
-    }, producer="test")
-
-
-def _stories(result) -> dict[str, str]:
-    return dict(zip(result.articles["url"].to_pylist(), result.articles["story_id"].to_pylist(),
-                    strict=True))
-
-
 def test_newsbreak_copy_joins_its_original_and_other_ukraine_story_stays_apart(lake):
     original = article(
         "https://www.politico.com/news/2024/03/01/ukraine-air-defense-001", SEED_STORY
@@ -81,7 +69,7 @@ def test_newsbreak_copy_joins_its_original_and_other_ukraine_story_stays_apart(l
         OTHER_UKRAINE_STORY + NEWSBREAK_CHROME, minutes=45, original_publisher="Reuters",
     )
     result = _run([copy, other, original], lake)
-    stories = _stories(result)
+    stories = story_of(result)
     assert stories[copy["url"]] == stories[original["url"]]
     assert stories[other["url"]] != stories[original["url"]]
     originals = dict(zip(result.articles["url"].to_pylist(),
@@ -103,7 +91,7 @@ def test_truncated_copy_with_added_boilerplate_is_found(lake):
     original = article("https://origin.example/a", body)
     teaser = " ".join(words[:250]) + " Read more at origin.example. Advertisement. " * 3
     copy = article("https://aggregator.example/2024/story-1", teaser, minutes=30)
-    stories = _stories(_run([original, copy], lake))
+    stories = story_of(_run([original, copy], lake))
     assert stories[original["url"]] == stories[copy["url"]]
 
 
@@ -113,7 +101,7 @@ def test_url_duplicates_are_rejected_in_batch_and_against_history(lake):
     result = _run([again, first], lake)
     assert result.articles["url"].to_pylist() == [first["url"]]
     assert result.rejections["reason"].to_pylist() == ["duplicate_url"]
-    _publish(lake, DAY, result)
+    publish_result(lake, DAY, result)
     later = _run([article("https://site.example/news/a?fbclid=1", random_body(2))], lake,
                  day=date(2024, 3, 2))
     assert later.articles.num_rows == 0
@@ -123,7 +111,7 @@ def test_url_duplicates_are_rejected_in_batch_and_against_history(lake):
 def test_rerunning_a_day_keeps_every_story_id(lake):
     day1 = [article(f"https://origin{n}.example/story", random_body(100 + n)) for n in range(6)]
     first = _run(day1, lake)
-    _publish(lake, DAY, first)
+    publish_result(lake, DAY, first)
     day2 = date(2024, 3, 2)
     batch = [
         article(f"https://copy{n}.example/s", random_body(100 + n) + " Source: origin.",
@@ -131,15 +119,15 @@ def test_rerunning_a_day_keeps_every_story_id(lake):
     ] + [article(f"https://new{n}.example/s", random_body(200 + n), minutes=1500) for n in range(3)]
     batch.append(article("https://copy-of-new.example/s", random_body(200), minutes=1600))
     once = _run(batch, lake, day=day2)
-    _publish(lake, day2, once)
+    publish_result(lake, day2, once)
     twice = _run(batch, lake, day=day2)
-    assert _stories(once) == _stories(twice)
+    assert story_of(once) == story_of(twice)
     assert once.articles.equals(twice.articles)
-    yesterday = _stories(first)
+    yesterday = story_of(first)
     for n in range(3):
-        assert _stories(once)[f"https://copy{n}.example/s"] == yesterday[
+        assert story_of(once)[f"https://copy{n}.example/s"] == yesterday[
             f"https://origin{n}.example/story"]
-    assert _stories(once)["https://copy-of-new.example/s"] == _stories(once)["https://new0.example/s"]
+    assert story_of(once)["https://copy-of-new.example/s"] == story_of(once)["https://new0.example/s"]
     assert not any(
         row["is_original"] for row in once.articles.to_pylist() if row["url"].startswith("https://copy")
     )
@@ -150,7 +138,7 @@ def test_rerunning_a_day_keeps_every_story_id(lake):
 
 def test_history_outside_the_window_is_not_matched(lake):
     original = article("https://origin.example/x", random_body(7))
-    _publish(lake, DAY, _run([original], lake))
+    publish_result(lake, DAY, _run([original], lake))
     copy = [article("https://copy.example/x", random_body(7))]
     near = _run(copy, lake, day=date(2024, 3, 20), config=DedupConfig(window_days=30))
     far = _run(copy, lake, day=date(2024, 3, 20), config=DedupConfig(window_days=5))
