@@ -95,8 +95,6 @@ def test_keyword_coverage_matches_a_text_scan(mixed_lake: str, keyword: str) -> 
     assert got == _regex_counts(mixed_lake, keyword)
 
 
-@pytest.mark.skip(reason="DuckLake scans of DuckDB 1.4.4 do not prune files by a join filter "
-                         "whose build side is empty, so indexed days are read; known limitation")
 def test_indexed_days_do_not_read_bodies(mixed_lake: str) -> None:
     got, _ = _coverage(mixed_lake, "election")
     assert got[0][2] > 0

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +81,22 @@ def install_views(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(statement)
 
 
+def pin_terms_missing(con: duckdb.DuckDBPyConnection) -> list[date]:
+    """Replace ``terms_missing`` by the constant list of the days it holds now; returns them.
+
+    DuckLake prunes data files by a constant list but not by a join with a view, so with
+    the view ``keyword_coverage`` would read the bodies of indexed days too. Every publish
+    writes a day's ``terms`` with its articles, so a day does not lose its index while the
+    session is open; a day indexed meanwhile is only scanned instead of looked up.
+    """
+    days = [d for (d,) in con.execute(
+        "SELECT crawl_date FROM terms_missing ORDER BY crawl_date").fetchall()]
+    literals = ", ".join(f"DATE '{d.isoformat()}'" for d in days)
+    con.execute("CREATE OR REPLACE VIEW terms_missing AS "
+                f"SELECT unnest([{literals}]::DATE[]) AS crawl_date")
+    return days
+
+
 def connect(lake: str, read_only: bool = True, snapshot: int | datetime | None = None,
             views_file: str | None = None, sandbox: bool = False
             ) -> duckdb.DuckDBPyConnection:
@@ -93,6 +109,7 @@ def connect(lake: str, read_only: bool = True, snapshot: int | datetime | None =
     ducklake.connect(lake, read_only=read_only, snapshot=snapshot, con=con)
     con.execute("USE memory")
     install_views(con)
+    pin_terms_missing(con)
     if views_file:
         con.execute(f"ATTACH {_quote_str(os.path.abspath(views_file))} AS {VIEWS_ALIAS}")
     if sandbox:
