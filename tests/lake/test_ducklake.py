@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from datetime import date
 
+import duckdb
 import pyarrow as pa
 import pytest
 from newslake.exceptions import ConfigError
@@ -149,3 +150,12 @@ def test_two_days_published_at_once_both_land(tmp_path):
     assert not errors
     assert _count(lake, "articles") == 1 + 2 + 3 + 4
     assert _count(lake, "fetch_log") == 10
+
+
+@pytest.mark.parametrize(("message", "retried"), [
+    ("Failed to query most recent snapshot for DuckLake: disk I/O error", True),
+    ("Failed to commit DuckLake transaction: database is locked", True),
+    ("Binder Error: column x not found", False),
+])
+def test_concurrent_catalog_errors_are_retried(message: str, retried: bool) -> None:
+    assert ducklake._retryable(duckdb.IOException(message)) is retried

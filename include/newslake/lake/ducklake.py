@@ -239,10 +239,16 @@ def exists(lake: str) -> bool:
 
 
 def _retryable(exc: BaseException) -> bool:
+    """Whether a catalog error is a concurrent writer's doing (retried), not a lasting one.
+
+    A SQLite catalog answered "disk I/O error" to one of four commits made at once on a
+    busy machine, and the retried commit succeeded; a lasting I/O fault still ends as a
+    :class:`TransientError` at the retry deadline.
+    """
     text = str(exc).lower()
     return isinstance(exc, duckdb.TransactionException) or any(
         word in text for word in ("conflict", "database is locked", "busy", "unique constraint",
-                                  "duplicate key", "could not serialize"))
+                                  "duplicate key", "could not serialize", "disk i/o error"))
 
 
 def lake_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]]:
