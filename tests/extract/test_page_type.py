@@ -128,3 +128,18 @@ def test_import_warc_page_types_option(tmp_path, capsys) -> None:
     err = capsys.readouterr().err.strip()
     assert err.startswith("newslake import-warc: --page-types: blog given; expected any or")
     assert "\n" not in err
+
+
+def test_sibling_run_counts_the_longest_run_of_like_siblings_under_one_parent() -> None:
+    import math
+
+    from lxml.html import fromstring
+    from newslake.extract.page_features import _dom_features
+
+    groups = "".join(
+        f'<ul class="g{g}">' + f'<li class="card">item {g}</li>' * size + "</ul>"
+        for g, size in enumerate((3, 7, 3, 3, 5))
+    )
+    tree = fromstring(f"<html><body><main>{groups}</main></body></html>")
+    for _ in range(20):  # the same answer every time: no dependence on memory layout
+        assert _dom_features(tree)[0]["sibling_run"] == pytest.approx(math.log1p(7))

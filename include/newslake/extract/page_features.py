@@ -199,8 +199,8 @@ def _dom_features(tree: HtmlElement) -> tuple[dict[str, float], str]:
             doc_class += flags[1]
             card_class += flags[2]
             parent = el.getparent()
-            if parent is not None:
-                sibling_runs[(id(parent), tag, cls)] += 1
+            if parent is not None:  # the key holds the parent, so lxml keeps its proxy
+                sibling_runs[(parent, tag, cls)] += 1
     longest_run = max(sibling_runs.values(), default=0)
     return {
         "link_density": link_chars / text_chars if text_chars else 1.0,
