@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from airflow.sdk import TriggerRule, dag, task
 from airflow.sdk.exceptions import AirflowSkipException
 from newslake_airflow.assets import LAKE_ASSET
-from newslake_airflow.tasks import DEFAULT_ARGS, context_of, run_context, stage
+from newslake_airflow.tasks import DEFAULT_ARGS, context_of, fan_out, run_context, stage
 
 DOC_MD = """
 ### news_ingest: one crawl day into the lake
@@ -75,15 +75,15 @@ def news_ingest():
         run = context_of(ctx)
         return close_day(run.settings, None, run.crawl_date, run.run_id)
 
-    @task(multiple_outputs=True)
+    @task
     @stage
-    def sources(ctx: dict, closed: dict) -> dict:
+    def sources(ctx: dict, closed: dict) -> list[str]:
         from newslake.pipeline import stages
 
         if closed["polled"]:
             raise AirflowSkipException(f"{closed['crawl_date']} was polled: closed from the "
                                        "frontier")
-        return stages.stage_sources(context_of(ctx)).to_xcom()
+        return fan_out(stages.stage_sources(context_of(ctx)), "source_ids")
 
     @task(map_index_template="{{ task.op_kwargs['source_id'] }}")
     @stage
@@ -92,14 +92,14 @@ def news_ingest():
 
         return stages.stage_discover(context_of(ctx), source_id).to_xcom()
 
-    @task(multiple_outputs=True)
+    @task
     @stage
-    def plan(ctx: dict, discovered: list[dict]) -> dict:
+    def plan(ctx: dict, discovered: list[dict]) -> list[str]:
         from newslake.pipeline import stages
         from newslake.pipeline.results import DiscoverStep
 
         steps = [DiscoverStep.from_xcom(d) for d in discovered]
-        return stages.stage_plan(context_of(ctx), steps).to_xcom()
+        return fan_out(stages.stage_plan(context_of(ctx), steps), "plan_files")
 
     @task
     @stage
@@ -152,9 +152,8 @@ def news_ingest():
     ctx = context()
     closed = close_frontier(ctx)
     enabled = sources(ctx, closed)
-    discovered = discover.partial(ctx=ctx).expand(source_id=enabled["source_ids"])
-    planned = plan(ctx, discovered)
-    fetched = fetch.partial(ctx=ctx).expand(plan_file=planned["plan_files"])
+    discovered = discover.partial(ctx=ctx).expand(source_id=enabled)
+    fetched = fetch.partial(ctx=ctx).expand(plan_file=plan(ctx, discovered))
     extracted = extract.partial(ctx=ctx).expand(fetched=fetched)
     validated = validate(ctx, dedup(ctx, extracted), discovered, fetched)
     publish(ctx, validated) >> lake_updated(closed)

@@ -1,9 +1,9 @@
 """Import pages from WARC files (for example a CC-NEWS file): extract → dedup → validate → publish.
 
 Trigger with the params ``files`` (paths readable by the workers) and optionally ``date``.
-The first task resolves the import's context (settings, producer, day) and takes the day;
-one mapped task per file extracts it; dedup, validate and publish follow, each taking the
-step results of the one before.
+``files`` checks the files, ``context`` resolves the import's settings, producer and day
+and takes the day; one mapped ``extract`` task per file; dedup, validate and publish follow,
+each taking the step results of the one before.
 """
 
 
@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from airflow.sdk import Param, dag, task
 from newslake_airflow.assets import LAKE_ASSET
-from newslake_airflow.tasks import DEFAULT_ARGS, context_of, import_run_context, stage
+from newslake_airflow.tasks import DEFAULT_ARGS, context_of, import_files, import_run_context, stage
 
 DOC_MD = """
 ### warc_import: pages from WARC files into the lake
@@ -49,10 +49,15 @@ the path and trigger again. A batch-level validation failure publishes nothing; 
     doc_md=DOC_MD,
 )
 def warc_import():
-    @task(multiple_outputs=True)
+    @task
     @stage
-    def context(params: dict | None = None) -> dict:
-        return import_run_context(params or {})
+    def files(params: dict | None = None) -> list[dict]:
+        return import_files(params or {})
+
+    @task
+    @stage
+    def context(inputs: list[dict], params: dict | None = None) -> dict:
+        return import_run_context(inputs, params or {})
 
     @task(map_index_template="{{ task.op_kwargs['file']['name'] }}")
     @stage
@@ -90,9 +95,10 @@ def warc_import():
 
         return stages.stage_publish(context_of(ctx), ValidateStep.from_xcom(validated)).to_xcom()
 
-    run = context()
-    extracted = extract.partial(ctx=run["ctx"]).expand(file=run["files"])
-    publish(run["ctx"], validate(run["ctx"], dedup(run["ctx"], extracted)))
+    inputs = files()
+    ctx = context(inputs)
+    extracted = extract.partial(ctx=ctx).expand(file=inputs)
+    publish(ctx, validate(ctx, dedup(ctx, extracted)))
 
 
 warc_import()

@@ -42,6 +42,7 @@ from airflow.sdk.exceptions import AirflowException, AirflowFailException
 if TYPE_CHECKING:
     from newslake.config import Settings
     from newslake.pipeline import RunContext
+    from newslake.pipeline.results import StepResult
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -84,24 +85,41 @@ def run_context(producer: str = "ingest", crawl_date: date | None = None) -> dic
                       run_id=context["run_id"]).to_dict()
 
 
-def import_run_context(params: dict[str, Any]) -> dict[str, Any]:
-    """The first task of a WARC import: its context from the DAG params ``files`` and
-    ``date`` (the lease taken, staging cleared) and the files to extract, each with its
-    batch name: ``{"ctx": ..., "files": [{"name", "path"}, ...]}``."""
-    from airflow.sdk import get_current_context
+def fan_out(result: StepResult, name: str) -> list[Any]:
+    """The list field ``name`` of a step result, for the mapped tasks that follow (Airflow
+    maps over a task's whole return value only); the result itself is logged."""
+    log.info("%s: %s", type(result).__name__, result.to_xcom())
+    return list(getattr(result, name))
+
+
+def import_files(params: dict[str, Any]) -> list[dict[str, str]]:
+    """The WARC files of the ``files`` param, each with its batch name (``0000``, ...);
+    an empty list or a file that is not there fails, naming it."""
+    from pathlib import Path
+
     from newslake.exceptions import ConfigError
-    from newslake.pipeline.runs import import_context
 
     files = [str(f) for f in params.get("files") or []]
     if not files:
         raise ConfigError("warc_import: the param files lists no WARC file")
+    missing = [f for f in files if "://" not in f and not Path(f).is_file()]
+    if missing:
+        raise ConfigError(f"warc_import: no such file: {', '.join(missing)}")
+    return [{"name": f"{n:04d}", "path": path} for n, path in enumerate(files)]
+
+
+def import_run_context(inputs: list[dict[str, str]], params: dict[str, Any]) -> dict[str, Any]:
+    """The context of a WARC import of ``inputs`` (from :func:`import_files`) on the day of
+    the ``date`` param (else of the first record), with the lease taken and staging clear."""
+    from airflow.sdk import get_current_context
+    from newslake.pipeline.runs import import_context
+
     day = date.fromisoformat(params["date"]) if params.get("date") else None
-    ctx = import_context(files, settings(), crawl_date=day,
+    ctx = import_context([i["path"] for i in inputs], settings(), crawl_date=day,
                          run_id=str(get_current_context()["run_id"]))
     ctx.hold()
     ctx.reset()
-    return {"ctx": ctx.to_dict(),
-            "files": [{"name": f"{n:04d}", "path": path} for n, path in enumerate(files)]}
+    return ctx.to_dict()
 
 
 def context_of(data: dict[str, Any]) -> RunContext:

@@ -71,7 +71,10 @@ class RunContext:
             return None
         from newslake.sources import load_sources
 
-        key = (self.sources_path, os.stat(self.sources_path).st_mtime_ns)
+        try:
+            key = (self.sources_path, os.stat(self.sources_path).st_mtime_ns)
+        except OSError:
+            return load_sources(self.sources_path)  # raises its one-line error naming the file
         if key not in self._sources:
             self._sources.clear()
             self._sources[key] = load_sources(self.sources_path)
