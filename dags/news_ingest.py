@@ -29,9 +29,11 @@ deduplicates them, validates the batch with Great Expectations and publishes the
 partitions atomically. A re-run of a day replaces that day exactly. Either way the last task,
 `lake_updated`, updates the `newslake://lake` asset, which starts `lake_maintenance`.
 
-**Settings** (environment of the workers): `NEWSLAKE_LAKE` (the lake: a directory or
-`s3://bucket/prefix`), `NEWSLAKE_SOURCES` (the sources file). The run's logical date is the
-crawl date; no params.
+**Settings** (environment of the worker running the first task, `context`, which passes them
+to every other task): `NEWSLAKE_LAKE` (the lake: a directory or `s3://bucket/prefix`),
+`NEWSLAKE_SOURCES` (the sources file), `NEWSLAKE_STAGING` (staging shared by the workers),
+`NEWSLAKE_CATALOG` (must be the same on every worker). The run's logical date is the crawl
+date; no params.
 
 **When it fails.**
 - *A discover or fetch task failed*: one source failing does not fail the run (its rows in
