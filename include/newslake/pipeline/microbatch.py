@@ -14,7 +14,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 import pyarrow as pa
 
@@ -52,20 +51,6 @@ def batch_producer(batch_id: str) -> str:
     return f"batch-{batch_id}"
 
 
-def _candidate(entry: FrontierEntry, config) -> dict[str, Any]:
-    source = config.source(entry.source_id)
-    return {
-        "url": entry.url,
-        "source_id": entry.source_id,
-        "site": source.site if source else None,
-        "language": source.language if source else None,
-        "syndicator": source.syndicator if source else None,
-        "feed_title": entry.feed_title,
-        "feed_published_at": entry.feed_published_at,
-        "feed_authors": list(entry.authors),
-    }
-
-
 def settings_of(lake: Settings | str, sources_path: str | None) -> Settings:
     """``lake`` when it is resolved settings, else the settings of that lake root and
     sources file (the rest from the environment)."""
@@ -77,7 +62,7 @@ def run_batch(lake: Settings | str, sources_path: str | None, crawl_date: date, 
               hook: Hook | None = None) -> BatchResult:
     """Process ``entries`` (claimed by ``batch_id``, all first seen on ``crawl_date``) and
     publish them with their frontier outcomes in one commit."""
-    from newslake.crawl.frontier import complete
+    from newslake.crawl.frontier import complete, entry_outcomes
     from newslake.exceptions import StageFailed
 
     wrong = [e.url for e in entries if e.crawl_date != crawl_date.isoformat()]
@@ -89,7 +74,7 @@ def run_batch(lake: Settings | str, sources_path: str | None, crawl_date: date, 
     ctx.reset()
     config = ctx.sources()
     ctx.hold()
-    plan = stages.write_plan(ctx, [_candidate(e, config) for e in entries])
+    plan = stages.write_plan(ctx, [e.candidate(config) for e in entries])
     fetched = [stages.stage_fetch(ctx, p) for p in plan.plan_files]
     extracted = [stages.stage_extract(ctx, f) for f in fetched]
     fetch_log = concat([read_table(Path(f.fetch_log_file), "fetch_log") for f in fetched],
@@ -104,9 +89,9 @@ def run_batch(lake: Settings | str, sources_path: str | None, crawl_date: date, 
             outcomes = {e.url: "validation_failed" for e in entries}
         else:
             tables = stages.read_validated(validated)
-            outcomes = _outcomes(entries, fetch_log, tables["articles"])
+            outcomes = entry_outcomes(entries, fetch_log, tables["articles"])
     else:  # nothing extracted: the fetch log says why
-        outcomes = _outcomes(entries, fetch_log, None)
+        outcomes = entry_outcomes(entries, fetch_log, None)
     if "fetch_log" not in tables or not tables["fetch_log"].num_rows:
         tables["fetch_log"] = fetch_log
     complete(ctx.lake, batch_id, producer, crawl_date, tables, outcomes, now,
@@ -135,23 +120,3 @@ def process_frontier(lake: Settings | str, sources_path: str | None, batch_id: s
             results.append(run_batch(settings, None, crawl_date, batch_id, entries, now,
                                      run_id))
     return results
-
-
-def _outcomes(entries: Sequence[FrontierEntry], fetch_log: pa.Table,
-              articles: pa.Table | None) -> dict[str, str]:
-    """Per entry URL: ``published`` when it became an article row, else why not."""
-    kept: set[str] = set()
-    if articles is not None:
-        kept = set(articles["url"].to_pylist()) | set(articles["canonical_url"].to_pylist())
-    final = {}
-    for row in fetch_log.select(["url", "final_url", "error_class", "kind"]).to_pylist():
-        if row["kind"] == "page":
-            final[row["url"]] = (row["final_url"] or row["url"], row["error_class"])
-    out = {}
-    for entry in entries:
-        landed, error = final.get(entry.url, (entry.url, "not_fetched"))
-        if entry.url in kept or entry.canonical_url in kept or landed in kept:
-            out[entry.url] = "published"
-        else:
-            out[entry.url] = error or "rejected"
-    return out
