@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from airflow.sdk import CronTriggerTimetable, dag, task
 from newslake_airflow.schedules import every_minutes_cron
-from newslake_airflow.tasks import DEFAULT_ARGS, lake_path, sources_path, stage
+from newslake_airflow.tasks import DEFAULT_ARGS, settings, stage
 
 POLL_MINUTES = int(os.environ.get("NEWSLAKE_POLL_MINUTES", "10"))
 BATCH_MINUTES = int(os.environ.get("NEWSLAKE_BATCH_MINUTES", "60"))
@@ -58,7 +58,8 @@ def feed_poll():
         from newslake.pipeline.polling import poll_due_feeds
 
         run_id = get_current_context()["run_id"]
-        return poll_due_feeds(lake_path(), sources_path(), run_id,
+        config = settings()
+        return poll_due_feeds(config.lake, config.sources, run_id,
                               batch=timedelta(minutes=BATCH_MINUTES)).as_dict()
 
     poll()

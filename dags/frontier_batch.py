@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from airflow.sdk import CronTriggerTimetable, dag, task
 from newslake_airflow.schedules import every_minutes_cron
-from newslake_airflow.tasks import DEFAULT_ARGS, lake_path, sources_path, stage
+from newslake_airflow.tasks import DEFAULT_ARGS, settings, stage
 
 BATCH_MINUTES = int(os.environ.get("NEWSLAKE_BATCH_MINUTES", "60"))
 BATCH_DELAY_MINUTES = min(5, BATCH_MINUTES // 2)
@@ -56,7 +56,7 @@ def frontier_batch():
         from newslake.pipeline.polling import process_pending
 
         run_id = get_current_context()["run_id"]
-        return process_pending(lake_path(), sources_path(), run_id)
+        return process_pending(settings(), None, run_id)
 
     process()
 

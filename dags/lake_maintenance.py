@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from airflow.sdk import dag, task
 from newslake_airflow.assets import LAKE_ASSET
-from newslake_airflow.tasks import DEFAULT_ARGS, lake_path, stage
+from newslake_airflow.tasks import DEFAULT_ARGS, settings, stage
 
 DOC_MD = """
 ### lake_maintenance: keep the lake tidy after every publish
@@ -51,21 +51,21 @@ def lake_maintenance():
     def compact() -> int:
         from newslake.lake.maintenance import MaintenanceConfig, compact
 
-        return compact(lake_path(), MaintenanceConfig.from_env())
+        return compact(settings().lake, MaintenanceConfig.from_env())
 
     @task
     @stage
     def expire_snapshots() -> int:
         from newslake.lake.maintenance import MaintenanceConfig, expire_snapshots
 
-        return expire_snapshots(lake_path(), MaintenanceConfig.from_env())
+        return expire_snapshots(settings().lake, MaintenanceConfig.from_env())
 
     @task
     @stage
     def clean_files() -> int:
         from newslake.lake.maintenance import MaintenanceConfig, clean_files
 
-        return clean_files(lake_path(), MaintenanceConfig.from_env())
+        return clean_files(settings().lake, MaintenanceConfig.from_env())
 
     @task
     @stage
@@ -73,7 +73,7 @@ def lake_maintenance():
         from newslake.lake.maintenance import MaintenanceConfig, apply_retention
 
         days = MaintenanceConfig.from_env().raw_retention_days
-        files, size = apply_retention(lake_path(), days)
+        files, size = apply_retention(settings().lake, days)
         return {"files": files, "bytes": size, "retention_days": days}
 
     @task
@@ -81,14 +81,14 @@ def lake_maintenance():
     def record_stats() -> int:
         from newslake.lake.maintenance import record_stats
 
-        return record_stats(lake_path())
+        return record_stats(settings().lake)
 
     @task
     @stage
     def refresh_catalog() -> str | None:
         from newslake.lake.maintenance import refresh_catalog
 
-        return refresh_catalog(lake_path())
+        return refresh_catalog(settings().lake)
 
     (compact() >> expire_snapshots() >> clean_files() >> apply_retention() >> record_stats()
      >> refresh_catalog())

@@ -1,6 +1,8 @@
 """Daily ingestion: feeds → pages → articles → stories → validated lake partitions.
 
-Wiring only; every task calls a stage of newslake.pipeline.stages.
+Wiring only: the first task resolves the run's settings and context, every other task
+calls a stage of newslake.pipeline.stages with the step results of the tasks it depends on
+(newslake.pipeline.results) and returns its own.
 """
 
 
@@ -11,7 +13,7 @@ from datetime import datetime, timedelta
 from airflow.sdk import TriggerRule, dag, task
 from airflow.sdk.exceptions import AirflowSkipException
 from newslake_airflow.assets import LAKE_ASSET
-from newslake_airflow.tasks import DEFAULT_ARGS, run_context, stage
+from newslake_airflow.tasks import DEFAULT_ARGS, context_of, fan_out, run_context, stage
 
 DOC_MD = """
 ### news_ingest: one crawl day into the lake
@@ -27,9 +29,11 @@ deduplicates them, validates the batch with Great Expectations and publishes the
 partitions atomically. A re-run of a day replaces that day exactly. Either way the last task,
 `lake_updated`, updates the `newslake://lake` asset, which starts `lake_maintenance`.
 
-**Settings** (environment of the workers): `NEWSLAKE_LAKE` (the lake: a directory or
-`s3://bucket/prefix`), `NEWSLAKE_SOURCES` (the sources file). The run's logical date is the
-crawl date; no params.
+**Settings** (environment of the worker running the first task, `context`, which passes them
+to every other task): `NEWSLAKE_LAKE` (the lake: a directory or `s3://bucket/prefix`),
+`NEWSLAKE_SOURCES` (the sources file), `NEWSLAKE_STAGING` (staging shared by the workers),
+`NEWSLAKE_CATALOG` (must be the same on every worker). The run's logical date is the crawl
+date; no params.
 
 **When it fails.**
 - *A discover or fetch task failed*: one source failing does not fail the run (its rows in
@@ -60,90 +64,101 @@ crawl date; no params.
     doc_md=DOC_MD,
 )
 def news_ingest():
+    @task
+    @stage
+    def context() -> dict:
+        return run_context()
+
     @task(retry_delay=timedelta(minutes=2), retries=5)
     @stage
-    def close_frontier() -> dict:
-        from newslake.pipeline import RunContext
+    def close_frontier(ctx: dict) -> dict:
         from newslake.pipeline.polling import close_day
 
-        ctx = RunContext.from_dict(run_context())
-        return close_day(ctx.lake, ctx.sources_path, ctx.crawl_date, ctx.run_id)
+        run = context_of(ctx)
+        return close_day(run.settings, None, run.crawl_date, run.run_id)
 
     @task
     @stage
-    def sources(closed: dict) -> list[dict]:
-        from newslake.pipeline import RunContext, stages
+    def sources(ctx: dict, closed: dict) -> list[str]:
+        from newslake.pipeline import stages
 
         if closed["polled"]:
             raise AirflowSkipException(f"{closed['crawl_date']} was polled: closed from the "
                                        "frontier")
-        ctx = run_context()
-        return [
-            {"ctx": ctx, "source_id": sid}
-            for sid in stages.stage_sources(RunContext.from_dict(ctx))
-        ]
+        return fan_out(stages.stage_sources(context_of(ctx)), "source_ids")
 
-    @task(map_index_template="{{ task.op_kwargs['item']['source_id'] }}")
+    @task(map_index_template="{{ task.op_kwargs['source_id'] }}")
     @stage
-    def discover(item: dict) -> dict:
-        from newslake.pipeline import RunContext, stages
+    def discover(ctx: dict, source_id: str) -> dict:
+        from newslake.pipeline import stages
 
-        return stages.stage_discover(RunContext.from_dict(item["ctx"]), item["source_id"])
+        return stages.stage_discover(context_of(ctx), source_id).to_xcom()
 
     @task
     @stage
-    def plan(discovered: list[dict]) -> list[int]:
-        from newslake.pipeline import RunContext, stages
+    def plan(ctx: dict, discovered: list[dict]) -> list[str]:
+        from newslake.pipeline import stages
+        from newslake.pipeline.results import DiscoverStep
 
-        return stages.stage_plan(RunContext.from_dict(run_context()), discovered)
-
-    @task
-    @stage
-    def fetch(batch: int) -> int:
-        from newslake.pipeline import RunContext, stages
-
-        stages.stage_fetch(RunContext.from_dict(run_context()), batch)
-        return batch
+        steps = [DiscoverStep.from_xcom(d) for d in discovered]
+        return fan_out(stages.stage_plan(context_of(ctx), steps), "plan_files")
 
     @task
     @stage
-    def extract(batch: int) -> dict:
-        from newslake.pipeline import RunContext, stages
+    def fetch(ctx: dict, plan_file: str) -> dict:
+        from newslake.pipeline import stages
 
-        return stages.stage_extract(RunContext.from_dict(run_context()), batch)
-
-    @task
-    @stage
-    def dedup(extracted: list[dict]) -> dict:
-        from newslake.pipeline import RunContext, stages
-
-        return stages.stage_dedup(RunContext.from_dict(run_context()))
+        return stages.stage_fetch(context_of(ctx), plan_file).to_xcom()
 
     @task
     @stage
-    def validate(deduped: dict) -> dict:
-        from newslake.pipeline import RunContext, stages
+    def extract(ctx: dict, fetched: dict) -> dict:
+        from newslake.pipeline import stages
+        from newslake.pipeline.results import FetchStep
 
-        result = stages.stage_validate(RunContext.from_dict(run_context()))
-        print(f"Data Docs: {result['docs']}")
-        return result
+        return stages.stage_extract(context_of(ctx), FetchStep.from_xcom(fetched)).to_xcom()
 
     @task
     @stage
-    def publish(validated: dict) -> dict:
-        from newslake.pipeline import RunContext, stages
+    def dedup(ctx: dict, extracted: list[dict]) -> dict:
+        from newslake.pipeline import stages
+        from newslake.pipeline.results import ExtractStep
 
-        return stages.stage_publish(RunContext.from_dict(run_context()))
+        steps = [ExtractStep.from_xcom(e) for e in extracted]
+        return stages.stage_dedup(context_of(ctx), steps).to_xcom()
+
+    @task
+    @stage
+    def validate(ctx: dict, deduped: dict, discovered: list[dict], fetched: list[dict]) -> dict:
+        from newslake.pipeline import stages
+        from newslake.pipeline.results import DedupStep, DiscoverStep, FetchStep
+
+        result = stages.stage_validate(context_of(ctx), DedupStep.from_xcom(deduped),
+                                       [DiscoverStep.from_xcom(d) for d in discovered],
+                                       [FetchStep.from_xcom(f) for f in fetched])
+        print(f"Data Docs: {result.docs}")
+        return result.to_xcom()
+
+    @task
+    @stage
+    def publish(ctx: dict, validated: dict) -> dict:
+        from newslake.pipeline import stages
+        from newslake.pipeline.results import ValidateStep
+
+        return stages.stage_publish(context_of(ctx), ValidateStep.from_xcom(validated)).to_xcom()
 
     @task(outlets=[LAKE_ASSET], trigger_rule=TriggerRule.NONE_FAILED)
     def lake_updated(closed: dict) -> dict:
         return closed
 
-    closed = close_frontier()
-    discovered = discover.expand(item=sources(closed))
-    batches = plan(discovered)
-    extracted = extract.expand(batch=fetch.expand(batch=batches))
-    publish(validate(dedup(extracted))) >> lake_updated(closed)
+    ctx = context()
+    closed = close_frontier(ctx)
+    enabled = sources(ctx, closed)
+    discovered = discover.partial(ctx=ctx).expand(source_id=enabled)
+    fetched = fetch.partial(ctx=ctx).expand(plan_file=plan(ctx, discovered))
+    extracted = extract.partial(ctx=ctx).expand(fetched=fetched)
+    validated = validate(ctx, dedup(ctx, extracted), discovered, fetched)
+    publish(ctx, validated) >> lake_updated(closed)
 
 
 news_ingest()

@@ -1,6 +1,9 @@
 """Import pages from WARC files (for example a CC-NEWS file): extract → dedup → validate → publish.
 
 Trigger with the params ``files`` (paths readable by the workers) and optionally ``date``.
+``files`` checks the files, ``context`` resolves the import's settings, producer and day
+and takes the day; one mapped ``extract`` task per file; dedup, validate and publish follow,
+each taking the step results of the one before.
 """
 
 
@@ -10,7 +13,7 @@ from datetime import datetime, timedelta
 
 from airflow.sdk import Param, dag, task
 from newslake_airflow.assets import LAKE_ASSET
-from newslake_airflow.tasks import DEFAULT_ARGS, lake_path, sources_path, stage
+from newslake_airflow.tasks import DEFAULT_ARGS, context_of, import_files, import_run_context, stage
 
 DOC_MD = """
 ### warc_import: pages from WARC files into the lake
@@ -46,19 +49,56 @@ the path and trigger again. A batch-level validation failure publishes nothing; 
     doc_md=DOC_MD,
 )
 def warc_import():
+    @task
+    @stage
+    def files(params: dict | None = None) -> list[dict]:
+        return import_files(params or {})
+
+    @task
+    @stage
+    def context(inputs: list[dict], params: dict | None = None) -> dict:
+        return import_run_context(inputs, params or {})
+
+    @task(map_index_template="{{ task.op_kwargs['file']['name'] }}")
+    @stage
+    def extract(ctx: dict, file: dict) -> dict:
+        from newslake.pipeline.runs import extract_warc
+
+        return extract_warc(context_of(ctx), file["name"], file["path"]).to_xcom()
+
+    @task
+    @stage
+    def dedup(ctx: dict, extracted: list[dict]) -> dict:
+        from newslake.pipeline import stages
+        from newslake.pipeline.results import ExtractStep
+
+        steps = [ExtractStep.from_xcom(e) for e in extracted]
+        return stages.stage_dedup(context_of(ctx), steps).to_xcom()
+
+    @task
+    @stage
+    def validate(ctx: dict, deduped: dict) -> dict:
+        from newslake.pipeline import stages
+        from newslake.pipeline.results import DedupStep
+
+        # Imported pages come from anywhere: any language passes.
+        result = stages.stage_validate(context_of(ctx), DedupStep.from_xcom(deduped),
+                                       restrict_languages=False)
+        print(f"Data Docs: {result.docs}")
+        return result.to_xcom()
+
     @task(outlets=[LAKE_ASSET])
     @stage
-    def import_files(params: dict | None = None) -> dict:
-        from datetime import date
+    def publish(ctx: dict, validated: dict) -> dict:
+        from newslake.pipeline import stages
+        from newslake.pipeline.results import ValidateStep
 
-        from newslake.pipeline import import_warc
+        return stages.stage_publish(context_of(ctx), ValidateStep.from_xcom(validated)).to_xcom()
 
-        day = date.fromisoformat(params["date"]) if params.get("date") else None
-        info = import_warc(list(params["files"]), lake_path(), crawl_date=day,
-                           sources_path=sources_path())
-        return {"crawl_date": info.crawl_date.isoformat(), "summary": info.summary()}
-
-    import_files()
+    inputs = files()
+    ctx = context(inputs)
+    extracted = extract.partial(ctx=ctx).expand(file=inputs)
+    publish(ctx, validate(ctx, dedup(ctx, extracted)))
 
 
 warc_import()

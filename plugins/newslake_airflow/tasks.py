@@ -1,4 +1,5 @@
-"""Helpers for task bodies: build the run context and apply the retry policy.
+"""Helpers for task bodies: resolve the run context once, rebuild it in later tasks, and
+apply the retry policy.
 
 Imported by DAG files at parse time, so this module imports nothing heavy; newslake
 itself is imported inside the functions, at task run time.
@@ -32,13 +33,16 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
 from collections.abc import Callable
-from datetime import timedelta
-from pathlib import Path
-from typing import Any, TypeVar
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from airflow.sdk.exceptions import AirflowException, AirflowFailException
+
+if TYPE_CHECKING:
+    from newslake.config import Settings
+    from newslake.pipeline import RunContext
+    from newslake.pipeline.results import StepResult
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -56,36 +60,76 @@ DEFAULT_ARGS: dict[str, Any] = {
 """Task defaults of every newslake DAG: retries with exponential backoff."""
 
 
-def _repo_root() -> Path:
-    return Path(__file__).resolve().parents[2]
+def settings() -> Settings:
+    """The settings of this process's environment (``NEWSLAKE_LAKE``, ``NEWSLAKE_SOURCES``,
+    ``NEWSLAKE_STAGING``, ``NEWSLAKE_CATALOG``; see :func:`newslake.config.resolve_settings`).
+
+    A DAG of several tasks resolves them once, in its first task (:func:`run_context`),
+    and passes them along; a one-task DAG resolves them in its task.
+    """
+    from newslake.config import resolve_settings
+
+    return resolve_settings()
 
 
-def lake_path() -> str:
-    """The lake root from ``$NEWSLAKE_LAKE`` (else ``./lake`` beside the project)."""
-    from newslake.config import resolve_lake
-
-    return resolve_lake(os.environ.get("NEWSLAKE_LAKE") or str(_repo_root() / "lake"))
-
-
-def sources_path() -> str:
-    """The sources file from ``$NEWSLAKE_SOURCES`` (else ``include/sources.yaml``)."""
-    return os.environ.get("NEWSLAKE_SOURCES") or str(_repo_root() / "include" / "sources.yaml")
-
-
-def run_context(producer: str = "ingest") -> dict[str, str]:
-    """The JSON form of the :class:`newslake.pipeline.RunContext` of the current task."""
+def run_context(producer: str = "ingest", crawl_date: date | None = None) -> dict[str, Any]:
+    """The JSON form of the :class:`newslake.pipeline.RunContext` of the current DAG run:
+    the settings resolved here, the day (``crawl_date``, else the logical date's), the
+    producer and the Airflow run id. Called by the first task of a run."""
     from airflow.sdk import get_current_context
     from newslake.pipeline import RunContext
 
     context = get_current_context()
     logical = context.get("logical_date") or context["dag_run"].run_after
-    return RunContext(
-        lake=lake_path(),
-        crawl_date=logical.date(),
-        sources_path=sources_path(),
-        producer=producer,
-        run_id=context["run_id"],
-    ).to_dict()
+    return RunContext(settings(), crawl_date or logical.date(), producer=producer,
+                      run_id=context["run_id"]).to_dict()
+
+
+def fan_out(result: StepResult, name: str) -> list[Any]:
+    """The list field ``name`` of a step result, for the mapped tasks that follow (Airflow
+    maps over a task's whole return value only); the result itself is logged."""
+    log.info("%s: %s", type(result).__name__, result.to_xcom())
+    return list(getattr(result, name))
+
+
+def import_files(params: dict[str, Any]) -> list[dict[str, str]]:
+    """The WARC files of the ``files`` param, each with its batch name (``0000``, ...);
+    an empty list or a file that is not there fails, naming it."""
+    from pathlib import Path
+
+    from newslake.exceptions import ConfigError
+
+    files = [str(f) for f in params.get("files") or []]
+    if not files:
+        raise ConfigError("warc_import: the param files lists no WARC file")
+    missing = [f for f in files if "://" not in f and not Path(f).is_file()]
+    if missing:
+        raise ConfigError(f"warc_import: no such file: {', '.join(missing)}")
+    return [{"name": f"{n:04d}", "path": path} for n, path in enumerate(files)]
+
+
+def import_run_context(inputs: list[dict[str, str]], params: dict[str, Any]) -> dict[str, Any]:
+    """The context of a WARC import of ``inputs`` (from :func:`import_files`) on the day of
+    the ``date`` param (else of the first record), with the lease taken and staging clear."""
+    from airflow.sdk import get_current_context
+    from newslake.pipeline.runs import import_context
+
+    day = date.fromisoformat(params["date"]) if params.get("date") else None
+    ctx = import_context([i["path"] for i in inputs], settings(), crawl_date=day,
+                         run_id=str(get_current_context()["run_id"]))
+    ctx.hold()
+    ctx.reset()
+    return ctx.to_dict()
+
+
+def context_of(data: dict[str, Any]) -> RunContext:
+    """The run context a first task resolved (refused on a worker whose
+    ``NEWSLAKE_CATALOG`` names another catalog)."""
+    from newslake.pipeline import RunContext
+
+    ctx = RunContext.from_dict(data)
+    ctx.settings.check_catalog()
+    return ctx
 
 
 def _try_number() -> int:

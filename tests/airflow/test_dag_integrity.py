@@ -144,3 +144,51 @@ def test_doc_md_is_written_for_operators(path: Path) -> None:
     assert not re.search(r":(mod|func|class|meth|data|attr):`", doc), doc
     assert "``" not in doc
     assert "doc_md=DOC_MD" in path.read_text(encoding="utf-8")
+
+
+_EDGES = r"""
+import importlib.util, json, sys
+spec = importlib.util.spec_from_file_location("dagfile", sys.argv[1])
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+import gc
+from airflow.sdk.definitions.dag import DAG
+dag = next(o for o in gc.get_objects() if type(o) is DAG)
+print("EDGES=" + json.dumps({t.task_id: sorted(t.upstream_task_ids) for t in dag.tasks}))
+"""
+
+DATA_FLOW = {
+    "news_ingest.py": {
+        "context": [],
+        "close_frontier": ["context"],
+        "sources": ["close_frontier", "context"],
+        "discover": ["context", "sources"],
+        "plan": ["context", "discover"],
+        "fetch": ["context", "plan"],
+        "extract": ["context", "fetch"],
+        "dedup": ["context", "extract"],
+        "validate": ["context", "dedup", "discover", "fetch"],
+        "publish": ["context", "validate"],
+        "lake_updated": ["close_frontier", "publish"],
+    },
+    "warc_import.py": {
+        "files": [],
+        "context": ["files"],
+        "extract": ["context", "files"],
+        "dedup": ["context", "extract"],
+        "validate": ["context", "dedup"],
+        "publish": ["context", "validate"],
+    },
+}
+"""Each task's upstream tasks: exactly the tasks whose step results (or run context) it
+takes as arguments."""
+
+
+@pytest.mark.slow  # imports Airflow in a subprocess per DAG file
+@pytest.mark.parametrize("name", sorted(DATA_FLOW))
+def test_task_dependencies_are_the_data_flow(name: str, tmp_path: Path):
+    proc = subprocess.run([sys.executable, "-c", _EDGES, str(REPO / "dags" / name)],
+                          capture_output=True, text=True, env=_env(tmp_path), timeout=120)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    line = next(x for x in proc.stdout.splitlines() if x.startswith("EDGES="))
+    assert json.loads(line[len("EDGES="):]) == DATA_FLOW[name]

@@ -16,6 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 from damage import truncate_data_file
+from newslake.config import Settings
 from newslake.dedup.config import DedupConfig
 from newslake.dedup.history import load_history
 from newslake.exceptions import StageFailed
@@ -72,15 +73,16 @@ def test_an_empty_day_does_not_break_later_days(tmp_path):
 
 def test_a_second_run_of_the_same_day_is_refused_naming_the_holder(tmp_path):
     lake = str(tmp_path)
-    first = RunContext(lake, D1, "", producer="ingest", run_id="scheduled__2024-05-01")
-    second = RunContext(lake, D1, "", producer="ingest", run_id="manual__reextract")
+    settings = Settings(lake, None)
+    first = RunContext(settings, D1, producer="ingest", run_id="scheduled__2024-05-01")
+    second = RunContext(settings, D1, producer="ingest", run_id="manual__reextract")
     first.hold()
     with pytest.raises(LeaseHeld, match="held by run scheduled__2024-05-01") as caught:
         second.hold()
     assert "\n" not in str(caught.value)
     first.hold()  # the holder renews
-    RunContext(lake, D2, "", producer="ingest", run_id="other-day").hold()  # other days free
-    RunContext(lake, D1, "", producer="warc-1", run_id="import").hold()  # other producers too
+    RunContext(settings, D2, producer="ingest", run_id="other-day").hold()  # other days free
+    RunContext(settings, D1, producer="warc-1", run_id="import").hold()  # other producers too
     assert first.staging != second.staging  # staging belongs to one run
     first.release()
     second.hold()
@@ -94,7 +96,7 @@ def test_an_expired_lease_frees_the_day(tmp_path):
 
 
 def test_a_missing_staged_input_is_an_error_naming_the_file(tmp_path):
-    ctx = RunContext(str(tmp_path), D1, "", run_id="r1")
+    ctx = RunContext(Settings(str(tmp_path), None), D1, run_id="r1")
     path = ctx.path("extract", "0003.articles.parquet")
     with pytest.raises(StageFailed, match="0003.articles.parquet"):
         read_staged(path, "articles")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from newslake.config import resolve_settings
 from newslake.exceptions import ConfigError
 from newslake.lake import read_table
 from newslake.lake.catalog import run_sql
@@ -25,7 +26,7 @@ def s3_lake(s3_bucket, pg_catalog):
 
 def test_s3_lake_needs_a_shared_staging_directory(monkeypatch):
     monkeypatch.delenv("NEWSLAKE_STAGING", raising=False)
-    ctx = RunContext(lake="s3://corpus/lake", crawl_date=DAY, sources_path="s.yaml",
+    ctx = RunContext(resolve_settings(lake="s3://corpus/lake", sources="s.yaml"), DAY,
                      run_id="r1")
     with pytest.raises(ConfigError, match="NEWSLAKE_STAGING"):
         _ = ctx.staging
@@ -38,7 +39,7 @@ def test_ingest_into_s3_lake(s3_lake, monkeypatch, tmp_path):
     with DemoServer(build_site()) as server:
         monkeypatch.setenv("NEWSLAKE_DEMO_ADDR", server.address)
         info = ingest_day(s3_lake, DAY, str(DEMO_SOURCES))
-    published = info.stages["publish"]["rows"]["articles"]
+    published = info.publish.rows["articles"]
     assert published > 20
     assert read_table(s3_lake, "articles").num_rows == published
     columns, rows = run_sql(s3_lake, "SELECT count(DISTINCT story_id), count(*) FROM articles")

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pyarrow as pa
 from dedup_rows import article, random_body
+from newslake.config import Settings
 from newslake.lake import publish_day, schema
 from newslake.pipeline import stages
-from newslake.pipeline.staging import RunContext, read_table, write_json, write_table
+from newslake.pipeline.results import ExtractStep
+from newslake.pipeline.staging import RunContext, read_table, write_table
 
 DAY = date(2024, 3, 1)
 
@@ -16,16 +19,16 @@ DAY = date(2024, 3, 1)
 def _dedup(lake: str, producer: str, rows: list[dict], same_day: bool = True
            ) -> dict[str, pa.Table]:
     """Run the dedup stage of ``producer`` over ``rows`` as extracted; its staged tables."""
-    ctx = RunContext(lake=lake, crawl_date=DAY, sources_path="", producer=producer,
-                     run_id=producer)
+    ctx = RunContext(Settings(lake, None), DAY, producer=producer, run_id=producer)
     ctx.reset()
-    write_json(ctx.path("plan", "batches.json"), ["0000"])
-    for table in stages.EXTRACT_TABLES:
+    files = {}
+    for table in schema.EXTRACTED_TABLES:
         data = rows if table == "articles" else []
-        write_table(ctx.path("extract", f"0000.{table}.parquet"), schema.conform(table, data))
-    stages.stage_dedup(ctx, same_day=same_day)
-    out = {t: read_table(ctx.path("dedup", f"{t}.parquet"), t)
-           for t in ("articles", "stories", "syndication", "dedup_index")}
+        files[table] = str(ctx.path("extract", f"0000.{table}.parquet"))
+        write_table(Path(files[table]), schema.conform(table, data))
+    extracted = ExtractStep(name="0000", read=(), files=files, articles=len(rows), rejections=0)
+    deduped = stages.stage_dedup(ctx, [extracted], same_day=same_day)
+    out = {t: read_table(Path(deduped.files[t]), t) for t in schema.STORY_TABLES}
     ctx.release()
     return out
 

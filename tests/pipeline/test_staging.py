@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 
 import pyarrow as pa
 import pytest
+from newslake.config import Settings
 from newslake.lake import schema
 from newslake.pipeline.staging import (
     RunContext,
@@ -18,9 +19,10 @@ from newslake.pipeline.staging import (
 )
 
 
-def make_ctx(tmp_path, producer="ingest") -> RunContext:
-    return RunContext(lake=str(tmp_path), crawl_date=date(2022, 4, 3), sources_path="s.yaml",
-                      producer=producer, run_id="manual__2022-04-03T00:00:00+00:00")
+def make_ctx(tmp_path, producer="ingest", staging=None) -> RunContext:
+    return RunContext(Settings(lake=str(tmp_path), sources="s.yaml", staging=staging),
+                      crawl_date=date(2022, 4, 3), producer=producer,
+                      run_id="manual__2022-04-03T00:00:00+00:00")
 
 
 def test_context_round_trips_through_json(tmp_path):
@@ -40,6 +42,13 @@ def test_paths_are_per_day_producer_and_run(tmp_path):
     assert ctx.staging == tmp_path / "_staging" / "2022-04-03" / "warc-abc" / run
     assert ctx.raw_warc("0001").endswith(
         f"raw/crawl_date=2022-04-03/warc-abc-{run}-0001.warc.gz")
+
+
+def test_staging_root_comes_from_the_settings_not_the_environment(tmp_path, monkeypatch):
+    ctx = make_ctx(tmp_path, staging=str(tmp_path / "shared"))
+    monkeypatch.setenv("NEWSLAKE_STAGING", str(tmp_path / "elsewhere"))
+    assert ctx.staging.parent.parent.parent == tmp_path / "shared"
+    assert make_ctx(tmp_path).staging.is_relative_to(tmp_path / "_staging")
 
 
 def test_safe_key_strips_unsafe_characters():
@@ -85,7 +94,7 @@ def test_concat_of_nothing_has_the_schema():
 
 
 def test_fetch_batches_are_bounded_in_size_and_count():
-    from newslake.pipeline.stages import MAX_BATCHES, MIN_BATCH_SIZE, batch_size
+    from newslake.crawl.plan import MAX_BATCHES, MIN_BATCH_SIZE, batch_size
 
     assert batch_size(10) == MIN_BATCH_SIZE
     assert batch_size(80) == MIN_BATCH_SIZE
@@ -94,7 +103,7 @@ def test_fetch_batches_are_bounded_in_size_and_count():
 
 
 def test_candidates_are_interleaved_over_hosts():
-    from newslake.pipeline.stages import interleave_by_host
+    from newslake.crawl.plan import interleave_by_host
 
     urls = [f"http://a.com/{i}" for i in range(3)] + ["http://b.com/0", "http://www.c.com/0"]
     order = [c["url"] for c in interleave_by_host([{"url": u} for u in urls])]

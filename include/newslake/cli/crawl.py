@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 from datetime import UTC, datetime
 
 from newslake.cli.common import add_lake_argument, lake_of
-from newslake.config import DEFAULT_SOURCES
+from newslake.config import resolve_sources
 
 
 def _default_sources() -> str:
-    return os.environ.get("NEWSLAKE_SOURCES") or str(DEFAULT_SOURCES)
+    return resolve_sources(None)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -5,9 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newslake.cli.common import add_date_argument, add_lake_argument, existing_lake_of, lake_of
-from newslake.config import DEFAULT_SOURCES
+from newslake.config import SOURCES_ENV
+
+if TYPE_CHECKING:
+    from newslake.pipeline.results import ExtractStep
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -15,8 +19,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     ingest = subparsers.add_parser("ingest", help="crawl and publish one day, in this process")
     add_lake_argument(ingest)
     add_date_argument(ingest, "--date", required=True, help="crawl date")
-    ingest.add_argument("--sources", default=str(DEFAULT_SOURCES),
-                        help="sources.yaml path (default: the bundled include/sources.yaml)")
+    ingest.add_argument("--sources", default=None,
+                        help=f"sources.yaml path (default: ${SOURCES_ENV}, else the bundled "
+                             "include/sources.yaml)")
     ingest.set_defaults(handler=_ingest)
 
     imp = subparsers.add_parser(
@@ -50,9 +55,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _ingest(args: argparse.Namespace) -> int:
+    from newslake.config import resolve_settings
     from newslake.pipeline import ingest_day
 
-    info = ingest_day(lake_of(args), args.date, args.sources)
+    info = ingest_day(resolve_settings(lake=lake_of(args), sources=args.sources), args.date)
     print(info.summary())
     return 0
 
@@ -71,20 +77,20 @@ def _import_warc(args: argparse.Namespace) -> int:
     info = import_warc(args.files, lake_of(args), crawl_date=args.date,
                        sources_path=args.sources, page_types=page_types)
     print(info.summary())
-    for part in info.stages.get("extract", []):
+    for part in info.extract:
         print(records_line(part))
     return 0
 
 
-def records_line(part: dict) -> str:
+def records_line(part: ExtractStep) -> str:
     """What one WARC file gave: records read, pages, and records skipped by why."""
-    records = dict(part.get("records", {}))
+    records = dict(part.records)
     read, pages = records.pop("records", 0), records.pop("pages", 0)
     skipped = sorted((k.split(":", 1)[1], v) for k, v in records.items())
-    non_html = part.get("skipped_non_html", 0)
+    non_html = part.skipped_non_html
     why = ", ".join(f"{n} {k}" for k, v in skipped for n in [v])
     return (
-        f"{part.get('file', '?')}: {read} records read, {pages} responses "
+        f"{part.read[0] if part.read else '?'}: {read} records read, {pages} responses "
         f"({non_html} not HTML), {sum(v for _, v in skipped)} records skipped"
         + (f" ({why})" if why else "")
     )

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from datetime import date
 
 from newslake.cli.common import add_date_argument, add_lake_argument, existing_lake_of
-from newslake.config import DEFAULT_SOURCES
+from newslake.config import resolve_sources
 
 ANY_LANGUAGE = "any"
 
@@ -91,7 +90,7 @@ def _daily_languages(sources: str | None, lake: str, day: date) -> frozenset[str
     from newslake.exceptions import ConfigError
     from newslake.lake import read_table
 
-    path = sources or os.environ.get("NEWSLAKE_SOURCES") or str(DEFAULT_SOURCES)
+    path = resolve_sources(sources)
     languages_of = _source_languages(path)
     day_sources = {
         s for table in ("articles", "quarantine")

@@ -370,3 +370,26 @@ def completeness(lake: str) -> pa.Table:
 def feed_health(lake: str) -> pa.Table:
     """The health of every polled feed (see :data:`FEED_HEALTH_SQL`)."""
     return _query(lake, FEED_HEALTH_SQL, "feed_state")
+
+
+def entry_outcomes(entries: Sequence[FrontierEntry], fetch_log: pa.Table,
+                   articles: pa.Table | None) -> dict[str, str]:
+    """Per entry URL: ``published`` when it became a row of ``articles`` (by its URL, its
+    canonical URL or where its fetch landed), else the error class of its page fetch
+    (``not_fetched`` without one, ``rejected`` when fetched but not kept). ``articles`` is
+    None when nothing was extracted."""
+    kept: set[str] = set()
+    if articles is not None:
+        kept = set(articles["url"].to_pylist()) | set(articles["canonical_url"].to_pylist())
+    final = {}
+    for row in fetch_log.select(["url", "final_url", "error_class", "kind"]).to_pylist():
+        if row["kind"] == "page":
+            final[row["url"]] = (row["final_url"] or row["url"], row["error_class"])
+    out = {}
+    for entry in entries:
+        landed, error = final.get(entry.url, (entry.url, "not_fetched"))
+        if entry.url in kept or entry.canonical_url in kept or landed in kept:
+            out[entry.url] = "published"
+        else:
+            out[entry.url] = error or "rejected"
+    return out

@@ -16,6 +16,7 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from newslake.crawl.exchange import Exchange, exchange_row, retry_after_seconds
 from newslake.crawl.feeds import Entry, FeedParseError, parse_feed
@@ -43,6 +44,20 @@ class FrontierEntry:
     def crawl_date(self) -> str:
         """The UTC day the entry was first seen: the article's ``crawl_date``."""
         return self.first_seen_at.astimezone(UTC).date().isoformat()
+
+    def candidate(self, config: SourcesConfig | None) -> dict[str, Any]:
+        """The entry as a fetch candidate, with its source's site, language and adapter."""
+        source = config.source(self.source_id) if config else None
+        return {
+            "url": self.url,
+            "source_id": self.source_id,
+            "site": source.site if source else None,
+            "language": source.language if source else None,
+            "syndicator": source.syndicator if source else None,
+            "feed_title": self.feed_title,
+            "feed_published_at": self.feed_published_at,
+            "feed_authors": list(self.authors),
+        }
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,8 @@
 :mod:`newslake.lake.schema`). Imports no Airflow.
 """
 
-from newslake.extract.batch import extract_pages
+from newslake.extract.batch import extract_pages, extract_records
+from newslake.extract.hints import hints_factory
 from newslake.extract.page import EXTRACTOR_VERSION, extract_page
 from newslake.extract.types import ExtractBatch, ExtractConfig, ExtractOutcome, Hints
 
@@ -17,4 +18,6 @@ __all__ = [
     "Hints",
     "extract_page",
     "extract_pages",
+    "extract_records",
+    "hints_factory",
 ]

@@ -9,6 +9,8 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import pyarrow as pa
+
 from newslake.exceptions import PageTimeout
 from newslake.extract.page import extract_page, looks_like_markup, rejection
 from newslake.extract.types import ExtractBatch, ExtractConfig, ExtractOutcome, Hints
@@ -94,7 +96,7 @@ def extract_pages(
     config = config or ExtractConfig()
     started = time.perf_counter()
     rows: dict[str, list[dict[str, Any]]] = {
-        t: [] for t in ("articles", "comments", "related", "quotes", "subjects", "rejections")
+        t: [] for t in schema.EXTRACTED_TABLES
     }
     skipped = count = 0
     for page in pages:
@@ -120,3 +122,36 @@ def extract_pages(
     return ExtractBatch(
         **tables, skipped_non_html=skipped, pages=count, seconds=time.perf_counter() - started
     )
+
+
+def extract_records(
+    items: Iterable[Any], hints_for: Callable[[Any], Hints], config: ExtractConfig | None = None
+) -> tuple[ExtractBatch, int]:
+    """Extract the 2xx pages among WARC ``items`` (pages and ``SkippedRecord`` s).
+
+    A record that is no page becomes an ``import`` rejection naming its WARC file; other
+    statuses are left out (their fetch_log row tells). Returns the batch and the number of
+    records that were no page.
+    """
+    from newslake.crawl.warc import SkippedRecord
+
+    unusable: list[dict[str, Any]] = []
+
+    def ok_pages() -> Iterator[Any]:
+        for item in items:
+            if isinstance(item, SkippedRecord):
+                unusable.append({
+                    "url": item.url,
+                    "reason": item.reason,
+                    "detail": f"{item.detail} ({item.warc_file})",
+                    "fetched_at": item.fetched_at,
+                    "stage": "import",
+                })
+            elif item.status is not None and 200 <= item.status < 300:
+                yield item
+
+    batch = extract_pages(ok_pages(), hints_for, config)
+    if unusable:
+        rows = schema.conform("rejections", unusable)
+        batch.rejections = pa.concat_tables([batch.rejections, rows])
+    return batch, len(unusable)

@@ -411,6 +411,18 @@ TABLES: dict[str, pa.Schema] = {
 }
 """Every partitioned table of the lake, by name."""
 
+EXTRACTED_TABLES = ("articles", "comments", "related", "quotes", "subjects", "rejections")
+"""The tables extraction gives for a batch of pages."""
+STORY_TABLES = ("articles", "stories", "syndication", "dedup_index")
+"""The tables deduplication derives from the extracted articles."""
+RUN_TABLES = (*STORY_TABLES, "comments", "related", "quotes", "subjects", "rejections",
+              "fetch_log")
+"""The data tables one run produces for a day: validated, then published (or re-validated)."""
+VALIDATION_TABLES = ("quarantine", "validation_log")
+"""The tables validation adds to a run's output."""
+PUBLISHED_TABLES = (*RUN_TABLES, *VALIDATION_TABLES)
+"""Every table a run may publish for its day, in one commit."""
+
 
 def empty(table: str) -> pa.Table:
     """An empty Arrow table with the schema of ``table``."""

@@ -13,11 +13,14 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from pathlib import Path
 
+import pyarrow as pa
+
+from newslake.config import Settings, resolve_settings
 from newslake.crawl.poll import FrontierEntry
 from newslake.pipeline import stages
-from newslake.pipeline.staging import RunContext, read_table, write_json
+from newslake.pipeline.staging import RunContext, concat, read_table
 
 log = logging.getLogger(__name__)
 
@@ -48,109 +51,72 @@ def batch_producer(batch_id: str) -> str:
     return f"batch-{batch_id}"
 
 
-def _candidate(entry: FrontierEntry, config) -> dict[str, Any]:
-    source = config.source(entry.source_id)
-    return {
-        "url": entry.url,
-        "source_id": entry.source_id,
-        "site": source.site if source else None,
-        "language": source.language if source else None,
-        "syndicator": source.syndicator if source else None,
-        "feed_title": entry.feed_title,
-        "feed_published_at": entry.feed_published_at,
-        "feed_authors": list(entry.authors),
-    }
+def settings_of(lake: Settings | str, sources_path: str | None) -> Settings:
+    """``lake`` when it is resolved settings, else the settings of that lake root and
+    sources file (the rest from the environment)."""
+    return lake if isinstance(lake, Settings) else resolve_settings(lake, sources_path)
 
 
-def run_batch(lake: str, sources_path: str, crawl_date: date, batch_id: str,
+def run_batch(lake: Settings | str, sources_path: str | None, crawl_date: date, batch_id: str,
               entries: Sequence[FrontierEntry], now: datetime, run_id: str | None = None,
               hook: Hook | None = None) -> BatchResult:
     """Process ``entries`` (claimed by ``batch_id``, all first seen on ``crawl_date``) and
     publish them with their frontier outcomes in one commit."""
-    from newslake.crawl.frontier import complete
+    from newslake.crawl.frontier import complete, entry_outcomes
     from newslake.exceptions import StageFailed
-    from newslake.sources import load_sources
 
     wrong = [e.url for e in entries if e.crawl_date != crawl_date.isoformat()]
     if wrong:
         raise ValueError(f"{len(wrong)} entries were not first seen on {crawl_date}: {wrong[0]}")
     producer = batch_producer(batch_id)
-    ctx = RunContext(lake=lake, crawl_date=crawl_date, sources_path=str(sources_path),
-                     producer=producer, run_id=run_id or producer)
+    ctx = RunContext(settings_of(lake, sources_path), crawl_date, producer=producer,
+                     run_id=run_id or producer)
     ctx.reset()
-    config = load_sources(sources_path)
-    candidates = stages.interleave_by_host([_candidate(e, config) for e in entries])
-    size = stages.batch_size(len(candidates))
-    plan = [candidates[i: i + size] for i in range(0, len(candidates), size)]
+    config = ctx.sources()
     ctx.hold()
-    for number, part in enumerate(plan):
-        write_json(ctx.path("plan", f"{number:04d}.json"), part)
-    stages.write_batches(ctx, [f"{n:04d}" for n in range(len(plan))])
-    fetched = [stages.stage_fetch(ctx, n) for n in range(len(plan))]
-    articles = 0
-    for n in range(len(plan)):
-        articles += stages.stage_extract(ctx, n)["articles"]
-    if articles:
-        stages.stage_dedup(ctx, same_day=True)  # the day's earlier batches are history
+    plan = stages.write_plan(ctx, [e.candidate(config) for e in entries])
+    fetched = [stages.stage_fetch(ctx, p) for p in plan.plan_files]
+    extracted = [stages.stage_extract(ctx, f) for f in fetched]
+    fetch_log = concat([read_table(Path(f.fetch_log_file), "fetch_log") for f in fetched],
+                       "fetch_log")
+    tables: dict[str, pa.Table] = {}
+    if sum(e.articles for e in extracted):
+        deduped = stages.stage_dedup(ctx, extracted, same_day=True)  # earlier batches: history
         try:
-            stages.stage_validate(ctx)
+            validated = stages.stage_validate(ctx, deduped)
         except StageFailed as exc:
             log.warning("batch %s of %s failed validation: %s", batch_id, crawl_date, exc)
             outcomes = {e.url: "validation_failed" for e in entries}
-            tables = {"fetch_log": stages._staged(ctx, "fetch", "fetch_log")}
         else:
-            outcomes = _outcomes(ctx, entries)
-            tables = {t: read_table(ctx.path("validate", f"{t}.parquet"), t)
-                      for t in stages.PUBLISHED_TABLES
-                      if ctx.staging.joinpath("validate", f"{t}.parquet").exists()}
+            tables = stages.read_validated(validated)
+            outcomes = entry_outcomes(entries, fetch_log, tables["articles"])
     else:  # nothing extracted: the fetch log says why
-        outcomes = _outcomes(ctx, entries, extracted=False)
-        tables = {"fetch_log": stages._staged(ctx, "fetch", "fetch_log")}
+        outcomes = entry_outcomes(entries, fetch_log, None)
     if "fetch_log" not in tables or not tables["fetch_log"].num_rows:
-        tables["fetch_log"] = stages._staged(ctx, "fetch", "fetch_log")
-    complete(lake, batch_id, producer, crawl_date, tables, outcomes, now,
+        tables["fetch_log"] = fetch_log
+    complete(ctx.lake, batch_id, producer, crawl_date, tables, outcomes, now,
              ctx.run_id, hook=hook)
     ctx.release()
     ctx.reset()
-    result = BatchResult(batch_id, crawl_date, len(entries), sum(f["ok"] for f in fetched),
+    result = BatchResult(batch_id, crawl_date, len(entries), sum(f.ok for f in fetched),
                          tables["articles"].num_rows if "articles" in tables else 0, outcomes)
     log.info("batch %s of %s: %d entries, %d articles", batch_id, crawl_date, len(entries),
              result.articles)
     return result
 
 
-def process_frontier(lake: str, sources_path: str, batch_id: str, now: datetime,
-                     day: date | None = None, run_id: str | None = None) -> list[BatchResult]:
+def process_frontier(lake: Settings | str, sources_path: str | None, batch_id: str,
+                     now: datetime, day: date | None = None, run_id: str | None = None
+                     ) -> list[BatchResult]:
     """Claim and process the pending entries of every day (or of ``day``), a batch per day."""
     from newslake.crawl.frontier import claim, pending_days
 
-    days = [day] if day is not None else pending_days(lake, now)
+    settings = settings_of(lake, sources_path)
+    days = [day] if day is not None else pending_days(settings.lake, now)
     results = []
     for crawl_date in days:
-        entries = claim(lake, batch_id, crawl_date, now)
+        entries = claim(settings.lake, batch_id, crawl_date, now)
         if entries:
-            results.append(run_batch(lake, sources_path, crawl_date, batch_id, entries, now,
+            results.append(run_batch(settings, None, crawl_date, batch_id, entries, now,
                                      run_id))
     return results
-
-
-def _outcomes(ctx: RunContext, entries: Sequence[FrontierEntry],
-              extracted: bool = True) -> dict[str, str]:
-    """Per entry URL: ``published`` when it became an article row, else why not."""
-    kept: set[str] = set()
-    if extracted:
-        articles = read_table(ctx.path("validate", "articles.parquet"), "articles")
-        kept = set(articles["url"].to_pylist()) | set(articles["canonical_url"].to_pylist())
-    fetch_log = stages._staged(ctx, "fetch", "fetch_log")
-    final = {}
-    for row in fetch_log.select(["url", "final_url", "error_class", "kind"]).to_pylist():
-        if row["kind"] == "page":
-            final[row["url"]] = (row["final_url"] or row["url"], row["error_class"])
-    out = {}
-    for entry in entries:
-        landed, error = final.get(entry.url, (entry.url, "not_fetched"))
-        if entry.url in kept or entry.canonical_url in kept or landed in kept:
-            out[entry.url] = "published"
-        else:
-            out[entry.url] = error or "rejected"
-    return out

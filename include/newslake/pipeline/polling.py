@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from newslake.config import Settings
 from newslake.crawl.clock import now as clock_now
 from newslake.pipeline.staging import safe_key
 
@@ -74,9 +75,10 @@ def poll_due_feeds(lake: str, sources_path: str, run_id: str, now: datetime | No
     return run
 
 
-def process_pending(lake: str, sources_path: str, run_id: str,
+def process_pending(lake: Settings | str, sources_path: str | None, run_id: str,
                     now: datetime | None = None) -> list[dict]:
-    """Run a micro-batch per day over the pending frontier entries."""
+    """Run a micro-batch per day over the pending frontier entries (``lake``: the run's
+    settings, or a lake root beside ``sources_path``)."""
     from newslake.pipeline.microbatch import process_frontier
 
     now = now or clock_now()
@@ -91,7 +93,7 @@ def close_batch_id(day: date) -> str:
     return f"close-{day.isoformat()}"
 
 
-def close_day(lake: str, sources_path: str, day: date, run_id: str,
+def close_day(lake: Settings | str, sources_path: str | None, day: date, run_id: str,
               now: datetime | None = None) -> dict:
     """Process what remains of ``day``'s frontier: the entries first seen on ``day`` that no
     micro-batch has taken. ``polled`` is False when no entry of ``day`` is in the frontier
@@ -101,10 +103,11 @@ def close_day(lake: str, sources_path: str, day: date, run_id: str,
     """
     from newslake.crawl.frontier import day_frontier
     from newslake.exceptions import TransientError
-    from newslake.pipeline.microbatch import process_frontier
+    from newslake.pipeline.microbatch import process_frontier, settings_of
 
+    settings = settings_of(lake, sources_path)
     now = now or clock_now()
-    before = day_frontier(lake, day, now)
+    before = day_frontier(settings.lake, day, now)
     out = {"crawl_date": day.isoformat(), "polled": before.seen > 0, "seen": before.seen,
            "entries": 0, "articles": 0, "published": 0}
     if not before.seen:
@@ -116,7 +119,7 @@ def close_day(lake: str, sources_path: str, day: date, run_id: str,
         raise TransientError(f"{sum(others.values())} entries of {day} are held by running "
                              f"micro-batches (e.g. {count} by {batch}): the day closes after "
                              "they commit")
-    for result in process_frontier(lake, sources_path, batch_id, now, day=day, run_id=run_id):
+    for result in process_frontier(settings, None, batch_id, now, day=day, run_id=run_id):
         out["entries"] += result.entries
         out["articles"] += result.articles
         out["published"] += result.published

@@ -7,13 +7,22 @@ import logging
 import os
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
 
+from newslake.config import Settings, resolve_settings
 from newslake.exceptions import TerminalError
 from newslake.pipeline import stages
+from newslake.pipeline.results import (
+    DedupStep,
+    DiscoverStep,
+    ExtractStep,
+    FetchStep,
+    PlanStep,
+    PublishStep,
+    ValidateStep,
+)
 from newslake.pipeline.staging import RunContext
 from newslake.progress import Progress
 
@@ -22,15 +31,21 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class RunInfo:
-    """What a run did, stage by stage (the dicts the stages returned)."""
+    """What a run did, stage by stage (the step results the stages returned)."""
 
     crawl_date: date
     producer: str
-    stages: dict[str, Any] = field(default_factory=dict)
+    discover: list[DiscoverStep] = field(default_factory=list)
+    plan: PlanStep | None = None
+    fetch: list[FetchStep] = field(default_factory=list)
+    extract: list[ExtractStep] = field(default_factory=list)
+    dedup: DedupStep | None = None
+    validate: ValidateStep | None = None
+    publish: PublishStep | None = None
 
     def summary(self) -> str:
         """One line for an operator."""
-        published = self.stages.get("publish", {}).get("rows", {})
+        published = self.publish.rows if self.publish else {}
         return (
             f"{self.crawl_date}: {published.get('articles', 0)} articles, "
             f"{published.get('stories', 0)} stories, "
@@ -44,31 +59,31 @@ def default_run_id(producer: str) -> str:
     return f"{producer}__{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}"
 
 
-def ingest_day(
-    lake: str, crawl_date: date, sources_path: str, run_id: str | None = None
-) -> RunInfo:
-    """Crawl, extract, deduplicate, validate and publish one day, in this process."""
-    ctx = RunContext(
-        lake=lake,
-        crawl_date=crawl_date,
-        sources_path=str(sources_path),
-        producer="ingest",
-        run_id=run_id or default_run_id("ingest"),
-    )
+def ingest_day(settings: Settings | str, crawl_date: date, sources_path: str | None = None,
+               run_id: str | None = None) -> RunInfo:
+    """Crawl, extract, deduplicate, validate and publish one day, in this process.
+
+    ``settings`` are the run's resolved settings, or a lake root (the sources file is then
+    ``sources_path``, the rest resolved from the environment).
+    """
+    if not isinstance(settings, Settings):
+        settings = resolve_settings(lake=settings, sources=sources_path)
+    ctx = RunContext(settings, crawl_date, producer="ingest",
+                     run_id=run_id or default_run_id("ingest"))
     info = RunInfo(crawl_date, ctx.producer)
-    source_ids = stages.stage_sources(ctx)
-    discovered = [stages.stage_discover(ctx, sid) for sid in source_ids]
-    info.stages["discover"] = discovered
-    batches = stages.stage_plan(ctx, discovered)
-    info.stages["fetch"] = [stages.stage_fetch(ctx, b) for b in batches]
-    info.stages["extract"] = [stages.stage_extract(ctx, b) for b in batches]
+    sources = stages.stage_sources(ctx)
+    info.discover = [stages.stage_discover(ctx, sid) for sid in sources.source_ids]
+    info.plan = stages.stage_plan(ctx, info.discover)
+    info.fetch = [stages.stage_fetch(ctx, plan) for plan in info.plan.plan_files]
+    info.extract = [stages.stage_extract(ctx, fetched) for fetched in info.fetch]
     return _finish(ctx, info)
 
 
 def _finish(ctx: RunContext, info: RunInfo, restrict_languages: bool = True) -> RunInfo:
-    info.stages["dedup"] = stages.stage_dedup(ctx)
-    info.stages["validate"] = stages.stage_validate(ctx, restrict_languages)
-    info.stages["publish"] = stages.stage_publish(ctx)
+    info.dedup = stages.stage_dedup(ctx, info.extract)
+    info.validate = stages.stage_validate(ctx, info.dedup, info.discover, info.fetch,
+                                          restrict_languages)
+    info.publish = stages.stage_publish(ctx, info.validate)
     log.info(info.summary())
     return info
 
@@ -79,9 +94,37 @@ def warc_producer(files: Sequence[str]) -> str:
     return f"warc-{digest[:12]}"
 
 
+def import_context(files: Sequence[str], settings: Settings, crawl_date: date | None = None,
+                   run_id: str | None = None, producer: str | None = None) -> RunContext:
+    """The run context of an import of ``files``: its producer, and its day (without
+    ``crawl_date``, the day of the first response record)."""
+    if not files:
+        raise ValueError("import_warc needs at least one WARC file")
+    producer = producer or warc_producer(files)
+    day = crawl_date or _first_record_day(files)
+    return RunContext(settings, day, producer=producer, run_id=run_id or default_run_id(producer))
+
+
+def extract_warc(ctx: RunContext, name: str, path: str,
+                 page_types: frozenset[str] | None = frozenset({"article"}),
+                 progress: Progress | None = None, offset: int = 0) -> ExtractStep:
+    """Extract the pages of one imported WARC file into staging (its records counted)."""
+    from newslake.crawl.warc import iter_records
+    from newslake.extract import hints_factory
+
+    records: Counter[str] = Counter()
+    moved = (lambda pos: progress.position(offset + pos)) if progress else None
+    items = iter_records(str(path), records, moved)
+    if progress:
+        items = progress.counted(items)
+    hints_for = hints_factory(ctx.sources(), {}, page_types)
+    return stages.extract_to_staging(ctx, name, items, hints_for, read=(str(path),),
+                                     records=records)
+
+
 def import_warc(
     files: Sequence[str],
-    lake: str,
+    lake: Settings | str,
     crawl_date: date | None = None,
     sources_path: str | None = None,
     run_id: str | None = None,
@@ -90,45 +133,24 @@ def import_warc(
 ) -> RunInfo:
     """Extract, deduplicate, validate and publish the HTML responses of WARC files.
 
-    Without ``crawl_date`` the day of the first response record is used. Every language is
-    accepted; ``sources_path`` only gives extraction hints (adapters, expected language).
-    Pages of other types than ``page_types`` (None: any) become ``not_article`` rejections.
-    On a terminal, stderr shows the records done, their rate and the time left.
+    ``lake`` is the run's settings, or a lake root (then ``sources_path``, or none, gives
+    the sources). Without ``crawl_date`` the day of the first response record is used.
+    Every language is accepted; the sources only give extraction hints (adapters,
+    expected language). Pages of other types than ``page_types`` (None: any) become
+    ``not_article`` rejections. On a terminal, stderr shows the records done, their rate
+    and the time left.
     """
-    from newslake.crawl.warc import iter_records
-
-    if not files:
-        raise ValueError("import_warc needs at least one WARC file")
-    producer = producer or warc_producer(files)
-    day = crawl_date or _first_record_day(files)
-    ctx = RunContext(
-        lake=lake,
-        crawl_date=day,
-        sources_path=str(sources_path or ""),
-        producer=producer,
-        run_id=run_id or default_run_id(producer),
-    )
+    settings = lake if isinstance(lake, Settings) else replace(
+        resolve_settings(lake=lake), sources=str(sources_path) if sources_path else None)
+    ctx = import_context(files, settings, crawl_date, run_id, producer)
     ctx.hold()
     ctx.reset()
-    stages.write_batches(ctx, [f"{n:04d}" for n in range(len(files))])
-    config = None
-    if sources_path:
-        from newslake.sources import load_sources
-
-        config = load_sources(sources_path)
-    hints_for = stages.hints_factory(config, {}, page_types)
-    info = RunInfo(day, producer)
-    extracted = []
-    progress = Progress(f"{producer} {day}", total_bytes=_total_size(files))
+    info = RunInfo(ctx.crawl_date, ctx.producer)
+    progress = Progress(f"{ctx.producer} {ctx.crawl_date}", total_bytes=_total_size(files))
     for n, path in enumerate(files):
-        records: Counter[str] = Counter()
-        offset = _total_size(files[:n]) or 0
-        pages = progress.counted(iter_records(
-            str(path), records, lambda pos, offset=offset: progress.position(offset + pos)))
-        result = stages.extract_to_staging(ctx, f"{n:04d}", pages, hints_for)
-        extracted.append({**result, "file": str(path), "records": dict(records)})
+        info.extract.append(extract_warc(ctx, f"{n:04d}", path, page_types, progress,
+                                         _total_size(files[:n]) or 0))
     progress.close()
-    info.stages["extract"] = extracted
     # Imported pages come from anywhere: any language passes (the sources give only hints).
     return _finish(ctx, info, restrict_languages=False)
 

@@ -1,8 +1,9 @@
 """The staging area of one run: files that carry data between stages.
 
-XCom (or the in-process runner) passes only the small dicts these helpers return;
-the rows stay in Parquet and JSON files under ``<lake>/_staging/<date>/<producer>/<run_id>/``:
-staging belongs to one run, and a staged input that is missing is an error naming the file.
+XCom (or the in-process runner) passes only the step results of
+:mod:`newslake.pipeline.results`, which name the staged files; the rows stay in Parquet and
+JSON files under ``<staging root>/<date>/<producer>/<run_id>/``: staging belongs to one run,
+and a staged input that is missing is an error naming the file.
 """
 
 from __future__ import annotations
@@ -12,16 +13,20 @@ import os
 import re
 import shutil
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from newslake.exceptions import ConfigError, StageFailed
+from newslake.config import Settings
+from newslake.exceptions import StageFailed
 from newslake.lake import schema
+
+if TYPE_CHECKING:
+    from newslake.sources import SourcesConfig
 
 _SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
@@ -35,33 +40,51 @@ def safe_key(value: str) -> str:
 class RunContext:
     """Where one run of one day reads and writes.
 
-    ``producer`` names the rows this run replaces in the lake (its ``producer`` column), so
-    re-running the same producer for the same day replaces exactly its own output. Only one
-    run of a day and producer runs at a time (:meth:`hold`, a lease in the catalog).
+    ``settings`` are resolved once for the run (:func:`newslake.config.resolve_settings`)
+    and travel with the context, so every stage of the run agrees on them. ``producer``
+    names the rows this run replaces in the lake (its ``producer`` column), so re-running
+    the same producer for the same day replaces exactly its own output. Only one run of a
+    day and producer runs at a time (:meth:`hold`, a lease in the catalog).
     """
 
-    lake: str
+    settings: Settings
     crawl_date: date
-    sources_path: str
     producer: str = "ingest"
     run_id: str = "manual"
+    _sources: dict[tuple[str, int], Any] = field(
+        default_factory=dict, compare=False, repr=False, hash=False)
+
+    @property
+    def lake(self) -> str:
+        """The lake root."""
+        return self.settings.lake
+
+    @property
+    def sources_path(self) -> str | None:
+        """The sources file (``None``: a run without one)."""
+        return self.settings.sources
+
+    def sources(self) -> SourcesConfig | None:
+        """The parsed sources file (``None`` without one), parsed once per context and
+        again only when the file changes."""
+        if not self.sources_path:
+            return None
+        from newslake.sources import load_sources
+
+        try:
+            key = (self.sources_path, os.stat(self.sources_path).st_mtime_ns)
+        except OSError:
+            return load_sources(self.sources_path)  # raises its one-line error naming the file
+        if key not in self._sources:
+            self._sources.clear()
+            self._sources[key] = load_sources(self.sources_path)
+        return self._sources[key]
 
     @property
     def staging(self) -> Path:
-        """The run's staging directory: under ``$NEWSLAKE_STAGING`` when set (a directory
-        every worker shares), else under ``<lake>/_staging`` (local lakes only)."""
-        root = os.environ.get("NEWSLAKE_STAGING")
-        if root:
-            base = Path(root)
-        elif "://" in self.lake:
-            raise ConfigError(
-                f"lake {self.lake} is not a local directory: set NEWSLAKE_STAGING to a "
-                "directory shared by every worker for the files passed between stages"
-            )
-        else:
-            base = Path(self.lake) / "_staging"
-        return (base / self.crawl_date.isoformat() / safe_key(self.producer)
-                / safe_key(self.run_id))
+        """The run's staging directory under the settings' staging root."""
+        return (self.settings.staging_root() / self.crawl_date.isoformat()
+                / safe_key(self.producer) / safe_key(self.run_id))
 
     @property
     def interval(self) -> tuple[datetime, datetime]:
@@ -97,23 +120,21 @@ class RunContext:
         """Remove what an earlier attempt of this run left in staging."""
         shutil.rmtree(self.staging, ignore_errors=True)
 
-    def to_dict(self) -> dict[str, str]:
+    def to_dict(self) -> dict[str, Any]:
         """A JSON-safe form (for XCom)."""
         return {
-            "lake": self.lake,
+            "settings": self.settings.to_dict(),
             "crawl_date": self.crawl_date.isoformat(),
-            "sources_path": self.sources_path,
             "producer": self.producer,
             "run_id": self.run_id,
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, str]) -> RunContext:
+    def from_dict(cls, data: dict[str, Any]) -> RunContext:
         """Inverse of :meth:`to_dict`."""
         return cls(
-            lake=data["lake"],
+            settings=Settings.from_dict(data["settings"]),
             crawl_date=date.fromisoformat(data["crawl_date"]),
-            sources_path=data["sources_path"],
             producer=data.get("producer", "ingest"),
             run_id=data.get("run_id", "manual"),
         )

@@ -23,8 +23,7 @@ from newslake.validate.config import ValidationConfig
 
 log = logging.getLogger(__name__)
 
-DATA_TABLES = ("articles", "stories", "syndication", "comments", "related", "quotes",
-               "subjects", "rejections", "fetch_log", "dedup_index")
+DATA_TABLES = schema.RUN_TABLES
 """Tables re-validated (and re-published) when present for the producer."""
 PART_PREFIX, PART_SUFFIX = "part-", ".parquet"
 
