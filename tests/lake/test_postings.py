@@ -99,3 +99,22 @@ def test_index_day_restores_postings(tmp_path: Path) -> None:
     index_day(root, DAYS[0])
     after = read_table(root, "postings").drop_columns(["crawl_date"]).sort_by("term")
     assert after.equals(before)  # a table's rows come in no particular order
+
+
+def test_a_search_reads_postings_by_term_equality(lake: str) -> None:
+    """Each postings scan of a search carries ``term = ...`` (row groups pruned by it), never
+    an IN list or an OR, which DuckLake applies only after reading every row group."""
+    import re
+
+    from newslake.lake.postings import connect_postings, search_sql
+
+    sql = search_sql(query_terms("vote budget election"))
+    for name, value in (("$date_from", "DATE '2024-01-01'"), ("$date_to", "DATE '2024-12-31'"),
+                        ("$limit", "20"), ("$k", "1.2"), ("$b", "0.75")):
+        sql = sql.replace(name, value)
+    con = connect_postings(lake)
+    try:
+        plan = con.execute("EXPLAIN " + sql).fetchall()[0][1]
+    finally:
+        con.close()
+    assert re.search(r"term\s*=\s*'vote'", plan) and "optional:" not in plan, plan

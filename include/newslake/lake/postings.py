@@ -123,14 +123,13 @@ def with_lengths(rows: pa.Table, lengths: pa.Array, producer: str) -> pa.Table:
 
 SEARCH_SQL = """
 WITH df AS (
-    SELECT term, sum(df) AS df FROM postings WHERE term IN ({terms}) GROUP BY term
+    SELECT term, sum(df) AS df FROM ({df_rows}) GROUP BY term
 ), stats AS (
     SELECT sum(df) AS num_docs, sum(total) / sum(df) AS avgdl FROM postings WHERE term = ''
 ), hits AS (
     SELECT crawl_date, producer, term,
            unnest(docs) AS pos, unnest(tfs) AS tf, unnest(lens) AS len
-    FROM postings
-    WHERE term IN ({terms}) AND crawl_date BETWEEN $date_from AND $date_to
+    FROM ({hit_rows})
 ), scored AS (
     SELECT h.crawl_date, h.producer, h.pos,
            sum(log((stats.num_docs - df.df + 0.5) / (df.df + 0.5) + 1)
@@ -155,7 +154,28 @@ LIMIT $limit
 """
 """BM25 over the postings of the query's stems, with the statistics of the whole lake (as
 one fts index of every article would have them) and the date range applied before scoring.
-Article ids are looked up only for the best rows."""
+Article ids are looked up only for the best rows. ``{df_rows}`` and ``{hit_rows}`` are
+:func:`term_rows` of the query's stems."""
+
+
+def term_rows(terms: list[str], columns: str, where: str = "") -> str:
+    """A UNION ALL of one ``term = '...'`` select of ``postings`` per stem.
+
+    DuckLake pushes an equality into the scan (only the row groups whose term range holds
+    it are read) but not an IN list or an OR: a two-word query read every row group.
+    """
+    extra = f" AND {where}" if where else ""
+    return " UNION ALL ".join(
+        f"SELECT {columns} FROM postings WHERE term = {_literals([t])}{extra}" for t in terms)
+
+
+def search_sql(terms: list[str]) -> str:
+    """:data:`SEARCH_SQL` for the stems ``terms`` (parameters ``$k $b $limit $date_from
+    $date_to``)."""
+    return SEARCH_SQL.format(
+        df_rows=term_rows(terms, "term, df"),
+        hit_rows=term_rows(terms, "crawl_date, producer, term, docs, tfs, lens",
+                           "crawl_date BETWEEN $date_from AND $date_to"))
 
 
 def query_terms(query: str) -> list[str]:
@@ -191,7 +211,7 @@ def search_postings(con: duckdb.DuckDBPyConnection, query: str, date_from: date 
     terms = query_terms(query)
     if not terms:
         return []
-    scored = con.execute(SEARCH_SQL.format(terms=_literals(terms)), {
+    scored = con.execute(search_sql(terms), {
         "k": k, "b": b, "limit": limit,
         "date_from": date_from or date(1, 1, 1), "date_to": date_to or date(9999, 12, 31),
     }).fetchall()

@@ -21,7 +21,7 @@ import duckdb
 from newslake.lake.catalog import connect
 from newslake.lake.extensions import load_extension, new_session
 from newslake.lake.postings import connect_postings, search_postings
-from newslake.lake.terms import unindexed_days
+from newslake.lake.terms import unindexed_days_in
 
 INDEX_DIR = "_search"
 INDEX_FILE = "fts.duckdb"
@@ -157,13 +157,13 @@ def search(lake: str, query: str, date_from: date | None = None, date_to: date |
 
     if not ducklake.exists(lake):
         return list(RESULT_COLUMNS), []
-    if not unindexed_days(lake, "postings"):
-        con = connect_postings(lake)
-        try:
-            rows = search_postings(con, query, date_from, date_to, limit, BM25_K, BM25_B)
-        finally:
-            con.close()
-        return list(RESULT_COLUMNS), rows
+    con = connect_postings(lake)
+    try:
+        if not unindexed_days_in(con, "postings"):
+            return list(RESULT_COLUMNS), search_postings(
+                con, query, date_from, date_to, limit, BM25_K, BM25_B)
+    finally:
+        con.close()
     if ducklake.location(lake).is_local:
         info = build_index(lake)
         con = new_session(info.path, read_only=True)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 
+import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -124,10 +125,15 @@ def unindexed_days(lake: str, table: str = "terms") -> list[date]:
         return []
     con = ducklake.connect(lake)
     try:
-        rows = con.execute(
-            "SELECT DISTINCT crawl_date FROM (SELECT DISTINCT crawl_date, producer "
-            f"FROM lake.articles EXCEPT SELECT crawl_date, producer FROM lake.{table} "
-            "WHERE term = '') ORDER BY 1").fetchall()
+        return unindexed_days_in(con, table)
     finally:
         con.close()
+
+
+def unindexed_days_in(con: duckdb.DuckDBPyConnection, table: str = "terms") -> list[date]:
+    """:func:`unindexed_days` in an open lake session (the lake attached as ``lake``)."""
+    rows = con.execute(
+        "SELECT DISTINCT crawl_date FROM (SELECT DISTINCT crawl_date, producer "
+        f"FROM lake.articles EXCEPT SELECT crawl_date, producer FROM lake.{table} "
+        "WHERE term = '') ORDER BY 1").fetchall()
     return [r[0] for r in rows]
