@@ -1,0 +1,109 @@
+"""Follow the runs of the latest ``news_ingest`` backfill in Airflow's metadata DB until they end.
+
+``python scripts/demo_runs.py`` prints one line per day as its run finishes (run id, wall
+time, the run's task log folder) and exits 0 once every day succeeded, 1 as soon as one
+failed (with the end of its failed tasks' logs), was not created, or when ``--timeout`` passes.
+Reads the database of ``$AIRFLOW__DATABASE__SQL_ALCHEMY_CONN`` (else
+``$AIRFLOW_HOME/airflow.db``) through SQLAlchemy: it starts in a fraction of a second, where
+an ``airflow`` command takes several.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+DAG_ID = "news_ingest"
+RUNS = text(
+    "SELECT b.logical_date, b.exception_reason, r.run_id, r.state, r.start_date, r.end_date "
+    "FROM backfill_dag_run b LEFT JOIN dag_run r ON r.id = b.dag_run_id "
+    "WHERE b.backfill_id = (SELECT max(id) FROM backfill WHERE dag_id = :dag) "
+    "ORDER BY b.sort_ordinal"
+)
+FAILED_TASKS = text(
+    "SELECT task_id, map_index, try_number FROM task_instance "
+    "WHERE dag_id = :dag AND run_id = :run AND state IN ('failed', 'upstream_failed')"
+)
+
+
+def utc(value: datetime | str | None) -> datetime | None:
+    """A metadata DB timestamp (SQLite returns text) as an aware UTC datetime."""
+    if value is None:
+        return None
+    stamp = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
+
+
+def log_dir(home: Path, run: str) -> Path:
+    """The folder of the run's task logs (Airflow's default log file template)."""
+    return home / "logs" / f"dag_id={DAG_ID}" / f"run_id={run}"
+
+
+def failed_logs(engine, home: Path, run: str) -> list[Path]:
+    """The log files of the run's failed tasks."""
+    with engine.connect() as conn:
+        rows = conn.execute(FAILED_TASKS, {"dag": DAG_ID, "run": run}).all()
+    paths = []
+    for task_id, map_index, try_number in rows:
+        folder = log_dir(home, run) / f"task_id={task_id}"
+        if map_index is not None and map_index >= 0:
+            folder /= f"map_index={map_index}"
+        paths.append(folder / f"attempt={max(try_number, 1)}.log")
+    return [p for p in paths if p.exists()]
+
+
+def follow(timeout: float, home: Path, engine) -> int:
+    """Print each day's line as its run ends; 0 when all succeeded, else 1."""
+    reported: set[str] = set()
+    deadline = time.monotonic() + timeout
+    while True:
+        with engine.connect() as conn:
+            rows = conn.execute(RUNS, {"dag": DAG_ID}).all()
+        if not rows:
+            print(f"{DAG_ID}: no backfill found", file=sys.stderr)
+            return 1
+        for logical, reason, run, state, started, ended in rows:
+            day = utc(logical).date()
+            if run is None:
+                print(f"{DAG_ID} {day}: no run ({reason})", file=sys.stderr)
+                return 1
+            if run in reported or state not in ("success", "failed") or ended is None:
+                continue
+            reported.add(run)
+            seconds = round((utc(ended) - utc(started)).total_seconds())
+            where = log_dir(home, run)
+            if state == "failed":
+                print(f"{DAG_ID} {day}: FAILED (run {run}, task logs: {where})", file=sys.stderr)
+                for path in failed_logs(engine, home, run):
+                    print(f"--- {path}", file=sys.stderr)
+                    lines = path.read_text(errors="replace").splitlines()
+                    print("\n".join(lines[-40:]), file=sys.stderr)
+                return 1
+            print(f"{DAG_ID} {day}: success ({seconds} s, run {run}, task logs: {where})",
+                  flush=True)
+        if len(reported) == len(rows):
+            return 0
+        if time.monotonic() > deadline:
+            print(f"{DAG_ID}: not done after {timeout:.0f} s", file=sys.stderr)
+            return 1
+        time.sleep(1)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--timeout", type=float, default=1800)
+    args = parser.parse_args(argv)
+    home = Path(os.environ["AIRFLOW_HOME"])
+    url = os.environ.get("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN") or f"sqlite:///{home}/airflow.db"
+    engine = create_engine(url)
+    return follow(args.timeout, home, engine)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
