@@ -47,7 +47,7 @@ until curl -fsS "http://127.0.0.1:$api_port/execution/health" >/dev/null 2>&1; d
 done
 "$bin/airflow" scheduler --skip-serve-logs >>"$log" 2>&1 & pids+=($!)
 
-if ! "$bin/python" scripts/demo_runs.py; then
+if ! "$bin/python" scripts/demo_runs.py "${pids[@]/#/--service=}"; then
   echo "services log: $log" >&2
   exit 1
 fi

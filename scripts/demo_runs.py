@@ -2,7 +2,8 @@
 
 ``python scripts/demo_runs.py`` prints one line per day as its run finishes (run id, wall
 time, the run's task log folder) and exits 0 once every day succeeded, 1 as soon as one
-failed (with the end of its failed tasks' logs), was not created, or when ``--timeout`` passes.
+failed (with the end of its failed tasks' logs), was not created, when a process named by
+``--service PID`` (the scheduler, the API) stopped, or when ``--timeout`` passes.
 Reads the database of ``$AIRFLOW__DATABASE__SQL_ALCHEMY_CONN`` (else
 ``$AIRFLOW_HOME/airflow.db``) through SQLAlchemy: it starts in a fraction of a second, where
 an ``airflow`` command takes several.
@@ -11,6 +12,7 @@ an ``airflow`` command takes several.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -58,7 +60,30 @@ def failed_logs(engine, home: Path, run: str) -> list[Path]:
     return [p for p in paths if p.exists()]
 
 
-def follow(timeout: float, home: Path, engine) -> int:
+def readable(line: str) -> str:
+    """One line of a task log (JSON lines) as ``time level event``, with any error."""
+    try:
+        record = json.loads(line)
+    except ValueError:
+        return line
+    text = f"{record.get('timestamp', '')} {record.get('level', '')} {record.get('event', '')}"
+    if "error_detail" in record:
+        text += f"\n{json.dumps(record['error_detail'], indent=1)}"
+    return text
+
+
+def stopped(pids: list[int]) -> list[int]:
+    """The processes of ``pids`` that no longer run."""
+    gone = []
+    for pid in pids:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            gone.append(pid)
+    return gone
+
+
+def follow(timeout: float, home: Path, engine, services: list[int]) -> int:
     """Print each day's line as its run ends; 0 when all succeeded, else 1."""
     reported: set[str] = set()
     deadline = time.monotonic() + timeout
@@ -83,7 +108,7 @@ def follow(timeout: float, home: Path, engine) -> int:
                 for path in failed_logs(engine, home, run):
                     print(f"--- {path}", file=sys.stderr)
                     lines = path.read_text(errors="replace").splitlines()
-                    print("\n".join(lines[-40:]), file=sys.stderr)
+                    print("\n".join(readable(x) for x in lines[-40:]), file=sys.stderr)
                 return 1
             print(f"{DAG_ID} {day}: success ({seconds} s, run {run}, task logs: {where})",
                   flush=True)
@@ -92,17 +117,22 @@ def follow(timeout: float, home: Path, engine) -> int:
         if time.monotonic() > deadline:
             print(f"{DAG_ID}: not done after {timeout:.0f} s", file=sys.stderr)
             return 1
+        if gone := stopped(services):
+            print(f"{DAG_ID}: a service stopped (pid {gone[0]})", file=sys.stderr)
+            return 1
         time.sleep(1)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--timeout", type=float, default=1800)
+    parser.add_argument("--service", type=int, action="append", default=[], metavar="PID",
+                        help="a process the runs need; stop when it stops")
     args = parser.parse_args(argv)
     home = Path(os.environ["AIRFLOW_HOME"])
     url = os.environ.get("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN") or f"sqlite:///{home}/airflow.db"
     engine = create_engine(url)
-    return follow(args.timeout, home, engine)
+    return follow(args.timeout, home, engine, args.service)
 
 
 if __name__ == "__main__":
