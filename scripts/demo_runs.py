@@ -3,7 +3,9 @@
 ``python scripts/demo_runs.py`` prints one line per day as its run finishes (run id, wall
 time, the run's task log folder) and exits 0 once every day succeeded, 1 as soon as one
 failed (with the end of its failed tasks' logs), was not created, when a process named by
-``--service PID`` (the scheduler, the API) stopped, or when ``--timeout`` passes.
+``--service PID`` (the scheduler, the API) stopped, or when ``--timeout`` passes. With
+``--completed`` it waits instead until the scheduler has marked the backfill completed
+(it checks every 30 s), so that the next backfill of the DAG may start.
 Reads the database of ``$AIRFLOW__DATABASE__SQL_ALCHEMY_CONN`` (else
 ``$AIRFLOW_HOME/airflow.db``) through SQLAlchemy: it starts in a fraction of a second, where
 an ``airflow`` command takes several.
@@ -28,6 +30,7 @@ RUNS = text(
     "WHERE b.backfill_id = (SELECT max(id) FROM backfill WHERE dag_id = :dag) "
     "ORDER BY b.sort_ordinal"
 )
+COMPLETED = text("SELECT completed_at FROM backfill WHERE dag_id = :dag ORDER BY id DESC LIMIT 1")
 FAILED_TASKS = text(
     "SELECT task_id, map_index, try_number FROM task_instance "
     "WHERE dag_id = :dag AND run_id = :run AND state IN ('failed', 'upstream_failed')"
@@ -123,15 +126,32 @@ def follow(timeout: float, home: Path, engine, services: list[int]) -> int:
         time.sleep(1)
 
 
+def completed(timeout: float, engine, services: list[int]) -> int:
+    """Wait until the latest backfill is marked completed: 0, else 1."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with engine.connect() as conn:
+            if conn.execute(COMPLETED, {"dag": DAG_ID}).scalar() is not None:
+                return 0
+        if time.monotonic() > deadline or stopped(services):
+            print(f"{DAG_ID}: the backfill was not marked completed", file=sys.stderr)
+            return 1
+        time.sleep(1)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--timeout", type=float, default=1800)
+    parser.add_argument("--completed", action="store_true",
+                        help="wait until the backfill is marked completed")
     parser.add_argument("--service", type=int, action="append", default=[], metavar="PID",
                         help="a process the runs need; stop when it stops")
     args = parser.parse_args(argv)
     home = Path(os.environ["AIRFLOW_HOME"])
     url = os.environ.get("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN") or f"sqlite:///{home}/airflow.db"
     engine = create_engine(url)
+    if args.completed:
+        return completed(args.timeout, engine, args.service)
     return follow(args.timeout, home, engine, args.service)
 
 
