@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from airflow.sdk import TriggerRule, dag, task
 from airflow.sdk.exceptions import AirflowSkipException
 from newslake_airflow.assets import LAKE_ASSET
+from newslake_airflow.schedules import ingest_end_date
 from newslake_airflow.tasks import DEFAULT_ARGS, context_of, fan_out, run_context, stage
 
 DOC_MD = """
@@ -32,8 +33,9 @@ partitions atomically. A re-run of a day replaces that day exactly. Either way t
 **Settings** (environment of the worker running the first task, `context`, which passes them
 to every other task): `NEWSLAKE_LAKE` (the lake: a directory or `s3://bucket/prefix`),
 `NEWSLAKE_SOURCES` (the sources file), `NEWSLAKE_STAGING` (staging shared by the workers),
-`NEWSLAKE_CATALOG` (must be the same on every worker). The run's logical date is the crawl
-date; no params.
+`NEWSLAKE_CATALOG` (must be the same on every worker). `NEWSLAKE_INGEST_END_DATE`
+(`YYYY-MM-DD`, optional, read where the DAG file is parsed: the last day the DAG runs for;
+the demo pins it to 2022-04-03). The run's logical date is the crawl date; no params.
 
 **When it fails.**
 - *A discover or fetch task failed*: one source failing does not fail the run (its rows in
@@ -56,6 +58,7 @@ date; no params.
     dag_id="news_ingest",
     schedule="@daily",
     start_date=datetime(2022, 4, 1),
+    end_date=ingest_end_date(),
     catchup=False,
     max_active_runs=1,
     default_args=DEFAULT_ARGS,

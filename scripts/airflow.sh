@@ -4,8 +4,6 @@
 # runs. AIRFLOW_PORT picks the port (default 8080); AIRFLOW_USER the login (default admin).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# task logs at INFO (the demo's own runs keep WARNING to stay short)
-export AIRFLOW__LOGGING__LOGGING_LEVEL="${AIRFLOW__LOGGING__LOGGING_LEVEL:-INFO}"
 . scripts/airflow-env.sh
 bin=$(pwd)/.venv/bin
 port=${AIRFLOW_PORT:-8080}

@@ -32,8 +32,8 @@ from newslake.lake.catalog import write_catalog
 pytestmark = pytest.mark.timeout(900)
 
 NOT_RUN: dict[str, str] = {
-    "make demo": "runs the news_ingest DAG through Airflow for three days (minutes); the "
-                 "demo lake fixture ingests the same days and tests/e2e runs the DAG",
+    "make demo": "backfills the news_ingest DAG through Airflow for three days (minutes); "
+                 "tests/airflow/test_airflow_ui.py runs it and reads its runs in make airflow",
     "make test": "the test suite itself",
     "make check": "ruff and the tests not marked slow: this suite runs both (tests/"
                   "test_style.py runs ruff)",
