@@ -144,18 +144,13 @@ WITH df AS (
     WHERE score >= (SELECT min(score) FROM (
         SELECT score FROM scored ORDER BY score DESC LIMIT $limit))
 )
-SELECT b.score, b.crawl_date, ids.article_ids[b.pos + 1] AS article_id
-FROM best AS b
-JOIN (SELECT crawl_date, producer, article_ids FROM postings
-      WHERE term = '' AND crawl_date BETWEEN $date_from AND $date_to) AS ids
-  USING (crawl_date, producer)
-ORDER BY b.score DESC, article_id
-LIMIT $limit
+SELECT score, crawl_date, producer, pos FROM best
 """
 """BM25 over the postings of the query's stems, with the statistics of the whole lake (as
 one fts index of every article would have them) and the date range applied before scoring.
-Article ids are looked up only for the best rows. ``{df_rows}`` and ``{hit_rows}`` are
-:func:`term_rows` of the query's stems."""
+Gives ``(score, crawl_date, producer, pos)`` of the best rows (with every tie of the last),
+whose article ids :func:`search_postings` looks up in those days only. ``{df_rows}`` and
+``{hit_rows}`` are :func:`term_rows` of the query's stems."""
 
 
 def term_rows(terms: list[str], columns: str, where: str = "") -> str:
@@ -211,20 +206,26 @@ def search_postings(con: duckdb.DuckDBPyConnection, query: str, date_from: date 
     terms = query_terms(query)
     if not terms:
         return []
-    scored = con.execute(search_sql(terms), {
+    best = con.execute(search_sql(terms), {
         "k": k, "b": b, "limit": limit,
         "date_from": date_from or date(1, 1, 1), "date_to": date_to or date(9999, 12, 31),
     }).fetchall()
-    if not scored:
+    if not best:
         return []
-    days = ", ".join(f"DATE '{d.isoformat()}'" for d in sorted({d for _, d, _ in scored}))
-    ids = _literals(sorted({a for _, _, a in scored}))
+    days = sorted({day for _, day, _, _ in best})
+    in_days = ", ".join(f"DATE '{d.isoformat()}'" for d in days)
+    ids = {(day, producer): article_ids for day, producer, article_ids in con.execute(
+        "SELECT crawl_date, producer, article_ids FROM postings "
+        f"WHERE term = '' AND crawl_date IN ({in_days})").fetchall()}
+    scored = sorted(((score, day, ids[day, producer][pos])
+                     for score, day, producer, pos in best),
+                    key=lambda row: (-row[0], row[2]))[:limit]
     found = {
         (row[0], row[-1]): row
         for row in con.execute(
             "SELECT crawl_date, published_at, site, title, url, article_id FROM articles "
-            f"WHERE crawl_date IN ({days}) "
-            f"AND article_id IN ({ids})").fetchall()
+            f"WHERE crawl_date IN ({in_days}) "
+            f"AND article_id IN ({_literals(sorted({a for _, _, a in scored}))})").fetchall()
     }
     rows = []
     for score, day, article_id in scored:
@@ -232,3 +233,4 @@ def search_postings(con: duckdb.DuckDBPyConnection, query: str, date_from: date 
         if row is not None:
             rows.append((score, *row))
     return rows
+
