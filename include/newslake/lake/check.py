@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from dataclasses import dataclass
 from datetime import date
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from newslake.lake import ducklake, schema
+from newslake.lake import ducklake, layout, schema
 from newslake.lake.storage import PARTITION_RE, open_lake
 from newslake.progress import Progress
 
@@ -89,7 +88,7 @@ def _damaged(lake: str, files: list[ducklake.DataFile]) -> list[Damage]:
     return damaged
 
 
-_PART_RE = re.compile(r"^part-(.+)\.parquet$")
+_PART_RE = layout.PART_RE
 _SEGMENTS = b"newslake.segments"
 
 

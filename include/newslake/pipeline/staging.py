@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from newslake.exceptions import ConfigError, StageFailed
-from newslake.lake import schema
+from newslake.lake import layout, schema
 
 _SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
@@ -59,7 +59,7 @@ class RunContext:
                 "directory shared by every worker for the files passed between stages"
             )
         else:
-            base = Path(self.lake) / "_staging"
+            base = Path(layout.staging_root(self.lake))
         return (base / self.crawl_date.isoformat() / safe_key(self.producer)
                 / safe_key(self.run_id))
 
@@ -71,9 +71,8 @@ class RunContext:
 
     def raw_warc(self, name: str) -> str:
         """Path of a WARC file of this run in the lake's raw archive."""
-        day = f"crawl_date={self.crawl_date.isoformat()}"
-        run = safe_key(self.run_id)
-        return f"{self.lake}/raw/{day}/{safe_key(self.producer)}-{run}-{name}.warc.gz"
+        run = f"{safe_key(self.producer)}-{safe_key(self.run_id)}"
+        return layout.raw_warc(self.lake, self.crawl_date, f"{run}-{name}")
 
     def hold(self) -> None:
         """Take or renew this run's lease of its day (refused while another run holds it)."""

@@ -23,7 +23,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from newslake.lake import schema
+from newslake.lake import layout, schema
 from newslake.validate import derive
 from newslake.validate.config import ValidationConfig
 from newslake.validate.gx_runner import Outcome, run_suites
@@ -143,7 +143,7 @@ def _docs_dir(lake: str) -> Path | None:
     if "://" in lake:
         log.warning("Data Docs are built only for a local lake, not %s", lake)
         return None
-    return Path(lake) / "_docs"
+    return Path(layout.docs_dir(lake))
 
 
 def _describe(outcome: Outcome, frame: pa.Table, config: ValidationConfig) -> str:
