@@ -34,7 +34,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from newslake.config import SQL_DIR
-from newslake.lake import ducklake, publish_day, schema
+from newslake.lake import ducklake, layout, publish_day, schema
 from newslake.lake.catalog import connect
 from newslake.lake.search import build_index, search
 from newslake.lake.terms import index_day, unindexed_days
@@ -113,7 +113,7 @@ COMMIT_DAY_ARTICLES = 10_000
 
 
 def _catalog_bytes(lake: Path) -> int:
-    return sum(p.stat().st_size for p in lake.glob("catalog.sqlite*"))
+    return sum(p.stat().st_size for p in lake.glob(f"{layout.CATALOG_FILE}*"))
 
 
 def day_tables(rng: np.random.Generator, vocab: pa.Array, cdf: np.ndarray,
@@ -289,7 +289,7 @@ def main(argv: list[str] | None = None) -> int:
 
     work = args.dir or Path(tempfile.mkdtemp(prefix="newslake-bench-"))
     lake, flat = work / "lake", work / "flat"
-    reuse = args.reuse and (lake / "catalog.sqlite").is_file()
+    reuse = args.reuse and Path(layout.catalog_file(str(lake))).is_file()
     if not reuse:
         shutil.rmtree(lake, ignore_errors=True)
         shutil.rmtree(flat, ignore_errors=True)
@@ -314,10 +314,12 @@ def main(argv: list[str] | None = None) -> int:
             log(f"generating {args.articles} articles over {DAYS} days in {lake}")
             figures.update(generate(lake, args.articles))
             figures.update(export_baselines(lake, flat, not args.skip_jsonl))
-        data = lake / "data" / "main"
-        lake_bytes = sum(p.stat().st_size for p in (data / "articles").rglob("*.parquet"))
-        terms_bytes = sum(p.stat().st_size for p in (data / "terms").rglob("*.parquet"))
-        postings_bytes = sum(p.stat().st_size for p in (data / "postings").rglob("*.parquet"))
+        def table_bytes(table: str) -> int:
+            return sum(p.stat().st_size
+                       for p in Path(layout.table_dir(str(lake), table)).rglob("*.parquet"))
+
+        lake_bytes, terms_bytes, postings_bytes = (table_bytes(t) for t in
+                                                   ("articles", "terms", "postings"))
         figures.update(articles_bytes=lake_bytes, terms_bytes=terms_bytes,
                        postings_bytes=postings_bytes)
         log(f"  articles: {lake_bytes / 1e6:.0f} MB partitioned (terms index "

@@ -45,6 +45,9 @@ TABLE_MEANINGS: dict[str, str] = {
     "lake_stats": "files, bytes and rows per table and partition, measured by maintenance",
     "terms": "inverted index of article titles and bodies: one row per word of each articles "
              "file, written with the articles; `keyword_coverage` reads it",
+    "url_index": "the canonical spellings of each article's URL (its canonical_url and the "
+                 "canonical form of its url), written with the articles; discover asks it "
+                 "which feed entries are already in the lake",
     "postings": "BM25 postings of article titles and bodies (stems as DuckDB's fts extension "
                 "makes them), one row per stem of each articles file; `newslake search` reads "
                 "them",

@@ -75,7 +75,9 @@ class Settings:
                 f"lake {self.lake} is not a local directory: set {STAGING_ENV} to a "
                 "directory shared by every worker for the files passed between stages"
             )
-        return Path(self.lake) / "_staging"
+        from newslake.lake import layout
+
+        return Path(layout.staging_root(self.lake))
 
     def check_catalog(self, environ: Mapping[str, str] | None = None) -> None:
         """Fail when this process would open another catalog than the run resolved

@@ -106,8 +106,11 @@ def config(make_config):
 def _discover(web, config, source_id, lake, warc, day=DAY, start=START, end=END,
               known=frozenset()):
     source = config.source(source_id)
+    def seen_in_lake(urls):
+        return {u for u in urls if u in known or canonicalize_url(u) in known}
+
     return discover_source(source, config, lake=str(lake), crawl_date=day, interval_start=start,
-                           interval_end=end, known_urls=known, warc_path=str(warc),
+                           interval_end=end, seen_in_lake=seen_in_lake, warc_path=str(warc),
                            transport=web.transport)
 
 

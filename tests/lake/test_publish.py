@@ -30,7 +30,7 @@ def ids(lake: Path, table: str = "articles") -> list[str]:
 
 def test_layout_compression_and_sorting(tmp_path: Path) -> None:
     info = publish_day(str(tmp_path), DAY, {"articles": articles("abc", [9, None, 3])})
-    assert info.rows == {"articles": 3, "terms": 1, "postings": 1}
+    assert info.rows == {"articles": 3, "terms": 1, "postings": 1, "url_index": 3}
     files = list((tmp_path / "data" / "main" / "articles" / "crawl_date=2024-05-06")
                  .glob("*.parquet"))
     assert len(files) == 1

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from newslake.cli.common import add_lake_argument, lake_of
 from newslake.config import resolve_sources
+from newslake.lake import layout
 
 
 def _default_sources() -> str:
@@ -32,8 +33,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                        help="source whose politeness and allow_private apply "
                             "(default: the crawler's defaults)")
     fetch.add_argument("--warc", default=None,
-                       help="output WARC (default: <lake>/raw/crawl_date=<today>/"
-                            "fetch-<UTC time>.warc.gz)")
+                       help="output WARC (default: "
+                            f"{layout.raw_warc('<lake>', '<today>', 'fetch-<UTC time>')})")
     add_lake_argument(fetch)
     fetch.set_defaults(handler=_fetch)
 
@@ -79,8 +80,7 @@ def _fetch(args: argparse.Namespace) -> int:
 
     config = load_sources(args.sources or _default_sources())
     now = datetime.now(UTC)
-    day = f"crawl_date={now:%Y-%m-%d}"
-    warc = args.warc or f"{lake_of(args)}/raw/{day}/fetch-{now:%Y%m%dT%H%M%SZ}.warc.gz"
+    warc = args.warc or layout.raw_warc(lake_of(args), now.date(), f"fetch-{now:%Y%m%dT%H%M%SZ}")
     candidates = [{"url": url, "source_id": args.source_id} for url in args.urls]
     result = fetch_pages(candidates, config, warc_path=warc)
     for row in result.fetch_log:

@@ -12,6 +12,7 @@ from typing import Any, TextIO
 from uuid import UUID
 
 from newslake.cli.common import add_date_argument, add_lake_argument, existing_lake_of
+from newslake.lake import layout
 
 FORMATS = ("table", "csv", "json")
 MAX_WIDTH = 60
@@ -61,7 +62,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     check.set_defaults(handler=run_check_command)
 
     migrate = subparsers.add_parser("migrate-lake",
-                                    help="convert a lake of part-<producer>.parquet files",
+                                    help="convert a lake of "
+                                         f"{layout.part_file('<producer>')} files",
                                     description="Publish the former file layout into the "
                                                 "DuckLake catalog (old files are kept).")
     add_lake_argument(migrate)
@@ -79,7 +81,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_lake_argument(search)
     search.set_defaults(handler=run_search_command)
 
-    catalog = subparsers.add_parser("catalog", help="write <lake>/newslake.sql for the DuckDB CLI",
+    catalog = subparsers.add_parser("catalog", help=f"write {layout.init_script('<lake>')} for "
+                                                    "the DuckDB CLI",
                                     description="Write the init script that opens the lake "
                                                 "read-only in the DuckDB CLI.")
     add_lake_argument(catalog)

@@ -1,4 +1,5 @@
-"""``newslake index-terms``: (re)build the ``terms`` and ``postings`` indexes of articles."""
+"""``newslake index-terms``: (re)build the ``terms``, ``postings`` and ``url_index`` indexes
+of articles."""
 
 from __future__ import annotations
 
@@ -26,11 +27,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run_index_terms_command(args: argparse.Namespace) -> int:
     """Handler of ``newslake index-terms``: prints one line per indexed day."""
     from newslake.lake.read import published_dates
-    from newslake.lake.terms import index_day, unindexed_days
+    from newslake.lake.terms import INDEX_TABLES, index_day, unindexed_days
 
     lake = existing_lake_of(args)
     days = (published_dates(lake, "articles") if args.all else
-            sorted(set(unindexed_days(lake, "terms")) | set(unindexed_days(lake, "postings"))))
+            sorted({d for table in INDEX_TABLES for d in unindexed_days(lake, table)}))
     days = [d for d in days if (args.date_from is None or d >= args.date_from)
             and (args.date_to is None or d <= args.date_to)]
     for day in days:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -127,21 +127,28 @@ class _Discovery:
         return entries
 
 
+SeenLookup = Callable[[list[str]], set[str]]
+"""Given candidate URLs, the ones the lake already holds (see :func:`newslake.lake.seen_urls`)."""
+
+
 def _candidates(source: Source, entries: list[Entry],
-                start: datetime, end: datetime, known: frozenset | set,
+                start: datetime, end: datetime, seen_in_lake: SeenLookup,
                 limit: int) -> list[dict]:
     from newslake.dedup import canonicalize_url
 
-    out: list[dict] = []
-    seen: set[str] = set()
+    keyed: list[tuple[Entry, str]] = []
     for entry in entries:
         if not _in_interval(entry, start, end):
             continue
         try:
-            key = canonicalize_url(entry.url)
+            keyed.append((entry, canonicalize_url(entry.url)))
         except Exception:  # noqa: BLE001 - a malformed URL is skipped, not fatal
             continue
-        if key in seen or key in known or entry.url in known:
+    known = seen_in_lake(sorted({e.url for e, _ in keyed})) if keyed else set()
+    out: list[dict] = []
+    seen: set[str] = set()
+    for entry, key in keyed:
+        if key in seen or entry.url in known:
             continue
         seen.add(key)
         out.append({
@@ -160,7 +167,7 @@ def _candidates(source: Source, entries: list[Entry],
 
 
 async def _discover(source: Source, config: SourcesConfig, lake: str, crawl_date: date,
-                    start: datetime, end: datetime, known: frozenset | set,
+                    start: datetime, end: datetime, seen_in_lake: SeenLookup,
                     warc_path: str, transport: httpx.AsyncBaseTransport | None) -> DiscoverResult:
     result = DiscoverResult(source.id)
     writer = WarcWriter(warc_path)
@@ -170,7 +177,7 @@ async def _discover(source: Source, config: SourcesConfig, lake: str, crawl_date
             entries = await discovery.run(start, end)
             discovery.state.save()
             result.fetch_log = discovery.rows + crawler.robots_log
-        result.candidates = _candidates(source, entries, start, end, known,
+        result.candidates = _candidates(source, entries, start, end, seen_in_lake,
                                         config.crawler.max_pages_per_source)
     finally:
         writer.close()
@@ -185,21 +192,28 @@ def discover_source(
     crawl_date: date,
     interval_start: datetime,
     interval_end: datetime,
-    known_urls: set[str] | frozenset = frozenset(),
     warc_path: str,
+    seen_in_lake: SeenLookup | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> DiscoverResult:
     """Fetch ``source``'s feed (conditionally) and return the new article URLs in the interval.
 
-    Entries published in ``[interval_start, interval_end)`` or undated are kept; URLs in
-    ``known_urls`` (canonical or as given) are skipped. Never raises for a failed feed: the
-    failure is a ``fetch_log`` row (see :attr:`DiscoverResult.failed`). ``transport``
-    replaces the network (see :class:`~newslake.crawl.http.Crawler`).
+    Entries published in ``[interval_start, interval_end)`` or undated are kept; URLs the
+    lake already holds on another day than ``crawl_date`` are skipped (``seen_in_lake``
+    answers that for the entries found, by default :func:`newslake.lake.seen_urls`). Never
+    raises for a failed feed: the failure is a ``fetch_log`` row (see
+    :attr:`DiscoverResult.failed`). ``transport`` replaces the network (see
+    :class:`~newslake.crawl.http.Crawler`).
     """
     start, end = _aware(interval_start), _aware(interval_end)
+    if seen_in_lake is None:
+        from newslake.lake.seen import seen_urls
+
+        def seen_in_lake(urls: list[str]) -> set[str]:
+            return seen_urls(lake, urls, exclude_day=crawl_date)
     try:
         return asyncio.run(_discover(source, config, lake, crawl_date, start, end,
-                                     known_urls, warc_path, transport))
+                                     seen_in_lake, warc_path, transport))
     except Exception as exc:  # noqa: BLE001 - one source must never fail the run
         log.exception("discover of %s failed", source.id)
         row = {"url": source.url, "source_id": source.id, "kind": "feed", "status": None,

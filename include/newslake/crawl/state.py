@@ -20,6 +20,8 @@ import uuid
 from datetime import date
 from pathlib import Path
 
+from newslake.lake import layout
+
 _SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
@@ -30,7 +32,7 @@ class FeedState:
         self.path: Path | None = None
         self.data: dict[str, dict[str, str]] = {}
         if "://" not in lake:
-            self.path = Path(lake) / "_state" / "feeds" / f"{_SAFE.sub('_', source_id)}.json"
+            self.path = Path(layout.feed_state_file(lake, _SAFE.sub('_', source_id)))
             try:
                 loaded = json.loads(self.path.read_text(encoding="utf-8"))
                 self.data = loaded if isinstance(loaded, dict) else {}

@@ -1,11 +1,12 @@
 """The lake's past as seen by deduplication, read as a stream of record batches.
 
-Nothing proportional to the history is held in memory: every question (known URLs, history
-articles sharing a band or anchor key with the batch, members of touched stories, bodies to
-verify) streams the window's rows from the DuckLake catalog (one snapshot for the whole run)
-a batch at a time and keeps only the matching rows. Cost grows linearly with the history
-(one pass over its band and anchor keys per batch); memory grows with the number of matches
-only.
+Nothing proportional to the history is held in memory. Known URLs are one semi-join of the
+batch's canonical URLs against the articles' ``canonical_url`` column; every other question
+(history articles sharing a band or anchor key with the batch, members of touched stories,
+bodies to verify) streams the window's rows from the DuckLake catalog (one snapshot for the
+whole run) a batch at a time and keeps only the matching rows. Cost grows linearly with the
+window's rows (one pass over its band and anchor keys per batch); memory grows with the
+number of matches only.
 """
 
 from __future__ import annotations
@@ -39,36 +40,45 @@ STREAM_ROWS = 64 * 1024
 """Rows per record batch streamed from the lake."""
 
 
+def _history_filter(start: date | None, end: date, days: Iterable[date] | None = None,
+                    same_day_except: str | None = None) -> tuple[str, list] | None:
+    """SQL condition (and its parameters) selecting rows in ``[start, end)`` (plus day
+    ``end``'s rows of every producer but ``same_day_except``); None when ``days`` is empty."""
+    before, params = "crawl_date < ?", [end]
+    if start is not None:
+        before += " AND crawl_date >= ?"
+        params.append(start)
+    if same_day_except is not None:
+        before = f"(({before}) OR (crawl_date = ? AND producer <> ?))"
+        params += [end, same_day_except]
+    where = [before]
+    if days is not None:
+        chosen = sorted(set(days))
+        if not chosen:
+            return None
+        where.append(f"crawl_date IN ({', '.join('?' for _ in chosen)})")
+        params += chosen
+    return " AND ".join(where), params
+
+
 def _stream(lake: str, snapshot: int | None, table: str, columns: Sequence[str],
             start: date | None, end: date, days: Iterable[date] | None = None,
             same_day_except: str | None = None) -> Iterator[pa.Table]:
     """Batches of ``columns`` (conformed, plus ``crawl_date``) of ``table`` in ``[start, end)``,
     and of day ``end`` the rows of every producer but ``same_day_except`` when it is given."""
-    if snapshot is None:
+    condition = _history_filter(start, end, days, same_day_except)
+    if snapshot is None or condition is None:
         return
     from newslake.lake import ducklake
 
+    where, params = condition
     con = ducklake.connect(lake, snapshot=snapshot)
     try:
         con.execute("SET threads = 2")
         present = {r[0] for r in con.execute(f"DESCRIBE lake.{table}").fetchall()}
         cols = ", ".join(f'"{c}"' if c in present else f'NULL AS "{c}"' for c in columns)
-        before, params = "crawl_date < ?", [end]
-        if start is not None:
-            before += " AND crawl_date >= ?"
-            params.append(start)
-        if same_day_except is not None:
-            before = f"(({before}) OR (crawl_date = ? AND producer <> ?))"
-            params += [end, same_day_except]
-        where = [before]
-        if days is not None:
-            chosen = sorted(set(days))
-            if not chosen:
-                return
-            where.append(f"crawl_date IN ({', '.join('?' for _ in chosen)})")
-            params += chosen
         reader = con.execute(
-            f"SELECT {cols}, crawl_date FROM lake.{table} WHERE {' AND '.join(where)}",
+            f"SELECT {cols}, crawl_date FROM lake.{table} WHERE {where}",
             params).fetch_record_batch(STREAM_ROWS)
         target = schema.TABLES[table]
         out_schema = pa.schema([target.field(c) for c in columns]).append(
@@ -139,16 +149,23 @@ class History:
                        self.start if window else None, self.end, days, self.same_day_except)
 
     def known_urls(self, urls: list[str]) -> list[date | None]:
-        """First crawl date of each URL in the history (any day before ``end``), or None."""
-        wanted = pa.array(urls, pa.string())
-        first: dict[str, date] = {}
-        for data in self._stream("articles", ["canonical_url"], window=False):
-            found = data.filter(pc.fill_null(pc.is_in(data["canonical_url"],
-                                                      value_set=wanted), False))
-            for url, day in zip(found["canonical_url"].to_pylist(),
-                                found["crawl_date"].to_pylist(), strict=True):
-                if url not in first or day < first[url]:
-                    first[url] = day
+        """First crawl date of each URL in the history (any day before ``end``), or None.
+
+        One semi-join of the URLs against the articles' ``canonical_url`` column."""
+        if self.snapshot is None or not urls:
+            return [None] * len(urls)
+        from newslake.lake import ducklake
+
+        where, params = _history_filter(None, self.end, same_day_except=self.same_day_except)
+        con = ducklake.connect(self.lake, snapshot=self.snapshot)
+        try:
+            con.register("_newslake_wanted", pa.table({"url": sorted(set(urls))}))
+            first = dict(con.execute(
+                f"SELECT canonical_url, min(crawl_date) FROM lake.articles WHERE {where} "
+                "AND canonical_url IN (SELECT url FROM _newslake_wanted) GROUP BY 1",
+                params).fetchall())
+        finally:
+            con.close()
         return [first.get(u) for u in urls]
 
     def matching(self, keys: np.ndarray) -> tuple[pa.Table, pa.Table]:

@@ -33,10 +33,9 @@ import duckdb
 
 from newslake.config import SQL_DIR
 from newslake.exceptions import ReadOnlyViolation
-from newslake.lake import ducklake, schema
+from newslake.lake import ducklake, layout, schema
 from newslake.lake.extensions import extension_path, new_session
 
-CATALOG_FILE = "newslake.sql"
 VIEWS_ALIAS = "mine"
 VIEWS_ENV = "NEWSLAKE_VIEWS"
 HISTORY_VIEWS = {"stories": "stories_history"}
@@ -191,7 +190,7 @@ def write_catalog(lake: str) -> str:
         ducklake.attach_sql(loc, read_only=True) + ";",
         *[s.rstrip().rstrip(";") + ";" for s in views_sql()],
     ]
-    target = os.path.join(loc.root, CATALOG_FILE)
+    target = layout.init_script(loc.root)
     temp = f"{target}.{os.getpid()}.tmp"
     with open(temp, "w", encoding="utf-8") as handle:
         handle.write("\n".join(lines) + "\n")

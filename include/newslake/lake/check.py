@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from dataclasses import dataclass
 from datetime import date
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from newslake.lake import ducklake, schema
+from newslake.lake import ducklake, layout, schema
+from newslake.lake.seen import url_index_rows
 from newslake.lake.storage import PARTITION_RE, open_lake
 from newslake.progress import Progress
 
@@ -89,7 +89,7 @@ def _damaged(lake: str, files: list[ducklake.DataFile]) -> list[Damage]:
     return damaged
 
 
-_PART_RE = re.compile(r"^part-(.+)\.parquet$")
+_PART_RE = layout.PART_RE
 _SEGMENTS = b"newslake.segments"
 
 
@@ -125,9 +125,11 @@ def migrate_lake(lake: str, run_id: str = "migrate-lake") -> int:
                     offset += count
     progress = Progress(f"migrate-lake {lake}", total=len(parts), unit="day/producer parts")
     for (day, producer), tables in progress.counted(sorted(parts.items())):
-        ducklake.publish(lake, day, producer, run_id,
-                         {t: pa.concat_tables([schema.conform(t, p) for p in chunks])
-                          for t, chunks in tables.items()})
+        rows = {t: pa.concat_tables([schema.conform(t, p) for p in chunks])
+                for t, chunks in tables.items()}
+        if "articles" in rows and "url_index" not in rows:
+            rows["url_index"] = url_index_rows(rows["articles"])
+        ducklake.publish(lake, day, producer, run_id, rows)
     progress.close()
     log.info("migrated %d day/producer parts", len(parts))
     return len(parts)

@@ -57,7 +57,7 @@ import duckdb
 import pyarrow as pa
 
 from newslake.exceptions import ConfigError, TransientError
-from newslake.lake import schema
+from newslake.lake import layout, schema
 from newslake.lake.extensions import load_extension, new_session
 from newslake.lake.storage import S3Settings
 
@@ -66,10 +66,8 @@ log = logging.getLogger(__name__)
 ALIAS = "lake"
 """Name the lake is attached under in every session."""
 META_ALIAS = f"__ducklake_metadata_{ALIAS}"
-DATA_DIR = "data"
-CATALOG_FILE = "catalog.sqlite"
 CATALOG_ENV = "NEWSLAKE_CATALOG"
-PARTITION_COLUMN = "crawl_date"
+PARTITION_COLUMN = layout.PARTITION_COLUMN
 PRODUCER_COLUMN = "producer"
 MODES = ("replace", "append")
 ROW_GROUP_ROWS = {"postings": 512}
@@ -117,11 +115,11 @@ def location(lake: str) -> Location:
                               f"not {configured.split(':', 1)[0]!r}")
         metadata = configured
     elif is_local:
-        metadata = f"sqlite:{os.path.join(lake, CATALOG_FILE)}"
+        metadata = f"sqlite:{layout.catalog_file(lake)}"
     else:
         raise ConfigError(f"lake {lake} is on object storage: set {CATALOG_ENV} to its catalog "
                           "(postgres:dbname=... host=... user=...)")
-    return Location(lake=lake, metadata=metadata, data_path=f"{lake}/{DATA_DIR}/",
+    return Location(lake=lake, metadata=metadata, data_path=layout.data_path(lake),
                     is_local=is_local, own_catalog=not configured)
 
 

@@ -9,10 +9,10 @@ gives ``no lake at PATH`` instead of zero rows, and nothing is created where no 
 from __future__ import annotations
 
 from newslake.exceptions import NoLakeError
-from newslake.lake import schema
+from newslake.lake import layout, schema
 from newslake.lake.storage import open_lake
 
-MARKERS = ("raw", *schema.TABLES)
+MARKERS = (layout.RAW_DIR, *schema.TABLES)
 """Entries of a lake root of the former layout; any one of them makes a directory a lake."""
 
 

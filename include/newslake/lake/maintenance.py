@@ -27,12 +27,12 @@ from datetime import UTC, date, datetime, timedelta
 import pyarrow as pa
 
 from newslake.exceptions import ConfigError
-from newslake.lake import ducklake, schema
+from newslake.lake import ducklake, layout, schema
 from newslake.lake.storage import PARTITION_RE, open_lake
 
 log = logging.getLogger(__name__)
 
-RAW_DIR = "raw"
+RAW_DIR = layout.RAW_DIR
 STATS_TABLE = "lake_stats"
 STATS_PRODUCER = "maintenance"
 Hook = Callable[[str], None]
@@ -195,7 +195,7 @@ def apply_retention(lake: str, retention_days: int | None, today: date | None = 
             total_files += 1
             total_bytes += size
     for day in expired:
-        store.fs.delete_dir(store.path(RAW_DIR, f"crawl_date={day.isoformat()}"))
+        store.fs.delete_dir(store.path(RAW_DIR, layout.partition(day)))
     log.info("retention: removed %d raw files (%d bytes) before %s", total_files, total_bytes,
              cutoff)
     return total_files, total_bytes
@@ -222,7 +222,8 @@ def lake_stats(lake: str, measured_at: datetime | None = None) -> pa.Table:
     for info in store.listdir(store.path(RAW_DIR)):
         match = PARTITION_RE.match(info.base_name)
         if match:
-            items = [i for i in store.listdir(info.path) if i.base_name.endswith(".warc.gz")]
+            items = [i for i in store.listdir(info.path)
+                     if i.base_name.endswith(layout.WARC_SUFFIX)]
             rows.append(_stat(RAW_DIR, date.fromisoformat(match.group(1)), len(items),
                               sum(i.size or 0 for i in items), None, measured_at))
     return schema.conform(STATS_TABLE, rows)

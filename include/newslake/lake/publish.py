@@ -1,9 +1,9 @@
 """Publication of one crawl day: every table of a producer's day in one DuckLake commit.
 
 ``publish_day`` conforms the rows to :mod:`newslake.lake.schema`, orders them by
-``published_at``, adds the ``terms`` and ``postings`` indexes of the articles and commits
-everything through :func:`newslake.lake.ducklake.publish`: readers see the old day or the
-new one, never a mix, and re-running a producer's day replaces exactly its rows.
+``published_at``, adds the ``terms``, ``postings`` and ``url_index`` indexes of the articles
+and commits everything through :func:`newslake.lake.ducklake.publish`: readers see the old
+day or the new one, never a mix, and re-running a producer's day replaces exactly its rows.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from newslake.lake import ducklake, schema
 from newslake.lake.ducklake import CommitInfo, Hook
 from newslake.lake.parquet import sort_rows
 from newslake.lake.postings import article_postings
-from newslake.lake.terms import article_terms
+from newslake.lake.seen import url_index_rows
+from newslake.lake.terms import INDEX_TABLES, article_terms
 
 log = logging.getLogger(__name__)
 
@@ -43,9 +44,9 @@ def publish_day(lake: str, crawl_date: date, tables: dict[str, pa.Table],
                 con: duckdb.DuckDBPyConnection | None = None) -> CommitInfo:
     """Replace ``producer``'s rows of ``crawl_date`` in every table of ``tables``, in one commit.
 
-    Publishing ``articles`` also writes their ``terms`` and ``postings``. An empty table
-    still replaces the producer's rows (with none), so a re-run that yields fewer rows is
-    exact. Tables not in ``tables`` are left alone. ``mode="append"`` adds rows instead.
+    Publishing ``articles`` also writes their ``terms``, ``postings`` and ``url_index``. An
+    empty table still replaces the producer's rows (with none), so a re-run that yields fewer
+    rows is exact. Tables not in ``tables`` are left alone. ``mode="append"`` adds rows instead.
     ``also_delete`` lists ``(table, producer)`` rows of the day removed in the same commit.
     ``con`` is an open read-write lake session to reuse (see :func:`ducklake.connect`).
     """
@@ -60,12 +61,15 @@ def publish_day(lake: str, crawl_date: date, tables: dict[str, pa.Table],
 
 
 def with_indexes(tables: dict[str, pa.Table], producer: str) -> dict[str, pa.Table]:
-    """Conformed, sorted ``tables`` plus the ``terms`` and ``postings`` of their articles."""
+    """Conformed, sorted ``tables`` plus the ``terms``, ``postings`` and ``url_index`` of
+    their articles."""
     prepared = {name: sort_rows(schema.conform(name, data)) for name, data in tables.items()}
     if "articles" in prepared and "terms" not in tables:
         prepared["terms"] = article_terms(prepared["articles"], producer)
     if "articles" in prepared and "postings" not in tables:
         prepared["postings"] = article_postings(prepared["articles"], producer)
+    if "articles" in prepared and "url_index" not in tables:
+        prepared["url_index"] = url_index_rows(prepared["articles"])
     return prepared
 
 
@@ -76,7 +80,7 @@ def remove_day(lake: str, table: str, crawl_date: date, producer: str = "ingest"
     check_producer(producer)
     if not ducklake.exists(lake):
         return False
-    names = [table, *(("terms", "postings") if table == "articles" else ())]
+    names = [table, *(INDEX_TABLES if table == "articles" else ())]
     con = ducklake.connect(lake)
     try:
         found = con.execute(

@@ -285,6 +285,15 @@ POSTINGS = pa.schema(
 )
 """BM25 postings of article titles and bodies, one file per articles file (lake.postings)."""
 
+URL_INDEX = pa.schema(
+    [
+        pa.field("url_key", pa.string(), nullable=False),  # canonical URL an article answers to
+        pa.field("article_id", pa.string()),  # the article (see articles.article_id)
+    ]
+)
+"""Every canonical spelling of each article's URL (its ``canonical_url`` and the canonical
+form of its ``url``), written with the articles: "already seen?" reads this one column."""
+
 PUBLISH_LOG = pa.schema(
     [
         pa.field("run_id", pa.string(), nullable=False),  # the run that committed
@@ -404,6 +413,7 @@ TABLES: dict[str, pa.Schema] = {
     "dedup_index": DEDUP_INDEX,
     "terms": TERMS,
     "postings": POSTINGS,
+    "url_index": URL_INDEX,
     "publish_log": PUBLISH_LOG,
     "raw_retention": RAW_RETENTION,
     "frontier": FRONTIER,

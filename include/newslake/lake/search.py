@@ -18,13 +18,12 @@ from typing import Any
 
 import duckdb
 
+from newslake.lake import layout
 from newslake.lake.catalog import connect
 from newslake.lake.extensions import load_extension, new_session
 from newslake.lake.postings import connect_postings, search_postings
 from newslake.lake.terms import unindexed_days_in
 
-INDEX_DIR = "_search"
-INDEX_FILE = "fts.duckdb"
 RESULT_COLUMNS = ["score", "crawl_date", "published_at", "site", "title", "url", "article_id"]
 BM25_K, BM25_B = 1.2, 0.75
 """BM25 parameters (the fts extension's defaults)."""
@@ -114,8 +113,8 @@ def build_index(lake: str, force: bool = False) -> IndexInfo:
     loc = ducklake.location(lake)
     if not loc.is_local:
         raise ValueError("a persisted index needs a local lake; search() builds one in memory")
-    directory = os.path.join(loc.root, INDEX_DIR)
-    target = os.path.join(directory, INDEX_FILE)
+    target = layout.search_index(loc.root)
+    directory = os.path.dirname(target)
     current = fingerprint(lake)
     if not force and os.path.exists(target):
         con = new_session(target, read_only=True)
@@ -128,7 +127,7 @@ def build_index(lake: str, force: bool = False) -> IndexInfo:
         if stored == current:
             return IndexInfo(path=target, articles=count, rebuilt=False)
     os.makedirs(directory, exist_ok=True)
-    temp = os.path.join(directory, f".tmp-{INDEX_FILE}.{uuid.uuid4().hex}.tmp")
+    temp = os.path.join(directory, f".tmp-{os.path.basename(target)}.{uuid.uuid4().hex}.tmp")
     try:
         con = new_session(temp)
         try:

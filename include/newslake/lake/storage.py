@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -20,8 +19,9 @@ from urllib.parse import urlparse
 import pyarrow.fs as pafs
 
 from newslake.exceptions import ConfigError
+from newslake.lake import layout
 
-PARTITION_RE = re.compile(r"^crawl_date=(\d{4}-\d{2}-\d{2})$")
+PARTITION_RE = layout.PARTITION_RE
 TEMP_PREFIX = ".tmp-"
 TEMP_SUFFIX = ".tmp"
 
@@ -82,7 +82,7 @@ class Lake:
 
     def partition(self, table: str, crawl_date: date) -> str:
         """Directory of one table's partition."""
-        return self.path(table, f"crawl_date={crawl_date.isoformat()}")
+        return self.path(table, layout.partition(crawl_date))
 
     def listdir(self, path: str) -> list[pafs.FileInfo]:
         """Entries directly under ``path`` (empty when it does not exist)."""
@@ -119,7 +119,7 @@ class Lake:
             self.fs.delete_file(path)
 
 
-LOCK_DIR = "_state/locks"
+LOCK_DIR = layout.LOCK_DIR
 
 
 @contextlib.contextmanager

@@ -25,7 +25,7 @@ from newslake.lake import schema
 
 log = logging.getLogger(__name__)
 
-INDEX_TABLES = ("terms", "postings")
+INDEX_TABLES = ("terms", "postings", "url_index")
 """Tables written from each articles file (by publish_day and index_day)."""
 SEPARATOR = r"[^\p{L}\p{N}_]+"
 """Runs of characters that separate words (RE2 syntax, shared by Arrow and DuckDB)."""
@@ -92,7 +92,8 @@ def _with_producer(lake: str, table: str, crawl_date: date, columns: list[str]) 
 
 
 def index_day(lake: str, crawl_date: date) -> dict[str, int]:
-    """Rebuild the ``terms`` and ``postings`` of one day; returns terms per producer.
+    """Rebuild the ``terms``, ``postings`` and ``url_index`` of one day; returns terms per
+    producer.
 
     Idempotent: every producer's articles are indexed again and replace that producer's
     index rows (one commit per producer); index rows of producers without articles are
@@ -100,6 +101,7 @@ def index_day(lake: str, crawl_date: date) -> dict[str, int]:
     """
     from newslake.lake.postings import article_postings
     from newslake.lake.publish import publish_day, remove_day
+    from newslake.lake.seen import url_index_rows
 
     parts = day_parts(lake, "articles", crawl_date)
     written: dict[str, int] = {}
@@ -107,10 +109,12 @@ def index_day(lake: str, crawl_date: date) -> dict[str, int]:
         info = publish_day(lake, crawl_date, {
             "terms": article_terms(rows, producer),
             "postings": article_postings(rows, producer),
+            "url_index": url_index_rows(rows),
         }, producer=producer, run_id=f"index-terms-{crawl_date.isoformat()}")
         written[producer] = info.rows["terms"]
     for table in INDEX_TABLES:
-        for producer in day_parts(lake, table, crawl_date, columns=["producer"]):
+        key = schema.TABLES[table].names[0]
+        for producer in day_parts(lake, table, crawl_date, columns=[key]):
             if producer not in parts:
                 remove_day(lake, table, crawl_date, producer)
     log.info("indexed terms of %s: %s", crawl_date, written)
@@ -132,8 +136,9 @@ def unindexed_days(lake: str, table: str = "terms") -> list[date]:
 
 def unindexed_days_in(con: duckdb.DuckDBPyConnection, table: str = "terms") -> list[date]:
     """:func:`unindexed_days` in an open lake session (the lake attached as ``lake``)."""
+    marker = "" if table == "url_index" else "WHERE term = ''"  # every article has a key
     rows = con.execute(
         "SELECT DISTINCT crawl_date FROM (SELECT DISTINCT crawl_date, producer "
         f"FROM lake.articles EXCEPT SELECT crawl_date, producer FROM lake.{table} "
-        "WHERE term = '') ORDER BY 1").fetchall()
+        f"{marker}) ORDER BY 1").fetchall()
     return [r[0] for r in rows]

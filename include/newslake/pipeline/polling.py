@@ -12,10 +12,10 @@ from __future__ import annotations
 import logging
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 from newslake.config import Settings
 from newslake.crawl.clock import now as clock_now
+from newslake.lake import layout
 from newslake.pipeline.staging import safe_key
 
 log = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ def _warc(lake: str, when: datetime, run_id: str) -> str | None:
     if "://" in lake:
         return None  # polls of an object-store lake are logged in fetch_log only
     day = when.date().isoformat()
-    return str(Path(lake) / "raw" / f"crawl_date={day}" / f"poll-{safe_key(run_id)}.warc.gz")
+    return layout.raw_warc(lake, day, f"poll-{safe_key(run_id)}")
 
 
 def poll_due_feeds(lake: str, sources_path: str, run_id: str, now: datetime | None = None,

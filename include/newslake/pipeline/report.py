@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from newslake.lake import layout
+
 REPORT_QUERIES: list[tuple[str, str]] = [
     (
         "Articles and stories per day",
@@ -77,7 +79,7 @@ def lake_report(lake: str) -> str:
             sections.append(f"== {heading}\n{body}")
     finally:
         con.close()
-    docs = Path(lake) / "_docs" / "index.html"
+    docs = Path(layout.docs_index(lake))
     sections.append(f"== Data Docs\n{docs if docs.exists() else '(not built)'}")
     return "\n\n".join(sections)
 

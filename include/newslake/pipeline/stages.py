@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -41,19 +40,6 @@ from newslake.pipeline.staging import (
 log = logging.getLogger(__name__)
 
 
-def known_urls(lake: str, exclude: date | None) -> frozenset[str]:
-    """Canonical URLs of articles already in the lake, except those of day ``exclude``."""
-    from newslake.dedup import canonicalize_url
-    from newslake.lake import read_table as read_lake_table
-
-    table = read_lake_table(lake, "articles", columns=["url", "canonical_url", "crawl_date"])
-    if exclude is not None and table.num_rows:
-        table = table.filter(pc.not_equal(table["crawl_date"], pa.scalar(exclude, pa.date32())))
-    urls = set(table["canonical_url"].drop_null().to_pylist())
-    urls.update(canonicalize_url(u) for u in table["url"].drop_null().to_pylist())
-    return frozenset(urls)
-
-
 def stage_sources(ctx: RunContext) -> SourcesStep:
     """Ids of the enabled sources; takes the day's lease and starts a clean staging area."""
     config = ctx.sources()
@@ -82,7 +68,6 @@ def stage_discover(ctx: RunContext, source_id: str) -> DiscoverStep:
         crawl_date=ctx.crawl_date,
         interval_start=start,
         interval_end=end,
-        known_urls=known_urls(ctx.lake, exclude=ctx.crawl_date),
         warc_path=ctx.raw_warc(f"feed-{source_id}"),
     )
     candidates = ctx.path("discover", f"{source_id}.json")

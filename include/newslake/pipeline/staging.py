@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 
 from newslake.config import Settings
 from newslake.exceptions import StageFailed
-from newslake.lake import schema
+from newslake.lake import layout, schema
 
 if TYPE_CHECKING:
     from newslake.sources import SourcesConfig
@@ -94,9 +94,8 @@ class RunContext:
 
     def raw_warc(self, name: str) -> str:
         """Path of a WARC file of this run in the lake's raw archive."""
-        day = f"crawl_date={self.crawl_date.isoformat()}"
-        run = safe_key(self.run_id)
-        return f"{self.lake}/raw/{day}/{safe_key(self.producer)}-{run}-{name}.warc.gz"
+        run = f"{safe_key(self.producer)}-{safe_key(self.run_id)}"
+        return layout.raw_warc(self.lake, self.crawl_date, f"{run}-{name}")
 
     def hold(self) -> None:
         """Take or renew this run's lease of its day (refused while another run holds it)."""

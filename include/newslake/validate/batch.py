@@ -23,7 +23,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from newslake.lake import schema
+from newslake.lake import layout, schema
 from newslake.validate import derive
 from newslake.validate.config import ValidationConfig
 from newslake.validate.gx_runner import Outcome, run_suites
@@ -115,7 +115,8 @@ def _frames(data: dict[str, pa.Table], available: set[str], lake: str, crawl_dat
         if name not in available:
             continue
         if name == "articles":
-            frames[name] = derive.derive_articles(table, stories, published_ids(lake, crawl_date))
+            frames[name] = derive.derive_articles(
+                table, stories, published_ids(lake, crawl_date, table["article_id"]))
         elif name == "stories":
             frames[name] = derive.derive_stories(table, articles)
         elif name in FOLLOWERS:
@@ -130,22 +131,19 @@ def _frames(data: dict[str, pa.Table], available: set[str], lake: str, crawl_dat
     return frames
 
 
-def published_ids(lake: str, crawl_date: date) -> pa.Array:
-    """Distinct article ids published in ``lake`` on days other than ``crawl_date``."""
-    from newslake.lake import read_table
+def published_ids(lake: str, crawl_date: date, ids: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """Those of ``ids`` whose articles are published in ``lake`` on days other than
+    ``crawl_date`` (distinct)."""
+    from newslake.lake.seen import seen_article_ids
 
-    table = read_table(lake, "articles", columns=["article_id", "crawl_date"])
-    if not table.num_rows:
-        return pa.array([], pa.string())
-    other = pc.not_equal(table["crawl_date"], pa.scalar(crawl_date, pa.date32()))
-    return pc.unique(table.filter(other)["article_id"].combine_chunks().drop_null())
+    return seen_article_ids(lake, ids, crawl_date)
 
 
 def _docs_dir(lake: str) -> Path | None:
     if "://" in lake:
         log.warning("Data Docs are built only for a local lake, not %s", lake)
         return None
-    return Path(lake) / "_docs"
+    return Path(layout.docs_dir(lake))
 
 
 def _describe(outcome: Outcome, frame: pa.Table, config: ValidationConfig) -> str:

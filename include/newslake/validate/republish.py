@@ -17,7 +17,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from newslake.lake import schema
+from newslake.lake import layout, schema
 from newslake.validate.batch import ValidationResult, validate_batch
 from newslake.validate.config import ValidationConfig
 
@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 DATA_TABLES = schema.RUN_TABLES
 """Tables re-validated (and re-published) when present for the producer."""
-PART_PREFIX, PART_SUFFIX = "part-", ".parquet"
+PART_PREFIX, PART_SUFFIX = layout.PART_PREFIX, layout.PARQUET_SUFFIX
 
 
 @dataclass
