@@ -117,3 +117,25 @@ def test_days_published_without_the_index(lake: str) -> None:
     for item in _data_files(lake, "articles"):
         os.truncate(item.path, 0)
     assert seen_urls(lake, urls) == expected
+
+
+def test_a_lake_without_the_index_table_reads_and_upgrades(lake: str) -> None:
+    """A lake written before ``url_index`` existed opens read-only (its views, the lookup),
+    and its first publish adds the table."""
+    from newslake.lake.catalog import connect
+
+    con = ducklake.connect(lake, read_only=False)
+    try:
+        con.execute("DROP TABLE lake.url_index")
+    finally:
+        con.close()
+    expected = reference(lake, CANDIDATES, DAY2)
+    assert seen_urls(lake, CANDIDATES, exclude_day=DAY2) == expected
+    session = connect(lake)
+    try:
+        assert session.execute("SELECT count(*) FROM url_index").fetchone() == (0,)
+        assert session.execute("SELECT count(*) FROM articles").fetchone() == (4,)
+    finally:
+        session.close()
+    publish_day(lake, date(2024, 5, 4), {"articles": _rows(DAY3).slice(0, 0)})
+    assert seen_urls(lake, CANDIDATES, exclude_day=DAY2) == expected

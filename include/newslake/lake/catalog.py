@@ -62,11 +62,19 @@ def _quote_str(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def views_sql() -> list[str]:
-    """Statements creating the base views, ``terms_missing`` and ``include/sql``."""
+def views_sql(con: duckdb.DuckDBPyConnection | None = None) -> list[str]:
+    """Statements creating the base views, ``terms_missing`` and ``include/sql``.
+
+    With ``con`` (a session with the lake attached), a table the lake does not hold yet (a
+    lake written by an earlier version, opened read-only) gets an empty view of its columns.
+    """
+    present = set(schema.TABLES) if con is None else {name for (name,) in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = ?",
+        [ducklake.ALIAS]).fetchall()}
     statements = [
         f"CREATE OR REPLACE VIEW {_quote_ident(base_view_name(t))} AS "
-        f"SELECT * FROM {ducklake.ALIAS}.{_quote_ident(t)}"
+        + (f"SELECT * FROM {ducklake.ALIAS}.{_quote_ident(t)}" if t in present
+           else _empty_select(con, t))
         for t in schema.TABLES
     ]
     statements.append(TERMS_MISSING_SQL)
@@ -74,9 +82,15 @@ def views_sql() -> list[str]:
     return statements
 
 
+def _empty_select(con: duckdb.DuckDBPyConnection, table: str) -> str:
+    columns = ", ".join(f"CAST(NULL AS {dtype}) AS {_quote_ident(name)}"
+                        for name, dtype in ducklake.lake_columns(con, table))
+    return f"SELECT {columns} WHERE false"
+
+
 def install_views(con: duckdb.DuckDBPyConnection) -> None:
     """Create the views and macros in the session's in-memory database."""
-    for statement in views_sql():
+    for statement in views_sql(con):
         con.execute(statement)
 
 
@@ -181,6 +195,12 @@ def write_catalog(lake: str) -> str:
                               else "sqlite_scanner")]
     finally:
         probe.close()
+    attached = ducklake.connect(lake) if ducklake.exists(lake) else None
+    try:
+        views = views_sql(attached)
+    finally:
+        if attached is not None:
+            attached.close()
     lines = [
         "-- newslake: open the lake read-only with its views and macros",
         "SET autoinstall_known_extensions = false;",
@@ -188,7 +208,7 @@ def write_catalog(lake: str) -> str:
         "SET TimeZone = 'UTC';",
         *loads,
         ducklake.attach_sql(loc, read_only=True) + ";",
-        *[s.rstrip().rstrip(";") + ";" for s in views_sql()],
+        *[s.rstrip().rstrip(";") + ";" for s in views],
     ]
     target = layout.init_script(loc.root)
     temp = f"{target}.{os.getpid()}.tmp"

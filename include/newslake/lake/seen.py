@@ -73,10 +73,14 @@ def seen_urls(lake: str, urls: Iterable[str], exclude_day: date | None = None) -
     con = ducklake.connect(lake)
     try:
         con.register("_newslake_wanted", wanted)
-        other_day = "crawl_date IS DISTINCT FROM ?"
-        found = {r[0] for r in con.execute(
-            f"SELECT DISTINCT url_key FROM lake.{TABLE} WHERE {other_day} "
-            "AND url_key IN (SELECT url_key FROM _newslake_wanted)", [exclude_day]).fetchall()}
+        found: set[str] = set()
+        if con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'lake' "
+                       "AND table_name = ?", [TABLE]).fetchone()[0]:
+            found = {r[0] for r in con.execute(
+                f"SELECT DISTINCT url_key FROM lake.{TABLE} WHERE crawl_date IS DISTINCT FROM ? "
+                "AND url_key IN (SELECT url_key FROM _newslake_wanted)", [exclude_day]).fetchall()}
+        # a lake of an earlier version, read before its first publish, has no index table:
+        # every day is unindexed then
         for day, producer in _unindexed(con, exclude_day):
             found |= _scan_articles(con, day, producer, wanted)
     finally:
