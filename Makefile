@@ -51,10 +51,11 @@ airflow: env
 test: env test-tools
 	$(BIN)/pytest -p no:cacheprovider -n 2 --dist loadfile --durations=15
 
-# The fast lane: lint, then the unit tests (no test marked slow or distributed) on two
-# processes, one test file each at a time.
+# The fast lane: lint, then the unit tests (no test marked slow, integration or distributed)
+# on two processes, one test file each at a time.
 check: lint
-	$(BIN)/pytest -p no:cacheprovider -q -m "not slow and not distributed" -n 2 --dist loadfile \
+	$(BIN)/pytest -p no:cacheprovider -q -m "not slow and not integration and not distributed" \
+	  -n 2 --dist loadfile \
 	  --durations=15
 
 lint: env

@@ -19,22 +19,28 @@ def test_ruff_clean():
 
 
 def test_fast_lane_skips_the_slow_tests():
-    """``make check`` runs lint and the tests not marked slow; ``make test`` runs them all."""
+    """``make check`` runs lint and the tests not marked slow or integration; ``make test``
+    runs them all."""
     import tomllib
 
     dry = subprocess.run(["make", "-n", "check", "test"], cwd=REPO, capture_output=True,
                          text=True, timeout=60)
     assert dry.returncode == 0, dry.stderr
     assert "ruff check" in dry.stdout
-    assert '-m "not slow and not distributed"' in dry.stdout
+    assert '-m "not slow and not integration and not distributed"' in dry.stdout
     assert "--durations=15" in dry.stdout
     config = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["pytest"]
-    assert any(m.startswith("slow:") for m in config["ini_options"]["markers"])
+    markers = config["ini_options"]["markers"]
+    assert any(m.startswith("slow:") for m in markers)
+    assert any(m.startswith("integration:") for m in markers)
     for path in ("tests/e2e/test_news_ingest.py", "tests/lake/test_notebook.py",
                  "tests/pipeline/test_ingest_inprocess.py", "tests/crawl/test_faults.py",
                  "tests/distributed/test_celery_cluster.py",
                  "tests/extract/test_extract_quality.py"):
         assert "pytest.mark.slow" in (REPO / path).read_text(), path
+    for path in ("tests/lake/test_publish.py", "tests/lake/test_transactions.py",
+                 "tests/validate/test_rows.py"):
+        assert "pytest.mark.integration" in (REPO / path).read_text(), path
 
 
 LAYOUT_NAMES = {"catalog.sqlite", "data", "raw", "_staging", "_state", "_search", "fts.duckdb",

@@ -27,6 +27,8 @@ from newslake.crawl.poll import PollRequest, poll_feeds
 from newslake.lake import ducklake
 from newslake.sources import load_sources
 
+pytestmark = pytest.mark.integration
+
 DAY = date(2022, 4, 1)
 T0 = datetime(2022, 4, 1, 9, tzinfo=UTC)
 TESTS = Path(__file__).resolve().parents[1]

@@ -7,12 +7,15 @@ from datetime import date
 
 import numpy as np
 import pyarrow as pa
+import pytest
 from dedup_rows import article, random_body
 from newslake.dedup import DedupConfig, assign_stories
 from newslake.dedup import shingles as shingles_module
 from newslake.dedup.history import KeySet, load_history
 from newslake.dedup.shingles import shingle_batch, sign_batch
 from newslake.lake import publish_day, schema
+
+pytestmark = pytest.mark.integration
 
 CONFIG = DedupConfig()
 DAY1, DAY2, DAY3 = date(2024, 3, 1), date(2024, 3, 2), date(2024, 3, 3)

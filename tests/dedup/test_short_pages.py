@@ -7,11 +7,14 @@ from datetime import date
 
 import numpy as np
 import pyarrow as pa
+import pytest
 from dedup_rows import article, publish_result, story_of
 from newslake.dedup import DedupConfig, assign_stories
 from newslake.dedup.anchors import HEAD_SENTENCES, MAX_WORDS, MIN_WORDS, SHORT_SHINGLES
 from newslake.dedup.shingles import sign_batch
 from newslake.lake import read_table, schema
+
+pytestmark = pytest.mark.integration
 
 DAY = date(2024, 3, 1)
 CONFIG = DedupConfig()

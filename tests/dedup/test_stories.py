@@ -11,6 +11,8 @@ from newslake.dedup import DedupConfig, assign_stories, story_id_for
 from newslake.exceptions import ConfigError
 from newslake.lake import read_table, schema
 
+pytestmark = pytest.mark.integration
+
 DAY = date(2024, 3, 1)
 CONFIG = DedupConfig()
 

@@ -15,6 +15,8 @@ from newslake.dedup import DedupConfig, assign_stories, canonicalize_url
 from newslake.lake import publish_day, schema
 from wire_traffic import DAY, WireCorpus, article_rows, build_corpus, score
 
+pytestmark = pytest.mark.integration
+
 CONFIG = DedupConfig()
 FIRST = date(2018, 7, 16)
 

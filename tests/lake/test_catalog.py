@@ -11,7 +11,7 @@ from lake_samples import DAY1, DAY2, DAY3
 from newslake.lake import schema
 from newslake.lake.catalog import connect, run_sql, write_catalog
 
-pytestmark = pytest.mark.timeout(120)
+pytestmark = [pytest.mark.timeout(120), pytest.mark.integration]
 
 
 def schema_view(table: str) -> str:

@@ -16,7 +16,7 @@ import pytest
 from newslake.cli import build_parser, main
 from newslake.cli.common import parse_date
 
-pytestmark = pytest.mark.timeout(120)
+pytestmark = [pytest.mark.timeout(120), pytest.mark.integration]
 NEWSLAKE = Path(sys.executable).with_name("newslake")
 TYPED = ("SELECT ['Jordan Wolman', 'A. N. Other'] AS authors, true AS ok, false AS bad, "
          "NULL::VARCHAR AS missing, 3 AS n, TIMESTAMPTZ '2022-04-01 10:00:00+00' AS posted, "

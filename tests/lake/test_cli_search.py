@@ -14,7 +14,7 @@ import pytest
 from newslake.cli import main
 from newslake.lake.search import build_index, search
 
-pytestmark = pytest.mark.timeout(120)
+pytestmark = [pytest.mark.timeout(120), pytest.mark.integration]
 
 
 def test_sql_table_output(small_lake: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -11,6 +11,8 @@ import pytest
 from newslake.exceptions import ConfigError
 from newslake.lake import ducklake, schema
 
+pytestmark = pytest.mark.integration
+
 DAY = date(2024, 3, 1)
 
 

@@ -11,7 +11,7 @@ import pytest
 from newslake.cli import main
 from newslake.lake import read_table, schema
 
-pytestmark = pytest.mark.timeout(600)
+pytestmark = [pytest.mark.timeout(600), pytest.mark.integration]
 
 
 def test_sql_snapshots_as_of_and_check(small_lake: Path, capsys) -> None:

@@ -19,6 +19,8 @@ from newslake.lake.maintenance import (
     run_maintenance,
 )
 
+pytestmark = pytest.mark.integration
+
 DAY = date(2024, 5, 6)
 
 

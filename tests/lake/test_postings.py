@@ -14,6 +14,8 @@ from newslake.lake.postings import article_postings, query_terms
 from newslake.lake.search import search
 from newslake.lake.terms import index_day, unindexed_days
 
+pytestmark = pytest.mark.integration
+
 DAYS = [date(2024, 5, 1), date(2024, 5, 2), date(2024, 5, 3)]
 WORDS = ["Election", "elections", "electoral", "re-election", "vote", "voting", "votes", "the",
          "and", "was", "naïve", "Über", "budget", "budgets", "2024", "x_y", "running", "runs",

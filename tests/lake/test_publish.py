@@ -12,6 +12,8 @@ from newslake.exceptions import ConfigError
 from newslake.lake import publish_day, published_dates, read_table, remove_day, schema
 from newslake.lake.maintenance import compact
 
+pytestmark = pytest.mark.integration
+
 DAY = date(2024, 5, 6)
 
 

@@ -13,6 +13,8 @@ from newslake.dedup import canonicalize_url
 from newslake.lake import ducklake, publish_day, read_table, schema, seen_urls
 from newslake.lake.terms import index_day, unindexed_days
 
+pytestmark = pytest.mark.integration
+
 DAY1, DAY2, DAY3 = date(2024, 5, 1), date(2024, 5, 2), date(2024, 5, 3)
 
 ARTICLES = {

@@ -12,6 +12,8 @@ import pytest
 from newslake.lake import publish_day, schema
 from newslake.lake.catalog import ReadOnlyViolation, run_sql
 
+pytestmark = pytest.mark.integration
+
 DAY = date(2024, 6, 1)
 
 

@@ -15,6 +15,8 @@ from newslake.lake.catalog import connect, write_catalog
 from newslake.lake.maintenance import compact
 from newslake.lake.terms import article_terms, index_day, unindexed_days
 
+pytestmark = pytest.mark.integration
+
 D1, D2, D3 = date(2024, 5, 1), date(2024, 5, 2), date(2024, 5, 3)
 WORDS = ["Election", "elections", "re-election", "budget", "Über", "naïve", "x_y", "2024",
          "vote", "voters", "Straße", "the", "a", "électoral"]

@@ -26,6 +26,8 @@ from newslake.lake.lease import LeaseHeld, acquire, release
 from newslake.pipeline.staging import RunContext
 from newslake.pipeline.staging import read_table as read_staged
 
+pytestmark = pytest.mark.integration
+
 D1, D2, D3 = date(2024, 5, 1), date(2024, 5, 2), date(2024, 5, 3)
 
 

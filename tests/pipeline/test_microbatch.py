@@ -6,12 +6,15 @@ from datetime import date
 from pathlib import Path
 
 import pyarrow as pa
+import pytest
 from dedup_rows import article, random_body
 from newslake.config import Settings
 from newslake.lake import publish_day, schema
 from newslake.pipeline import stages
 from newslake.pipeline.results import ExtractStep
 from newslake.pipeline.staging import RunContext, read_table, write_table
+
+pytestmark = pytest.mark.integration
 
 DAY = date(2024, 3, 1)
 

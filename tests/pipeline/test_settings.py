@@ -64,6 +64,7 @@ def test_ingest_sources_default_to_the_environment(monkeypatch, tmp_path):
     assert not os.path.exists(tmp_path / "lake" / "_staging" / str(date(2022, 4, 3)))
 
 
+@pytest.mark.integration
 def test_one_in_process_run_parses_its_sources_file_once(demo_address, tmp_path, monkeypatch):
     import newslake.sources as sources_module
     from newslake.pipeline import ingest_day

@@ -7,6 +7,8 @@ from newslake.exceptions import ConfigError
 from newslake.validate import ValidationConfig, validate_batch
 from validate_helpers import CRAWL_DATE, make_tables
 
+pytestmark = pytest.mark.integration
+
 
 def run(tables, tmp_path, config=None):
     return validate_batch(tables, lake=str(tmp_path / "lake"), crawl_date=CRAWL_DATE,

@@ -13,6 +13,8 @@ import pytest
 from newslake.validate import ValidationConfig, validate_batch
 from validate_helpers import CRAWL_DATE, make_tables, replace_row
 
+pytestmark = pytest.mark.integration
+
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "artifacts" / "validate"
 CHROMIUM = shutil.which("chromium")

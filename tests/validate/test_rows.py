@@ -10,6 +10,8 @@ from newslake.validate import ValidationConfig, validate_batch
 from newslake.validate.batch import PARENT_QUARANTINED
 from validate_helpers import CRAWL_DATE, FETCHED, make_tables, replace_row
 
+pytestmark = pytest.mark.integration
+
 EN = ValidationConfig(languages={"en", "de"})
 
 
