@@ -44,7 +44,7 @@ from dedup_scale import PeakRss  # noqa: E402
 from fixture_web import FixtureWeb, SimClock, sources_yaml  # noqa: E402
 from newslake.dedup import DedupConfig  # noqa: E402
 from newslake.lake import ducklake, publish_day, schema  # noqa: E402
-from query import DAYS, START, _vocabulary, day_tables  # noqa: E402
+from query import DAYS, START, Year  # noqa: E402
 
 DAY = START + timedelta(days=DAYS)
 """The run's day: the day after the generated year."""
@@ -80,22 +80,14 @@ def dedup_rows(articles: pa.Table, rng: np.random.Generator, config: DedupConfig
 
 def generate_history(lake: Path, n_articles: int, seed: int = 42) -> float:
     """Publish ``n_articles`` over the year before :data:`DAY`; returns seconds."""
-    from query import N_PUBLISHERS, N_SYNDICATORS
-
-    rng = np.random.default_rng(seed)
-    vocab, weights = _vocabulary(rng)
-    cdf = np.cumsum(weights)
-    publishers = np.array([f"publisher{i}.com" for i in range(N_PUBLISHERS)])
-    syndicators = np.array([f"syndicator{i}.net" for i in range(N_SYNDICATORS)])
-    per_day = np.full(DAYS, n_articles // DAYS)
-    per_day[: n_articles % DAYS] += 1
+    year = Year(n_articles, seed)
     config = DedupConfig()
     started = time.perf_counter()
     con = ducklake.connect(str(lake), read_only=False)
     try:
         for d in range(DAYS):
-            tables = day_tables(rng, vocab, cdf, publishers, syndicators, d, int(per_day[d]))
-            tables["dedup_index"] = dedup_rows(tables["articles"], rng, config)
+            tables = year.day(d)
+            tables["dedup_index"] = dedup_rows(tables["articles"], year.rng, config)
             # search indexes belong to the query side: empty, as bench/dedup_scale.py does
             tables |= {t: schema.empty(t) for t in ("terms", "postings")}
             publish_day(str(lake), START + timedelta(days=d), tables, producer="bench",
@@ -125,6 +117,7 @@ def history_lake(base: Path, n_articles: int, reuse: bool) -> Path:
 
 def run_day(lake: str, work: Path, sites: int) -> dict:
     """Ingest :data:`DAY` from a fixture web into ``lake``; seconds and peak MB per stage."""
+    from newslake.config import resolve_settings
     from newslake.pipeline import stages
     from newslake.pipeline.runs import default_run_id
     from newslake.pipeline.staging import RunContext
@@ -134,7 +127,7 @@ def run_day(lake: str, work: Path, sites: int) -> dict:
     with FixtureWeb.build(sites=sites, day=DAY, clock=clock, feed_size=100_000) as web:
         sources = work / "sources.yaml"
         sources.write_text(sources_yaml(web))
-        ctx = RunContext(lake=lake, crawl_date=DAY, sources_path=str(sources),
+        ctx = RunContext(resolve_settings(lake=lake, sources=str(sources)), DAY,
                          producer="ingest", run_id=default_run_id("ingest"))
         seconds: dict[str, float] = {}
         cpu: dict[str, float] = {}
@@ -149,14 +142,15 @@ def run_day(lake: str, work: Path, sites: int) -> dict:
             peaks[stage] = max(peaks.get(stage, 0.0), rss.take())
             return result
 
-        ids = timed("discover", lambda: stages.stage_sources(ctx))
+        ids = timed("discover", lambda: stages.stage_sources(ctx)).source_ids
         discovered = timed("discover", lambda: [stages.stage_discover(ctx, s) for s in ids])
-        batches = timed("plan", lambda: stages.stage_plan(ctx, discovered))
-        timed("fetch", lambda: [stages.stage_fetch(ctx, b) for b in batches])
-        extracted = timed("extract", lambda: [stages.stage_extract(ctx, b) for b in batches])
-        timed("dedup", lambda: stages.stage_dedup(ctx))
-        timed("validate", lambda: stages.stage_validate(ctx, True))
-        published = timed("publish", lambda: stages.stage_publish(ctx))
+        plan = timed("plan", lambda: stages.stage_plan(ctx, discovered))
+        fetched = timed("fetch", lambda: [stages.stage_fetch(ctx, p) for p in plan.plan_files])
+        extracted = timed("extract", lambda: [stages.stage_extract(ctx, f) for f in fetched])
+        deduped = timed("dedup", lambda: stages.stage_dedup(ctx, extracted))
+        validated = timed("validate", lambda: stages.stage_validate(ctx, deduped, discovered,
+                                                                   fetched))
+        published = timed("publish", lambda: stages.stage_publish(ctx, validated)).to_xcom()
         day_articles = len(web.day_articles())
     rss.stop()
     return {"seconds": {s: round(seconds[s], 2) for s in STAGES},
@@ -164,7 +158,7 @@ def run_day(lake: str, work: Path, sites: int) -> dict:
             "peak_mb": {s: round(peaks[s]) for s in STAGES},
             "day_s": round(sum(seconds.values()), 2), "peak_rss_mb": round(max(peaks.values())),
             "day_articles": day_articles,
-            "extracted": sum(e.get("articles", 0) for e in extracted),
+            "extracted": sum(e.articles for e in extracted),
             "published": published}
 
 

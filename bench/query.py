@@ -80,28 +80,39 @@ def _texts(rng: np.random.Generator, vocab: pa.Array, cdf: np.ndarray,
     return pc.binary_join(words, " ")
 
 
+class Year:
+    """The synthetic year's random state, vocabulary and sites: :meth:`day` gives day ``d``."""
+
+    def __init__(self, n_articles: int, seed: int = 42) -> None:
+        self.rng = np.random.default_rng(seed)
+        self.vocab, weights = _vocabulary(self.rng)
+        self.cdf = np.cumsum(weights)
+        self.publishers = np.array([f"publisher{i}.com" for i in range(N_PUBLISHERS)])
+        self.syndicators = np.array([f"syndicator{i}.net" for i in range(N_SYNDICATORS)])
+        self.per_day = np.full(DAYS, n_articles // DAYS)
+        self.per_day[: n_articles % DAYS] += 1
+
+    def day(self, d: int, n: int | None = None) -> dict[str, pa.Table]:
+        """The tables of day number ``d`` (``n`` articles, else the day's share)."""
+        count = int(self.per_day[d]) if n is None else n
+        return day_tables(self.rng, self.vocab, self.cdf, self.publishers, self.syndicators,
+                          d, count)
+
+
 def generate(lake: Path, n_articles: int, seed: int = 42) -> dict[str, float]:
     """Publish ``n_articles`` over :data:`DAYS` days; returns sizes and timings."""
-    rng = np.random.default_rng(seed)
-    vocab, weights = _vocabulary(rng)
-    cdf = np.cumsum(weights)
-    publishers = np.array([f"publisher{i}.com" for i in range(N_PUBLISHERS)])
-    syndicators = np.array([f"syndicator{i}.net" for i in range(N_SYNDICATORS)])
-    per_day = np.full(DAYS, n_articles // DAYS)
-    per_day[: n_articles % DAYS] += 1
+    year = Year(n_articles, seed)
     started = time.perf_counter()
     con = ducklake.connect(str(lake), read_only=False)
     try:
         for d in range(DAYS):
-            day = START + timedelta(days=d)
-            publish_day(str(lake), day, day_tables(rng, vocab, cdf, publishers, syndicators,
-                                                   d, int(per_day[d])), producer="bench",
+            publish_day(str(lake), START + timedelta(days=d), year.day(d), producer="bench",
                         con=con)
     finally:
         con.close()
     generate_s = time.perf_counter() - started
     catalog_bytes = _catalog_bytes(lake)
-    tables = day_tables(rng, vocab, cdf, publishers, syndicators, DAYS, COMMIT_DAY_ARTICLES)
+    tables = year.day(DAYS, COMMIT_DAY_ARTICLES)
     started = time.perf_counter()
     publish_day(str(lake), START + timedelta(days=DAYS + 30), tables, producer="bench")
     return {"generate_s": generate_s, "catalog_bytes_365_commits": catalog_bytes,

@@ -14,7 +14,15 @@ from airflow.sdk import TriggerRule, dag, task
 from airflow.sdk.exceptions import AirflowSkipException
 from newslake_airflow.assets import LAKE_ASSET
 from newslake_airflow.schedules import ingest_end_date
-from newslake_airflow.tasks import DEFAULT_ARGS, context_of, fan_out, run_context, stage
+from newslake_airflow.tasks import (
+    DEFAULT_ARGS,
+    context_of,
+    dedup_extracted,
+    fan_out,
+    publish_validated,
+    run_context,
+    stage,
+)
 
 DOC_MD = """
 ### news_ingest: one crawl day into the lake
@@ -124,11 +132,7 @@ def news_ingest():
     @task
     @stage
     def dedup(ctx: dict, extracted: list[dict]) -> dict:
-        from newslake.pipeline import stages
-        from newslake.pipeline.results import ExtractStep
-
-        steps = [ExtractStep.from_xcom(e) for e in extracted]
-        return stages.stage_dedup(context_of(ctx), steps).to_xcom()
+        return dedup_extracted(ctx, extracted)
 
     @task
     @stage
@@ -145,10 +149,7 @@ def news_ingest():
     @task
     @stage
     def publish(ctx: dict, validated: dict) -> dict:
-        from newslake.pipeline import stages
-        from newslake.pipeline.results import ValidateStep
-
-        return stages.stage_publish(context_of(ctx), ValidateStep.from_xcom(validated)).to_xcom()
+        return publish_validated(ctx, validated)
 
     @task(outlets=[LAKE_ASSET], trigger_rule=TriggerRule.NONE_FAILED)
     def lake_updated(closed: dict) -> dict:

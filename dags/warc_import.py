@@ -13,7 +13,15 @@ from datetime import datetime, timedelta
 
 from airflow.sdk import Param, dag, task
 from newslake_airflow.assets import LAKE_ASSET
-from newslake_airflow.tasks import DEFAULT_ARGS, context_of, import_files, import_run_context, stage
+from newslake_airflow.tasks import (
+    DEFAULT_ARGS,
+    context_of,
+    dedup_extracted,
+    import_files,
+    import_run_context,
+    publish_validated,
+    stage,
+)
 
 DOC_MD = """
 ### warc_import: pages from WARC files into the lake
@@ -69,11 +77,7 @@ def warc_import():
     @task
     @stage
     def dedup(ctx: dict, extracted: list[dict]) -> dict:
-        from newslake.pipeline import stages
-        from newslake.pipeline.results import ExtractStep
-
-        steps = [ExtractStep.from_xcom(e) for e in extracted]
-        return stages.stage_dedup(context_of(ctx), steps).to_xcom()
+        return dedup_extracted(ctx, extracted)
 
     @task
     @stage
@@ -90,10 +94,7 @@ def warc_import():
     @task(outlets=[LAKE_ASSET])
     @stage
     def publish(ctx: dict, validated: dict) -> dict:
-        from newslake.pipeline import stages
-        from newslake.pipeline.results import ValidateStep
-
-        return stages.stage_publish(context_of(ctx), ValidateStep.from_xcom(validated)).to_xcom()
+        return publish_validated(ctx, validated)
 
     inputs = files()
     ctx = context(inputs)

@@ -92,6 +92,23 @@ def fan_out(result: StepResult, name: str) -> list[Any]:
     return list(getattr(result, name))
 
 
+def dedup_extracted(ctx: dict[str, Any], extracted: list[dict[str, Any]]) -> dict[str, Any]:
+    """The ``dedup`` task of a run: its extracted batches deduplicated (a ``DedupStep``)."""
+    from newslake.pipeline import stages
+    from newslake.pipeline.results import ExtractStep
+
+    steps = [ExtractStep.from_xcom(e) for e in extracted]
+    return stages.stage_dedup(context_of(ctx), steps).to_xcom()
+
+
+def publish_validated(ctx: dict[str, Any], validated: dict[str, Any]) -> dict[str, Any]:
+    """The ``publish`` task of a run: its validated tables in one commit (a ``PublishStep``)."""
+    from newslake.pipeline import stages
+    from newslake.pipeline.results import ValidateStep
+
+    return stages.stage_publish(context_of(ctx), ValidateStep.from_xcom(validated)).to_xcom()
+
+
 def import_files(params: dict[str, Any]) -> list[dict[str, str]]:
     """The WARC files of the ``files`` param, each with its batch name (``0000``, ...);
     an empty list or a file that is not there fails, naming it."""
