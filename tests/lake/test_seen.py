@@ -122,8 +122,8 @@ def test_days_published_without_the_index(lake: str) -> None:
 
 
 def test_a_lake_without_the_index_table_reads_and_upgrades(lake: str) -> None:
-    """A lake written before ``url_index`` existed opens read-only (its views, the lookup),
-    and its first publish adds the table."""
+    """A lake written before ``url_index`` existed opens read-only (its views, the lookup,
+    the days to index), and ``newslake index-terms`` builds the table."""
     from newslake.lake.catalog import connect
 
     con = ducklake.connect(lake, read_only=False)
@@ -139,5 +139,9 @@ def test_a_lake_without_the_index_table_reads_and_upgrades(lake: str) -> None:
         assert session.execute("SELECT count(*) FROM articles").fetchone() == (4,)
     finally:
         session.close()
-    publish_day(lake, date(2024, 5, 4), {"articles": _rows(DAY3).slice(0, 0)})
+    assert unindexed_days(lake, "url_index") == sorted(ARTICLES)
+    from newslake.cli import main
+
+    assert main(["index-terms", "--lake", lake]) == 0  # the command that builds it
+    assert unindexed_days(lake, "url_index") == []
     assert seen_urls(lake, CANDIDATES, exclude_day=DAY2) == expected

@@ -68,13 +68,10 @@ def views_sql(con: duckdb.DuckDBPyConnection | None = None) -> list[str]:
     With ``con`` (a session with the lake attached), a table the lake does not hold yet (a
     lake written by an earlier version, opened read-only) gets an empty view of its columns.
     """
-    present = set(schema.TABLES) if con is None else {name for (name,) in con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE database_name = ?",
-        [ducklake.ALIAS]).fetchall()}
     statements = [
         f"CREATE OR REPLACE VIEW {_quote_ident(base_view_name(t))} AS "
-        + (f"SELECT * FROM {ducklake.ALIAS}.{_quote_ident(t)}" if t in present
-           else _empty_select(con, t))
+        + (f"SELECT * FROM {ducklake.ALIAS}.{_quote_ident(t)}"
+           if con is None or ducklake.has_table(con, t) else _empty_select(con, t))
         for t in schema.TABLES
     ]
     statements.append(TERMS_MISSING_SQL)

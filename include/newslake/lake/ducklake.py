@@ -231,6 +231,13 @@ def _sqlite_wal(path: str) -> None:
         db.close()
 
 
+def has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """Whether the attached lake holds ``table`` (a lake of an earlier version, opened
+    read-only before its first publish, lacks the tables added since)."""
+    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = ? "
+                            "AND table_name = ?", [ALIAS, table]).fetchone()[0])
+
+
 def exists(lake: str) -> bool:
     """Whether the lake's catalog exists and holds a DuckLake."""
     return _catalog_exists(location(lake))

@@ -74,8 +74,7 @@ def seen_urls(lake: str, urls: Iterable[str], exclude_day: date | None = None) -
     try:
         con.register("_newslake_wanted", wanted)
         found: set[str] = set()
-        if con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'lake' "
-                       "AND table_name = ?", [TABLE]).fetchone()[0]:
+        if ducklake.has_table(con, TABLE):
             found = {r[0] for r in con.execute(
                 f"SELECT DISTINCT url_key FROM lake.{TABLE} WHERE crawl_date IS DISTINCT FROM ? "
                 "AND url_key IN (SELECT url_key FROM _newslake_wanted)", [exclude_day]).fetchall()}

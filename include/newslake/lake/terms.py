@@ -135,7 +135,13 @@ def unindexed_days(lake: str, table: str = "terms") -> list[date]:
 
 
 def unindexed_days_in(con: duckdb.DuckDBPyConnection, table: str = "terms") -> list[date]:
-    """:func:`unindexed_days` in an open lake session (the lake attached as ``lake``)."""
+    """:func:`unindexed_days` in an open lake session (the lake attached as ``lake``); every
+    day with articles when the lake has no ``table`` yet (written by an earlier version)."""
+    from newslake.lake import ducklake
+
+    if not ducklake.has_table(con, table):
+        return [r[0] for r in con.execute(
+            "SELECT DISTINCT crawl_date FROM lake.articles ORDER BY 1").fetchall()]
     marker = "" if table == "url_index" else "WHERE term = ''"  # every article has a key
     rows = con.execute(
         "SELECT DISTINCT crawl_date FROM (SELECT DISTINCT crawl_date, producer "
