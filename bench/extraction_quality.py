@@ -14,7 +14,7 @@ stay undated, and ``date_annotated`` scores only the pages annotated with a date
   htmldate          date
   all but wcxb      article pages not rejected as ``not_article``; the body's detected
                     language against the language the markup declares (where it does)
-  wire labels       wire_service precision/recall on $NEWSLAKE_WIRE_LABELS (if set)
+  wire labels       wire_service precision/recall on tests/extract/wire_labels.csv
 
 Each metric section is one function in ``SECTIONS``. Per-page misses go to ``--misses``.
 Last line: one JSON object with every figure.
@@ -398,22 +398,16 @@ def language_section(runs: dict[str, SetRun]) -> Section:
 
 
 def wire_section(runs: dict[str, SetRun]) -> Section:
-    """Wire credit precision/recall on the labelled pages of ``$NEWSLAKE_WIRE_LABELS`` (a
-    ``url_sha1,wire`` file kept with the evaluation data, outside the repository).
+    """Wire credit precision/recall on the labelled pages of ``tests/extract/wire_labels.csv``.
 
     A wire on any published article outside the labels counts as a false positive.
     """
     import csv
-    import os
 
     from newslake.extract import wire
 
     out = Section()
-    value = os.environ.get("NEWSLAKE_WIRE_LABELS")
-    if not value or not Path(value).is_file():
-        out.misses.append("wire: no labels (set NEWSLAKE_WIRE_LABELS to the labels file)")
-        return out
-    path = Path(value)
+    path = Path(__file__).resolve().parent.parent / "tests" / "extract" / "wire_labels.csv"
     with path.open(encoding="utf-8") as fh:
         labels = {r["url_sha1"]: r["wire"] for r in csv.DictReader(fh)}  # eval pages stay in shared
     predicted: dict[str, str | None] = {u: None for u in labels}

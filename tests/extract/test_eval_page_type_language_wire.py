@@ -7,7 +7,6 @@ import gzip
 import hashlib
 import json
 import logging
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,27 +19,19 @@ from trafilatura.utils import load_html
 
 pytestmark = pytest.mark.slow  # extracts about 250 real pages
 
+LABELS = Path(__file__).with_name("wire_labels.csv")
 WARCS = ("aeb/aeb.warc.gz", "trafilatura-meta/pages.warc.gz", "htmldate/pages.warc.gz",
          "wcxb/pages.warc.gz")
 SAMPLE_EVERY = 20  # every 20th wcxb page: about 75 pages, every page type
 
 
-def wire_labels_path() -> Path | None:
-    """The wire-credit labels of the evaluation pages (``url_sha1,wire``), named by
-    ``$NEWSLAKE_WIRE_LABELS``: kept with the evaluation data, outside the repository."""
-    value = os.environ.get("NEWSLAKE_WIRE_LABELS")
-    return Path(value) if value and Path(value).is_file() else None
-
-
 def url_key(url: str) -> str:
-    """The key of a labelled page (a hash of its URL)."""
+    """The key of a labelled page: the evaluation pages stay in ../shared, only labels here."""
     return hashlib.sha1(url.encode()).hexdigest()[:16]
 
 
-def _wire_labels(path: Path | None) -> dict[str, str]:
-    if path is None:
-        return {}
-    with path.open(encoding="utf-8") as fh:
+def _wire_labels() -> dict[str, str]:
+    with LABELS.open(encoding="utf-8") as fh:
         return {row["url_sha1"]: row["wire"] for row in csv.DictReader(fh)}
 
 
@@ -56,7 +47,7 @@ class Extracted:
 def extracted(shared_eval) -> Extracted:
     """The pages the tests below score, each extracted once: the labelled wire pages, every
     20th wcxb page and every other aeb page."""
-    labels = _wire_labels(wire_labels_path())
+    labels = _wire_labels()
     out = Extracted(samples={"wcxb": [], "aeb": []})
     logging.disable(logging.WARNING)
     try:
@@ -76,11 +67,7 @@ def extracted(shared_eval) -> Extracted:
 
 
 def test_wire_credit_precision_on_labelled_pages(extracted: Extracted) -> None:
-    path = wire_labels_path()
-    if path is None:
-        pytest.skip("no wire-credit labels: set NEWSLAKE_WIRE_LABELS to the labels file of "
-                    "the evaluation pages (url_sha1,wire), kept outside the repository")
-    labels = _wire_labels(path)
+    labels = _wire_labels()
     assert len(labels) >= 100 and sum(1 for w in labels.values() if w) >= 25
     predicted = {
         url_key(url): (outcome.article or {}).get("wire_service")
