@@ -100,6 +100,17 @@ def test_reads_the_index_not_the_articles(lake: str) -> None:
         read_table(lake, "articles", columns=["url"])
 
 
+def test_publish_log_written_after_the_index_is_not_read(lake: str) -> None:
+    """The check for days without an index reads only the publish_log of commits made before
+    the index table existed (here the first), so it does not grow with the days published."""
+    expected = reference(lake, CANDIDATES, DAY3)
+    later = [f for f in _data_files(lake, "publish_log") if f.crawl_date != DAY1]
+    assert len(later) == 2
+    for item in later:
+        os.truncate(item.path, 0)
+    assert seen_urls(lake, CANDIDATES, exclude_day=DAY3) == expected
+
+
 def test_days_published_without_the_index(lake: str) -> None:
     """A day written before url_index existed is answered from its articles until
     index-terms rebuilds its index; then the articles are no longer read."""

@@ -93,10 +93,15 @@ def _unindexed(con, exclude_day: date | None) -> list[tuple[date, str | None]]:
     articles files but no index file (both from the catalog, no data file read)."""
     from newslake.lake.ducklake import LIVE_FILES_SQL
 
+    # Only a commit prepared before the index table existed can lack its rows: bounding
+    # committed_at by a constant lets DuckLake skip every later publish_log file by its
+    # statistics, so the check costs the same however many days the lake holds.
+    created = _index_created_at(con)
+    before = "" if created is None else f"AND committed_at < TIMESTAMPTZ '{created}'"
     logged = con.execute(
         "SELECT DISTINCT crawl_date, producer FROM lake.publish_log "
         "WHERE list_contains(tables, 'articles') AND NOT list_contains(tables, ?) "
-        "AND crawl_date IS DISTINCT FROM ?", [TABLE, exclude_day]).fetchall()
+        f"AND crawl_date IS DISTINCT FROM ? {before}", [TABLE, exclude_day]).fetchall()
     files = con.execute(
         f"SELECT DISTINCT partition_value FROM ({LIVE_FILES_SQL}) WHERE table_name = 'articles' "
         f"EXCEPT SELECT partition_value FROM ({LIVE_FILES_SQL}) WHERE table_name = ?",
@@ -104,6 +109,18 @@ def _unindexed(con, exclude_day: date | None) -> list[tuple[date, str | None]]:
     days = {date.fromisoformat(r[0]) for r in files if r[0]} - {exclude_day}
     return sorted({(d, None) for d in days} | {(d, p) for d, p in logged if d not in days},
                   key=lambda item: (item[0], item[1] or ""))
+
+
+def _index_created_at(con) -> str | None:
+    """When the commit that created the ``url_index`` table was made, as the catalog spells
+    it (None: no such table)."""
+    from newslake.lake.ducklake import META_ALIAS
+
+    row = con.execute(
+        f"SELECT min(s.snapshot_time) FROM {META_ALIAS}.ducklake_table AS t "
+        f"JOIN {META_ALIAS}.ducklake_snapshot AS s ON s.snapshot_id = t.begin_snapshot "
+        "WHERE t.table_name = ?", [TABLE]).fetchone()
+    return None if row is None or row[0] is None else str(row[0])
 
 
 def _scan_articles(con, day: date, producer: str | None, wanted: pa.Table) -> set[str]:
