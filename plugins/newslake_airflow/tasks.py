@@ -139,6 +139,16 @@ def import_run_context(inputs: list[dict[str, str]], params: dict[str, Any]) -> 
     return ctx.to_dict()
 
 
+def settings_of(data: dict[str, Any]) -> Settings:
+    """The settings a first task resolved (refused on a worker whose ``NEWSLAKE_CATALOG``
+    names another catalog)."""
+    from newslake.config import Settings
+
+    resolved = Settings.from_dict(data)
+    resolved.check_catalog()
+    return resolved
+
+
 def context_of(data: dict[str, Any]) -> RunContext:
     """The run context a first task resolved (refused on a worker whose
     ``NEWSLAKE_CATALOG`` names another catalog)."""

@@ -225,6 +225,38 @@ run_batch(lake, str(sources), DAY, "b1", entries, T0, hook=hook)
     assert {r["state"] for r in frontier(lake)} <= {"published", "failed"}
 
 
+@pytest.mark.slow  # a micro-batch killed at its commit, then retried
+def test_a_claimed_day_retried_after_a_crash_processes_exactly_its_claim(web, setup):
+    from newslake.config import resolve_settings
+    from newslake.pipeline.microbatch import claim_days, run_claimed
+
+    lake, sources = setup
+    settings = resolve_settings(lake, str(sources))
+    poll_once(lake, sources, T0, "poll-1")
+    [claimed] = claim_days(settings, "b1", T0)  # what frontier_batch's claim task does
+    assert claimed.entries == len(frontier(lake)) > 0
+    _killed_at("commit", """
+from newslake.config import resolve_settings
+from newslake.pipeline.microbatch import run_claimed
+from newslake.pipeline.results import ClaimStep
+run_claimed(resolve_settings(lake, str(sources)), ClaimStep("b1", DAY.isoformat(), 0), T0,
+            hook=hook)
+""", lake, sources, web)
+    assert lake_rows(lake, "articles") == []
+    later = T0 + timedelta(minutes=30)  # the day's feeds list more before the retry
+    web.clock.set(later)
+    poll_once(lake, sources, later, "poll-2")
+    arrived = {r["url"] for r in frontier(lake) if r["state"] == "pending"}
+    assert arrived
+    step = run_claimed(settings, claimed, later).step()  # the retried process task
+    assert step.entries == claimed.entries and step.published > 0
+    after = frontier(lake)
+    assert {r["url"] for r in after if r["state"] == "pending"} == arrived
+    assert {r["state"] for r in after if r["url"] not in arrived} <= {"published", "failed"}
+    articles = lake_rows(lake, "articles")
+    assert len(articles) == len({a["url"] for a in articles}) == step.articles
+
+
 def test_entries_of_a_batch_failing_validation_are_retried_once(web, setup):
     from newslake.crawl.frontier import complete
 

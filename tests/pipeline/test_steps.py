@@ -14,10 +14,12 @@ from newslake.lake import schema
 from newslake.pipeline import stages
 from newslake.pipeline.results import (
     STEP_RESULTS,
+    ClaimStep,
     DedupStep,
     DiscoverStep,
     ExtractStep,
     FetchStep,
+    MicroBatchStep,
     PlanStep,
     PublishStep,
     SourcesStep,
@@ -46,6 +48,9 @@ SAMPLES: dict[type[StepResult], StepResult] = {
                                docs="/lake/_docs/index.html"),
     PublishStep: PublishStep(("/st/validate/articles.parquet",), "2022-04-03",
                              {"articles": 8, "quarantine": 1}, 17),
+    ClaimStep: ClaimStep("scheduled__2022-04-03T01_05_00_00_00", "2022-04-03", 12),
+    MicroBatchStep: MicroBatchStep("scheduled__2022-04-03T01_05_00_00_00", "2022-04-03", 12,
+                                   11, 9, {"published": 9, "rejected": 2, "not_fetched": 1}),
 }
 
 

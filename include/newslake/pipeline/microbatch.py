@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -20,6 +21,7 @@ import pyarrow as pa
 from newslake.config import Settings, resolve_settings
 from newslake.crawl.poll import FrontierEntry
 from newslake.pipeline import stages
+from newslake.pipeline.results import ClaimStep, MicroBatchStep
 from newslake.pipeline.staging import RunContext, concat, read_table
 
 log = logging.getLogger(__name__)
@@ -42,6 +44,11 @@ class BatchResult:
     @property
     def published(self) -> int:
         return sum(1 for v in self.outcomes.values() if v == "published")
+
+    def step(self) -> MicroBatchStep:
+        """The batch as a step result (outcomes counted, not listed)."""
+        return MicroBatchStep(self.batch_id, self.crawl_date.isoformat(), self.entries,
+                              self.fetched, self.articles, dict(Counter(self.outcomes.values())))
 
 
 def batch_producer(batch_id: str) -> str:
@@ -105,18 +112,39 @@ def run_batch(lake: Settings | str, sources_path: str | None, crawl_date: date, 
     return result
 
 
+def claim_days(settings: Settings, batch_id: str, now: datetime, day: date | None = None
+               ) -> list[ClaimStep]:
+    """Claim the pending entries of every day (or of ``day``) for ``batch_id``, one commit per
+    day; a day the batch already holds is returned as it is (a retried claim takes nothing
+    more)."""
+    from newslake.crawl.frontier import claim, pending_days
+
+    days = [day] if day is not None else pending_days(settings.lake, now)
+    claimed = []
+    for crawl_date in days:
+        entries = claim(settings.lake, batch_id, crawl_date, now)
+        if entries:
+            claimed.append(ClaimStep(batch_id, crawl_date.isoformat(), len(entries)))
+    return claimed
+
+
+def run_claimed(settings: Settings, claimed: ClaimStep, now: datetime,
+                run_id: str | None = None, hook: Hook | None = None) -> BatchResult:
+    """Process the entries ``claimed`` holds (read again from the frontier, so a retry after a
+    crash processes exactly what the claim took)."""
+    from newslake.crawl.frontier import claim
+
+    crawl_date = date.fromisoformat(claimed.crawl_date)
+    entries = claim(settings.lake, claimed.batch_id, crawl_date, now)
+    if not entries:  # the claim lapsed and another batch took its entries
+        return BatchResult(claimed.batch_id, crawl_date, 0, 0, 0, {})
+    return run_batch(settings, None, crawl_date, claimed.batch_id, entries, now, run_id, hook)
+
+
 def process_frontier(lake: Settings | str, sources_path: str | None, batch_id: str,
                      now: datetime, day: date | None = None, run_id: str | None = None
                      ) -> list[BatchResult]:
     """Claim and process the pending entries of every day (or of ``day``), a batch per day."""
-    from newslake.crawl.frontier import claim, pending_days
-
     settings = settings_of(lake, sources_path)
-    days = [day] if day is not None else pending_days(settings.lake, now)
-    results = []
-    for crawl_date in days:
-        entries = claim(settings.lake, batch_id, crawl_date, now)
-        if entries:
-            results.append(run_batch(settings, None, crawl_date, batch_id, entries, now,
-                                     run_id))
-    return results
+    return [run_claimed(settings, claimed, now, run_id)
+            for claimed in claim_days(settings, batch_id, now, day)]

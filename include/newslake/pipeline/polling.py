@@ -2,9 +2,11 @@
 
 :func:`poll_due_feeds` polls every due feed (all in one process and one event loop, so an
 orchestrator runs one task whatever the number of sources) and commits the poll in one
-transaction; :func:`process_pending` runs a micro-batch per day over the pending frontier;
-:func:`close_day` processes what remains of one day's frontier (the daily run). They read
-the time from :func:`newslake.crawl.clock.now` (simulated when ``NEWSLAKE_CLOCK`` is set).
+transaction; :func:`claim_pending` claims the pending frontier a day at a time and
+:func:`process_claimed` runs the micro-batch of one claimed day (both:
+:func:`process_pending`); :func:`close_day` processes what remains of one day's frontier
+(the daily run). They read the time from :func:`newslake.crawl.clock.now` (simulated when
+``NEWSLAKE_CLOCK`` is set).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from datetime import date, datetime, timedelta
 from newslake.config import Settings
 from newslake.crawl.clock import now as clock_now
 from newslake.lake import layout
+from newslake.pipeline.results import ClaimStep, MicroBatchStep
 from newslake.pipeline.staging import safe_key
 
 log = logging.getLogger(__name__)
@@ -75,17 +78,38 @@ def poll_due_feeds(lake: str, sources_path: str, run_id: str, now: datetime | No
     return run
 
 
+def micro_batch_id(run_id: str) -> str:
+    """The frontier batch id of a ``frontier_batch`` run (the same for every try of it)."""
+    return safe_key(run_id)[:90]
+
+
+def claim_pending(settings: Settings, run_id: str, now: datetime | None = None
+                  ) -> list[ClaimStep]:
+    """Claim the pending frontier entries of every day for the run ``run_id``, a claim per
+    day (a retried claim returns what the run already holds)."""
+    from newslake.pipeline.microbatch import claim_days
+
+    return claim_days(settings, micro_batch_id(run_id), now or clock_now())
+
+
+def process_claimed(settings: Settings, claimed: ClaimStep, run_id: str,
+                    now: datetime | None = None) -> MicroBatchStep:
+    """Fetch, extract, deduplicate, validate and publish one claimed day."""
+    from newslake.pipeline.microbatch import run_claimed
+
+    return run_claimed(settings, claimed, now or clock_now(), run_id).step()
+
+
 def process_pending(lake: Settings | str, sources_path: str | None, run_id: str,
-                    now: datetime | None = None) -> list[dict]:
+                    now: datetime | None = None) -> list[MicroBatchStep]:
     """Run a micro-batch per day over the pending frontier entries (``lake``: the run's
     settings, or a lake root beside ``sources_path``)."""
-    from newslake.pipeline.microbatch import process_frontier
+    from newslake.pipeline.microbatch import settings_of
 
+    settings = settings_of(lake, sources_path)
     now = now or clock_now()
-    batch_id = safe_key(run_id)[:90]
-    results = process_frontier(lake, sources_path, batch_id, now, run_id=run_id)
-    return [{"crawl_date": r.crawl_date.isoformat(), "entries": r.entries,
-             "articles": r.articles, "published": r.published} for r in results]
+    return [process_claimed(settings, claimed, run_id, now)
+            for claimed in claim_pending(settings, run_id, now)]
 
 
 def close_batch_id(day: date) -> str:

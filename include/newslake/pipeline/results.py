@@ -148,8 +148,35 @@ class PublishStep(StepResult):
     snapshot_id: int | None
 
 
+@dataclass(frozen=True)
+class ClaimStep(StepResult):
+    """One crawl day's pending frontier entries, claimed by a micro-batch."""
+
+    batch_id: str
+    crawl_date: str
+    entries: int
+
+
+@dataclass(frozen=True)
+class MicroBatchStep(StepResult):
+    """A claimed day processed and committed with the outcome of every entry."""
+
+    batch_id: str
+    crawl_date: str
+    entries: int
+    fetched: int
+    articles: int
+    outcomes: dict[str, int]
+    """Entries per outcome: ``published`` or the reason it was not."""
+
+    @property
+    def published(self) -> int:
+        """Entries that became articles."""
+        return self.outcomes.get("published", 0)
+
+
 STEP_RESULTS: tuple[type[StepResult], ...] = (
     SourcesStep, DiscoverStep, PlanStep, FetchStep, ExtractStep, DedupStep, ValidateStep,
-    PublishStep,
+    PublishStep, ClaimStep, MicroBatchStep,
 )
-"""Every step result, in the order of a daily run."""
+"""Every step result: a daily run's, then a micro-batch's."""
