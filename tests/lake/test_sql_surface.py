@@ -37,6 +37,7 @@ REFUSED = [
     "CREATE TABLE t AS SELECT 1",
     "INSTALL httpfs",
     "LOAD httpfs",
+    "LOAD '/tmp/any.duckdb_extension'",  # sessions accept checked unsigned loads: not here
     "SET enable_external_access = true",
     "PRAGMA enable_profiling",
     "SELECT 1; DROP VIEW articles",
