@@ -109,35 +109,61 @@ _DOCS = re.compile(
     r"\b(?:on this page|table of contents|parameters|returns|example|syntax|"
     r"installation|edit (?:this|on github)|next|previous|version)\b",
 )
-_AGO = re.compile(r"\b(?:\d+|an?)\s+(?:second|minute|hour|day|week|month|year)s?\s+ago\b")
 _REPLY_COUNT = re.compile(r"\b\d+\s+(?:comments?|repl(?:y|ies)|answers?|posts|views|votes?)\b")
-_SENTENCE = re.compile(r"\w[.!?](?:\s|$)")
+_SENTENCE = re.compile(r"(?<=\w)[.!?](?:\s|$)")
 _PROSE = re.compile(r"[.!?。！？][\"'”’)]?$")
 _WORD = re.compile(r"\w+")
 _WE = re.compile(r"\b(?:we|our|us)\b", re.I)
 _SKIP = frozenset({"script", "style", "noscript", "template", "svg"})
 _POST_CLASS = re.compile(r"(?:^|[\s_-])(?:post|message|reply|comment|answer)s?(?:$|[\s_-])", re.I)
-_CARD_CLASS = re.compile(r"card|teaser|tile|grid-item|post-item|product-item|entry|listing", re.I)
-_DOC_CLASS = re.compile(r"toc|sidebar|docs|highlight|language-|sphinx|mkdocs|docusaurus", re.I)
+_CARD_WORDS = ("card", "teaser", "tile", "grid-item", "post-item", "product-item", "entry",
+               "listing")
+_DOC_WORDS = ("toc", "sidebar", "docs", "highlight", "language-", "sphinx", "mkdocs",
+              "docusaurus")
+_POST_WORDS = ("post", "message", "reply", "comment", "answer")
+_BYLINE_WORDS = ("byline", "author", "dateline", "posted-on", "entry-date")
+_USER_WORDS = ("user", "poster", "member", "author-name", "commenter")
+_ANY_MARK = re.compile("|".join(
+    (*_CARD_WORDS, *_DOC_WORDS, *_POST_WORDS, *_BYLINE_WORDS, *_USER_WORDS, "avatar", "rating",
+     "star", "review-count", "breadcrumb", "btn", "button", "cta")
+))
+_NO_FLAGS = (False,) * 9
 _BYLINE_CLASS = re.compile(r"byline|(?:^|[\s_-])author(?:$|[\s_-])|dateline|posted-on|entry-date",
                            re.I)
 _RATING_CLASS = re.compile(r"rating|stars?(?:$|[\s_-])|review-count", re.I)
-_CTA_CLASS = re.compile(r"btn|button|cta", re.I)
-_USER_CLASS = re.compile(r"user|poster|member|author-name|commenter", re.I)
 _OFFER_PROPS = frozenset({"price", "offers", "pricecurrency", "availability", "sku", "gtin13"})
 _ARTICLE_PROPS = frozenset({"articlebody", "headline", "datepublished", "author"})
 _MONTH = (r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?")
 _DATE = re.compile(
-    rf"\b(?:{_MONTH}\s+\d{{1,2}},?\s+(?:19|20)\d{{2}}|\d{{1,2}}\s+{_MONTH}\s+(?:19|20)\d{{2}}|"
+    rf"\b(?=[0-9adfjmnos])(?:{_MONTH}\s+\d{{1,2}},?\s+(?:19|20)\d{{2}}|\d{{1,2}}\s+{_MONTH}\s+(?:19|20)\d{{2}}|"
     r"(?:19|20)\d{2}-[01]\d-[0-3]\d|[0-3]?\d[./][01]?\d[./](?:19|20)\d{2})\b",
     re.I,
 )
 _BY = re.compile(r"(?:^|\s)(?i:by|written by|von|par|por|di|door)\s+[A-Z]\w+")
-_CALL = re.compile(r"\b[A-Za-z_][\w.]*\((?:[\w\s,=*.'\"\[\]:-]{0,60})\)")
 
 
 def _log(n: float) -> float:
     return math.log1p(max(n, 0.0))
+
+
+def _class_flags(cls: str) -> tuple[bool, ...]:
+    """What one class attribute marks: post, docs, card, byline, avatar, rating, breadcrumb,
+    button/call to action, user name (plain substring tests first: most classes are none)."""
+    low = cls.lower()
+    if not _ANY_MARK.search(low):
+        return _NO_FLAGS
+    return (
+        any(w in low for w in _POST_WORDS) and bool(_POST_CLASS.search(cls)),
+        any(w in low for w in _DOC_WORDS),
+        any(w in low for w in _CARD_WORDS),
+        any(w in low for w in _BYLINE_WORDS) and bool(_BYLINE_CLASS.search(cls)),
+        "avatar" in low,
+        ("rating" in low or "star" in low or "review-count" in low)
+        and bool(_RATING_CLASS.search(cls)),
+        "breadcrumb" in low,
+        "btn" in low or "button" in low or "cta" in low,
+        any(w in low for w in _USER_WORDS),
+    )
 
 
 def _url_features(url: str) -> dict[str, float]:
@@ -277,17 +303,7 @@ def _dom_features(tree: HtmlElement) -> tuple[dict[str, float], str]:
         if cls:
             flags = seen_classes.get(cls)
             if flags is None:
-                flags = seen_classes[cls] = (
-                    bool(_POST_CLASS.search(cls)),
-                    bool(_DOC_CLASS.search(cls)),
-                    bool(_CARD_CLASS.search(cls)),
-                    bool(_BYLINE_CLASS.search(cls)),
-                    "avatar" in cls.lower(),
-                    bool(_RATING_CLASS.search(cls)),
-                    "breadcrumb" in cls.lower(),
-                    bool(_CTA_CLASS.search(cls)),
-                    bool(_USER_CLASS.search(cls)),
-                )
+                flags = seen_classes[cls] = _class_flags(cls)
             post_class += flags[0]
             doc_class += flags[1]
             card_class += flags[2]
@@ -380,10 +396,7 @@ def _text_features(page_text: str, body: str) -> dict[str, float]:
         if lines else 0.0,
         "sentences_per_line": min(len(_SENTENCE.findall(body)) / len(lines), 10.0) / 10
         if lines else 0.0,
-        "calls": _log(len(_CALL.findall(page_text))),
-        "body_dates": _log(len(_DATE.findall(body))),
         "page_dates": _log(len(_DATE.findall(page_text))),
-        "ago": _log(len(_AGO.findall(lowered))),
         "reply_counts": _log(len(_REPLY_COUNT.findall(lowered))),
     }
 

@@ -118,50 +118,43 @@ class PageTypeModel:
 
     def predict(self, rows: list[dict[str, float]]) -> np.ndarray:
         """P(class) of many rows: pages x classes, in the order of ``CLASSES``."""
-        logits = self.scores(self.matrix(rows))
-        exps = np.exp(logits - logits.max(axis=1, keepdims=True))
-        return exps / exps.sum(axis=1, keepdims=True)
+        return _softmax(self.scores(self.matrix(rows)))
 
     def probabilities(self, row: dict[str, float]) -> dict[str, float]:
         """P(class) for every class the model scores."""
         return dict(zip(CLASSES, (float(p) for p in self.predict([row])[0]), strict=True))
 
-    def contributions(self, row: dict[str, float], a: int, b: int) -> dict[int, float]:
-        """How much each feature moved score ``a`` minus score ``b``: per tree, a split's
-        share is half the change when its answer is flipped."""
-        feats, _, leaves = self._arrays
-        if not len(self.trees):
-            return {}
-        index = self.leaf_indices(self.matrix([row]))[0]
+    def contributions(self, index: np.ndarray, a: int, b: int) -> np.ndarray:
+        """How much each feature moved score ``a`` minus score ``b`` for a page whose leaf
+        in every tree is ``index``: per tree, a split's share is half the change when its
+        answer is flipped."""
+        feats, cuts, leaves = self._arrays
         margin = leaves[:, :, a] - leaves[:, :, b]  # trees x leaves
         trees = np.arange(len(self.trees))[:, None]
         flipped = index[:, None] ^ (1 << np.arange(feats.shape[1]))[None, :]
         delta = (margin[trees[:, 0], index][:, None] - margin[trees, flipped]) / 2
-        delta[~np.isfinite(self._arrays[1])] = 0.0  # levels a shallower tree does not have
-        totals = np.bincount(feats.ravel(), weights=delta.ravel(), minlength=len(self.features))
-        return {int(f): float(totals[f]) for f in np.unique(feats)}
+        delta[~np.isfinite(cuts)] = 0.0  # levels a shallower tree does not have
+        return np.bincount(feats.ravel(), weights=delta.ravel(), minlength=len(self.features))
 
     def classify(self, row: dict[str, float]) -> PageType:
         """The page type of a feature row, with the three features that decided it."""
-        probs = self.probabilities(row)
-        p_article = probs["article"]
+        index = self.leaf_indices(self.matrix([row]))
+        leaves = self._arrays[2]
+        logits = np.asarray(self.base) + leaves[np.arange(len(self.trees)), index[0]].sum(axis=0)
+        probs = dict(zip(CLASSES, (float(p) for p in _softmax(logits[None, :])[0]), strict=True))
         kind = decide(probs, self.threshold)
+        rival = kind
         if kind in ("article", "other"):
             rival = max((c for c in CLASSES if c != "article"), key=probs.__getitem__)
-        else:
-            rival = kind
-        rival_index = CLASSES.index(rival)
-        a, b = (_ARTICLE, rival_index) if kind == "article" else (rival_index, _ARTICLE)
-        push = sorted(
-            ((v, f) for f, v in self.contributions(row, a, b).items()),
-            key=lambda item: (-item[0], item[1]),
-        )
+        a, b = (_ARTICLE, CLASSES.index(rival))
+        if kind != "article":
+            a, b = b, a
+        push = self.contributions(index[0], a, b)
+        top = sorted(range(len(push)), key=lambda f: (-push[f], f))[:3]
         signals = tuple(
-            f"{self.features[f]}={row.get(self.features[f], 0.0):.2f}"
-            for value, f in push[:3]
-            if value > 0
+            f"{self.features[f]}={row.get(self.features[f], 0.0):.2f}" for f in top if push[f] > 0
         )
-        return PageType(kind, round(p_article, 4), signals)
+        return PageType(kind, round(probs["article"], 4), signals)
 
     def to_json(self) -> str:
         """The model as JSON: thresholds to six significant digits, leaf scores to four."""
@@ -210,6 +203,11 @@ class PageTypeModel:
             ) or any(not 0 <= f < len(features) for f in tree.features):
                 raise ValueError("page-type model: a tree does not match its features/classes")
         return cls(features, tuple(data["base"]), trees, float(data["threshold"]))
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    exps = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return exps / exps.sum(axis=1, keepdims=True)
 
 
 @functools.cache

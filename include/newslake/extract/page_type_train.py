@@ -129,7 +129,12 @@ def fit(rows: list[dict[str, float]], labels: list[str], params: Boosting | None
         trees.append(Tree(tuple(f for f, _ in splits),
                           tuple(float(cuts[f][c]) for f, c in splits),
                           tuple(tuple(float(v) for v in row) for row in values)))
-    return PageTypeModel(tuple(names), tuple(float(v) for v in base), tuple(trees), 0.5)
+    # the model lists only the features some tree asks about
+    used = sorted({f for tree in trees for f in tree.features})
+    where = {f: i for i, f in enumerate(used)}
+    trees = [Tree(tuple(where[f] for f in t.features), t.thresholds, t.leaves) for t in trees]
+    return PageTypeModel(tuple(names[f] for f in used), tuple(float(v) for v in base),
+                         tuple(trees), 0.5)
 
 
 def fold_of(site: str, k: int) -> int:
