@@ -150,7 +150,7 @@ class PageTypeModel:
         if kind != "article":
             a, b = b, a
         push = self.contributions(index[0], a, b)
-        top = sorted(range(len(push)), key=lambda f: (-push[f], f))[:3]
+        top = np.argsort(-push, kind="stable")[:3]
         signals = tuple(
             f"{self.features[f]}={row.get(self.features[f], 0.0):.2f}" for f in top if push[f] > 0
         )
