@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 from extract_fixtures import article_html
 from newslake.exceptions import ConfigError
 from newslake.extract import Hints, extract_page
-from newslake.extract.page_type import PAGE_TYPES, PageTypeModel, model
+from newslake.extract.page_type import CLASSES, PAGE_TYPES, PageTypeModel, Tree, model
 from newslake.sources import parse_sources
 
 _PROSE = (
@@ -64,11 +65,48 @@ def _forum() -> str:
 def test_shipped_model_loads_and_is_small() -> None:
     shipped = model()
     assert 0.0 < shipped.threshold < 1.0
-    assert len(shipped.features) < 120
+    assert len(shipped.features) < 150 and 10 <= len(shipped.trees) <= 1000
+    assert len(shipped.to_json()) < 400_000
     again = PageTypeModel.from_json(shipped.to_json())
     assert again.features == shipped.features and again.threshold == shipped.threshold
+    assert again.trees[0].features == shipped.trees[0].features
     with pytest.raises(ValueError, match="classes"):
         PageTypeModel.from_json(json.dumps({**json.loads(shipped.to_json()), "classes": ["x"]}))
+
+
+def _one_tree_model(threshold: float = 0.5) -> PageTypeModel:
+    """Two questions, cart > 1 (bit 0) and prose > 0.5 (bit 1), scoring article vs product."""
+    k = len(CLASSES)
+    article, product = CLASSES.index("article"), CLASSES.index("product")
+
+    def leaf(a: float, p: float) -> tuple[float, ...]:
+        return tuple(a if c == article else p if c == product else -5.0 for c in range(k))
+
+    tree = Tree((1, 0), (1.0, 0.5), (leaf(0, 0), leaf(-2, 2), leaf(3, -1), leaf(0, 1)))
+    return PageTypeModel(("prose", "cart"), (0.0,) * k, (tree,), threshold)
+
+
+def test_tree_model_scores_explains_and_round_trips() -> None:
+    m = _one_tree_model()
+    probs = m.probabilities({"prose": 0.9, "cart": 0.0})  # leaf 2: article 3, product -1
+    others = 5 * math.exp(-5.0)
+    assert probs["article"] == pytest.approx(math.exp(3) / (math.exp(3) + math.exp(-1) + others))
+    story = m.classify({"prose": 0.9})
+    assert story.page_type == "article" and story.signals == ("cart=0.00", "prose=0.90")
+    shop = m.classify({"prose": 0.1, "cart": 2.0})  # leaf 1: product wins
+    assert shop.page_type == "product" and shop.signals == ("cart=2.00", "prose=0.10")
+    assert "page_type=product" in shop.detail()
+    again = PageTypeModel.from_json(m.to_json())
+    assert again == m
+    assert m.with_threshold(0.99).classify({"prose": 0.9}).page_type != "article"
+    bad = json.loads(m.to_json())
+    bad["trees"][0]["leaves"] = bad["trees"][0]["leaves"][:3]
+    with pytest.raises(ValueError, match="tree"):
+        PageTypeModel.from_json(json.dumps(bad))
+    bad["trees"][0]["leaves"], bad["trees"][0]["features"] = json.loads(m.to_json())["trees"][0][
+        "leaves"], [1, 5]
+    with pytest.raises(ValueError, match="tree"):
+        PageTypeModel.from_json(json.dumps(bad))
 
 
 def test_article_is_kept_with_its_type(make_page) -> None:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import gzip
 import json
+import math
 from datetime import UTC, datetime
 
+import pytest
 from extract_fixtures import article_html
 from newslake.crawl.warc import WarcWriter
 from newslake.extract import page_type_train as train
+from newslake.extract.page_type import CLASSES
 
 
 def _rows(n: int) -> tuple[list[dict[str, float]], list[str], list[str]]:
@@ -36,6 +39,26 @@ def test_fit_separates_and_is_deterministic() -> None:
     assert {train.fold_of(s, 5) for s in sites} == set(range(5)) or len(set(sites)) < 5
 
 
+def test_fit_grows_shallow_trees_and_batch_prediction_matches_the_shipped_evaluator() -> None:
+    rows, labels, _sites = _rows(60)
+    params = train.Boosting(rounds=12, depth=2)
+    model = train.fit(rows, labels, params)
+    assert len(model.trees) == 12 and all(len(t.features) <= 2 for t in model.trees)
+    probe = [{"prose": 0.3 * i, "cart": i % 3, "posts": 0.5 * (i % 4)} for i in range(10)]
+    for row, p in zip(probe, model.predict(probe), strict=True):
+        logits = list(model.base)  # walk every tree by hand
+        for tree in model.trees:
+            leaf = sum(1 << bit for bit, (f, t) in enumerate(
+                zip(tree.features, tree.thresholds, strict=True)) if row[model.features[f]] > t)
+            logits = [v + w for v, w in zip(logits, tree.leaves[leaf], strict=True)]
+        exps = [math.exp(v) for v in logits]
+        assert list(p) == pytest.approx([e / sum(exps) for e in exps])
+        single = model.probabilities(row)
+        assert [single[c] for c in CLASSES] == pytest.approx(list(p))
+    assert train.fit(rows, labels, params) == model
+    assert train.fit(rows, labels, train.Boosting(rounds=12, depth=2, seed=8)) != model
+
+
 def test_command_reports_cross_validation_on_a_wcxb_shaped_set(tmp_path, capsys) -> None:
     when = datetime(2025, 5, 1, tzinfo=UTC)
     gold = []
@@ -54,3 +77,6 @@ def test_command_reports_cross_validation_on_a_wcxb_shaped_set(tmp_path, capsys)
     report = json.loads(capsys.readouterr().out.splitlines()[0])
     assert report["pages"] == 12 and report["folds"] == 3
     assert report["cross_validated"]["per_type"]["article"].endswith("/6")
+    confusion = report["cross_validated"]["confusion"]
+    assert sum(confusion["article"].values()) == sum(confusion["product"].values()) == 6
+    assert set(report["cross_validated"]["rejected_at_keep"]) == {"0.97", "0.98", "0.99"}

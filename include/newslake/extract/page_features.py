@@ -46,6 +46,9 @@ LD_GROUPS: dict[str, frozenset[str]] = {
     "ld_faq": frozenset({"faqpage"}),
 }
 
+_LD_PAGES = frozenset({"webpage", "aboutpage", "profilepage", "contactpage", "itempage",
+                       "checkoutpage", "realestatelisting"})
+
 _URL_WORDS: dict[str, frozenset[str]] = {
     "url_product": frozenset(
         {"product", "products", "shop", "store", "p", "dp", "item", "items", "buy", "sku",
@@ -77,6 +80,13 @@ _URL_WORDS: dict[str, frozenset[str]] = {
          "blogs", "opinion", "press", "press-release", "insights", "features"}
     ),
 }
+_HOST_WORDS: dict[str, frozenset[str]] = {
+    "host_docs": frozenset({"docs", "doc", "developer", "developers", "api", "learn", "help",
+                            "support", "wiki", "manual", "kb", "readthedocs"}),
+    "host_forum": frozenset({"forum", "forums", "community", "discuss", "answers", "boards"}),
+    "host_shop": frozenset({"shop", "store", "buy", "checkout"}),
+    "host_news": frozenset({"news", "blog", "blogs", "press", "edition"}),
+}
 _URL_DATE = re.compile(r"/(?:19|20)\d{2}/(?:[01]?\d)(?:/|$)|[/_-](?:19|20)\d{2}-?[01]\d-?[0-3]\d")
 _PRICE = re.compile(
     r"(?:[$€£¥₹]\s?\d[\d.,]*|\d[\d.,]*\s?(?:€|£|\$|usd|eur|gbp|kr|zł|chf)\b)", re.I
@@ -99,17 +109,61 @@ _DOCS = re.compile(
     r"\b(?:on this page|table of contents|parameters|returns|example|syntax|"
     r"installation|edit (?:this|on github)|next|previous|version)\b",
 )
+_REPLY_COUNT = re.compile(r"\b\d+\s+(?:comments?|repl(?:y|ies)|answers?|posts|views|votes?)\b")
+_SENTENCE = re.compile(r"(?<=\w)[.!?](?:\s|$)")
 _PROSE = re.compile(r"[.!?。！？][\"'”’)]?$")
 _WORD = re.compile(r"\w+")
 _WE = re.compile(r"\b(?:we|our|us)\b", re.I)
 _SKIP = frozenset({"script", "style", "noscript", "template", "svg"})
 _POST_CLASS = re.compile(r"(?:^|[\s_-])(?:post|message|reply|comment|answer)s?(?:$|[\s_-])", re.I)
-_CARD_CLASS = re.compile(r"card|teaser|tile|grid-item|post-item|product-item|entry|listing", re.I)
-_DOC_CLASS = re.compile(r"toc|sidebar|docs|highlight|language-|sphinx|mkdocs|docusaurus", re.I)
+_CARD_WORDS = ("card", "teaser", "tile", "grid-item", "post-item", "product-item", "entry",
+               "listing")
+_DOC_WORDS = ("toc", "sidebar", "docs", "highlight", "language-", "sphinx", "mkdocs",
+              "docusaurus")
+_POST_WORDS = ("post", "message", "reply", "comment", "answer")
+_BYLINE_WORDS = ("byline", "author", "dateline", "posted-on", "entry-date")
+_USER_WORDS = ("user", "poster", "member", "author-name", "commenter")
+_ANY_MARK = re.compile("|".join(
+    (*_CARD_WORDS, *_DOC_WORDS, *_POST_WORDS, *_BYLINE_WORDS, *_USER_WORDS, "avatar", "rating",
+     "star", "review-count", "breadcrumb", "btn", "button", "cta")
+))
+_NO_FLAGS = (False,) * 9
+_BYLINE_CLASS = re.compile(r"byline|(?:^|[\s_-])author(?:$|[\s_-])|dateline|posted-on|entry-date",
+                           re.I)
+_RATING_CLASS = re.compile(r"rating|stars?(?:$|[\s_-])|review-count", re.I)
+_OFFER_PROPS = frozenset({"price", "offers", "pricecurrency", "availability", "sku", "gtin13"})
+_ARTICLE_PROPS = frozenset({"articlebody", "headline", "datepublished", "author"})
+_MONTH = (r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?")
+_DATE = re.compile(
+    rf"\b(?=[0-9adfjmnos])(?:{_MONTH}\s+\d{{1,2}},?\s+(?:19|20)\d{{2}}|\d{{1,2}}\s+{_MONTH}\s+(?:19|20)\d{{2}}|"
+    r"(?:19|20)\d{2}-[01]\d-[0-3]\d|[0-3]?\d[./][01]?\d[./](?:19|20)\d{2})\b",
+    re.I,
+)
+_BY = re.compile(r"(?:^|\s)(?i:by|written by|von|par|por|di|door)\s+[A-Z]\w+")
 
 
 def _log(n: float) -> float:
     return math.log1p(max(n, 0.0))
+
+
+def _class_flags(cls: str) -> tuple[bool, ...]:
+    """What one class attribute marks: post, docs, card, byline, avatar, rating, breadcrumb,
+    button/call to action, user name (plain substring tests first: most classes are none)."""
+    low = cls.lower()
+    if not _ANY_MARK.search(low):
+        return _NO_FLAGS
+    return (
+        any(w in low for w in _POST_WORDS) and bool(_POST_CLASS.search(cls)),
+        any(w in low for w in _DOC_WORDS),
+        any(w in low for w in _CARD_WORDS),
+        any(w in low for w in _BYLINE_WORDS) and bool(_BYLINE_CLASS.search(cls)),
+        "avatar" in low,
+        ("rating" in low or "star" in low or "review-count" in low)
+        and bool(_RATING_CLASS.search(cls)),
+        "breadcrumb" in low,
+        "btn" in low or "button" in low or "cta" in low,
+        any(w in low for w in _USER_WORDS),
+    )
 
 
 def _url_features(url: str) -> dict[str, float]:
@@ -131,6 +185,12 @@ def _url_features(url: str) -> dict[str, float]:
     out["url_date"] = float(bool(_URL_DATE.search(path)))
     out["url_query"] = float(bool(parts.query))
     out["url_numeric_id"] = float(bool(re.search(r"\d{5,}", last)))
+    out["url_slug_chars"] = _log(len(stem)) / 5
+    out["url_slash_end"] = float(path.endswith("/") and bool(segments))
+    out["url_extension"] = float(stem != last)
+    host = (parts.hostname or "").split(".")
+    for name, words in _HOST_WORDS.items():
+        out[name] = float(any(h in words for h in host[:-2]))
     return out
 
 
@@ -140,16 +200,38 @@ def _ld_features(objects: list[dict[str, Any]]) -> dict[str, float]:
         types |= ld_types(obj)
     out = {name: float(bool(types & group)) for name, group in LD_GROUPS.items()}
     out["ld_any"] = float(bool(objects))
+    crumbs = items = 0
+    for obj in objects:
+        kinds = ld_types(obj)
+        elements = obj.get("itemListElement")
+        size = len(elements) if isinstance(elements, list) else 0
+        if "breadcrumblist" in kinds:
+            crumbs = max(crumbs, size)
+        elif "itemlist" in kinds:
+            items += size
+    out["ld_breadcrumbs"] = _log(crumbs)
+    out["ld_list_items"] = _log(items)
+    out["ld_webpage"] = float(bool(types & _LD_PAGES))
+    out["ld_article_body"] = float(any("articleBody" in obj for obj in objects))
+    out["ld_objects"] = _log(len(objects))
     return out
 
 
 def _dom_features(tree: HtmlElement) -> tuple[dict[str, float], str]:
+    """Markup counts, the page's text in document order, and where the headline sits."""
     link_chars = text_chars = 0
     pre = code = forms = inputs = articles = li_links = nested_lists = tel = h_links = 0
-    post_class = doc_class = card_class = imgs = 0
+    post_class = doc_class = card_class = imgs = card_heads = heads = h1s = comment_ids = 0
+    byline = avatar = rating = itemprop_offer = itemprop_article = cta = users = items = 0
+    paragraphs = long_paragraphs = 0
     sibling_runs: Counter = Counter()
-    seen_classes: dict[str, tuple[bool, bool, bool]] = {}
+    blocks: Counter = Counter()  # paragraph characters under each parent element
+    block_links: Counter = Counter()  # link characters in those paragraphs
+    seen_classes: dict[str, tuple[bool, ...]] = {}
     pieces: list[str] = []
+    h1_at = h1_piece = -1
+    near_h1 = -1  # characters from the headline to the first <time> or byline after it
+    crumbs: HtmlElement | None = None
     root = tree.find(".//body")
     for el in (root if root is not None else tree).iter():
         tag = el.tag if isinstance(el.tag, str) else ""
@@ -173,6 +255,25 @@ def _dom_features(tree: HtmlElement) -> tuple[dict[str, float], str]:
                 h_links += 1
             elif parent is not None and parent.tag == "li":
                 li_links += 1
+        elif tag == "p":
+            chars = len(el.text_content().strip())
+            if chars:
+                paragraphs += 1
+                long_paragraphs += chars >= 250
+                parent = el.getparent()
+                blocks[parent] += chars
+                block_links[parent] += sum(len(a.text_content()) for a in el.iter("a"))
+        elif tag in ("h2", "h3", "h4"):
+            heads += 1
+            parent = el.getparent()
+            if el.find(".//a") is not None or (parent is not None and parent.tag == "a"):
+                card_heads += 1
+        elif tag == "h1":
+            h1s += 1
+            if h1_at < 0:
+                h1_at, h1_piece = text_chars - txt, len(pieces)
+        elif tag == "time" and h1_at >= 0 and near_h1 < 0:
+            near_h1 = text_chars - h1_at
         elif tag == "pre":
             pre += 1
         elif tag == "code":
@@ -183,25 +284,46 @@ def _dom_features(tree: HtmlElement) -> tuple[dict[str, float], str]:
             inputs += 1
         elif tag == "article":
             articles += 1
+        elif tag == "li":
+            items += 1
         elif tag == "img":
             imgs += 1
         elif tag == "ul" and any(a.tag == "ul" for a in el.iterancestors()):
             nested_lists += 1
+        prop = el.get("itemprop")
+        if prop:
+            prop = prop.lower()
+            itemprop_offer += prop in _OFFER_PROPS
+            itemprop_article += prop in _ARTICLE_PROPS
+        ident = el.get("id")
+        if ident and "comment" in ident.lower():
+            comment_ids += 1
+        if "author" in (el.get("rel") or "").split():
+            byline += 1
         if cls:
             flags = seen_classes.get(cls)
             if flags is None:
-                flags = seen_classes[cls] = (
-                    bool(_POST_CLASS.search(cls)),
-                    bool(_DOC_CLASS.search(cls)),
-                    bool(_CARD_CLASS.search(cls)),
-                )
+                flags = seen_classes[cls] = _class_flags(cls)
             post_class += flags[0]
             doc_class += flags[1]
             card_class += flags[2]
+            if flags[3]:
+                byline += 1
+                if h1_at >= 0 and near_h1 < 0:
+                    near_h1 = text_chars - h1_at
+            avatar += flags[4]
+            rating += flags[5]
+            if flags[6] and crumbs is None:
+                crumbs = el
+            cta += flags[7] and tag in ("a", "button")
+            users += flags[8]
             parent = el.getparent()
             if parent is not None:  # the key holds the parent, so lxml keeps its proxy
                 sibling_runs[(parent, tag, cls)] += 1
     longest_run = max(sibling_runs.values(), default=0)
+    repeated = [n for n in sibling_runs.values() if n >= 4]
+    main, main_chars = blocks.most_common(1)[0] if blocks else (None, 0)
+    after_h1 = " ".join(pieces[h1_piece:h1_piece + 40]) if h1_at >= 0 else ""
     return {
         "link_density": link_chars / text_chars if text_chars else 1.0,
         "pre": _log(pre),
@@ -219,6 +341,30 @@ def _dom_features(tree: HtmlElement) -> tuple[dict[str, float], str]:
         "images": _log(imgs),
         "sibling_run": _log(longest_run),
         "page_chars": _log(text_chars) / 12,
+        "paragraphs": _log(paragraphs),
+        "long_p": _log(long_paragraphs),
+        "main_block_share": main_chars / text_chars if text_chars else 0.0,
+        "main_block_links": block_links[main] / main_chars if main_chars else 0.0,
+        "main_block_chars": _log(main_chars) / 10,
+        "headings": _log(heads),
+        "card_headings": _log(card_heads),
+        "card_heading_share": card_heads / heads if heads else 0.0,
+        "h1s": _log(h1s),
+        "h1_position": h1_at / text_chars if h1_at >= 0 and text_chars else 1.0,
+        "date_near_h1": float(0 <= near_h1 < 600 or bool(_DATE.search(after_h1[:600]))),
+        "by_near_h1": float(bool(_BY.search(after_h1[:400]))),
+        "repeated_groups": _log(len(repeated)),
+        "repeated_items": _log(sum(repeated)),
+        "comment_ids": _log(comment_ids),
+        "byline_marks": _log(byline),
+        "avatars": _log(avatar),
+        "rating_marks": _log(rating),
+        "itemprop_offer": _log(itemprop_offer),
+        "itemprop_article": _log(itemprop_article),
+        "cta_links": _log(cta),
+        "user_marks": _log(users),
+        "list_items": _log(items),
+        "breadcrumb_links": _log(len(crumbs.findall(".//a"))) if crumbs is not None else 0.0,
     }, " ".join(pieces)
 
 
@@ -244,6 +390,14 @@ def _text_features(page_text: str, body: str) -> dict[str, float]:
         "docs_words": _log(len(_DOCS.findall(lowered))),
         "we_share": min(len(_WE.findall(body)) / (body_words or 1) * 20, 1.0),
         "body_prices": _log(len(_PRICE.findall(body))),
+        "body_lines": _log(len(lines)),
+        "short_lines": sum(1 for n in words if n <= 6) / len(lines) if lines else 1.0,
+        "question_lines": sum(1 for line in lines if line.rstrip().endswith("?")) / len(lines)
+        if lines else 0.0,
+        "sentences_per_line": min(len(_SENTENCE.findall(body)) / len(lines), 10.0) / 10
+        if lines else 0.0,
+        "page_dates": _log(len(_DATE.findall(page_text))),
+        "reply_counts": _log(len(_REPLY_COUNT.findall(lowered))),
     }
 
 
@@ -268,6 +422,11 @@ def features(
         "has_date": float(bool(meta.get("published_jsonld") or meta.get("published_meta"))),
         "has_author": float(bool(meta.get("authors"))),
         "time_tags": _log(len(tree.findall(".//time"))),
+        "og_other": float(bool(og) and og not in ("article", "website")
+                          and not og.startswith(("product", "og:product"))),
+        "has_section": float(bool(meta.get("section"))),
+        "has_tags": float(bool(meta.get("tags"))),
+        "title_words": _log(len(_WORD.findall(meta.get("title") or ""))) / 3,
     }
     out.update(_ld_features(objects))
     out.update(_url_features(url))

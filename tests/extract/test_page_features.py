@@ -1,0 +1,109 @@
+"""Page-type signals on hand-written pages: main-text shape, headline block, templates, URL."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from lxml.html import fromstring
+from newslake.extract.page_features import _dom_features, _ld_features, _text_features, features
+
+_SENTENCE = "The council met on Tuesday and approved the harbour budget after a long debate. "
+
+
+def _dom(body: str) -> dict[str, float]:
+    return _dom_features(fromstring(f"<html><body>{body}</body></html>"))[0]
+
+
+def test_main_block_share_is_high_for_one_prose_column_and_low_for_cards() -> None:
+    story = _dom("<nav><a href='/'>Home</a></nav><div>"
+                 + f"<p>{_SENTENCE * 4}</p>" * 6 + "</div><footer>About us</footer>")
+    cards = _dom("".join(
+        f"<div class='card'><h3><a href='/s/{i}'>Story {i}</a></h3><p>{_SENTENCE}</p></div>"
+        for i in range(8)
+    ))
+    assert story["main_block_share"] > 0.9 > 0.3 > cards["main_block_share"]
+    assert story["long_p"] == pytest.approx(math.log1p(6))
+    assert cards["card_headings"] == pytest.approx(math.log1p(8))
+    assert cards["card_heading_share"] == 1.0 and story["card_heading_share"] == 0.0
+    assert cards["repeated_groups"] == pytest.approx(math.log1p(1))
+    assert cards["repeated_items"] == pytest.approx(math.log1p(8))
+
+
+def test_links_inside_the_main_block_are_measured() -> None:
+    linked = _dom("<div>" + f"<p><a href='/x'>{_SENTENCE}</a></p>" * 4 + "</div>")
+    plain = _dom("<div>" + f"<p>{_SENTENCE}</p>" * 4 + "</div>")
+    assert linked["main_block_links"] > 0.9 and plain["main_block_links"] == 0.0
+
+
+def test_headline_with_byline_and_date_below_it() -> None:
+    near = _dom("<h1>Harbour budget passes</h1><p>By Ann Lee</p><p>May 3, 2024</p>"
+                f"<p>{_SENTENCE}</p>")
+    timed = _dom("<h1>Harbour</h1><span class='meta'><time>yesterday</time></span>"
+                 f"<p>{_SENTENCE}</p>")
+    bare = _dom(f"<h1>Harbour budget passes</h1><p>{_SENTENCE * 12}</p><p>by the way</p>")
+    assert near["by_near_h1"] == near["date_near_h1"] == 1.0
+    assert timed["date_near_h1"] == 1.0 and timed["by_near_h1"] == 0.0
+    assert bare["by_near_h1"] == bare["date_near_h1"] == 0.0
+    assert near["h1_position"] == 0.0 and bare["h1s"] == pytest.approx(math.log1p(1))
+    assert _dom(f"<p>{_SENTENCE}</p>")["h1_position"] == 1.0
+
+
+def test_shop_forum_and_navigation_marks() -> None:
+    shop = _dom("<nav class='breadcrumbs'><a href='/'>Home</a><a href='/k'>Kitchen</a>"
+                "<a href='/k/k'>Kettles</a></nav><span itemprop='price'>19.99</span>"
+                "<meta itemprop='priceCurrency' content='USD'><div class='rating-stars'>4.5</div>"
+                "<a class='btn btn-primary' href='/cart'>Add</a><button class='cta'>Buy</button>")
+    assert shop["breadcrumb_links"] == pytest.approx(math.log1p(3))
+    assert shop["itemprop_offer"] == pytest.approx(math.log1p(2))
+    assert shop["rating_marks"] == pytest.approx(math.log1p(1))
+    assert shop["cta_links"] == pytest.approx(math.log1p(2))
+    forum = _dom("".join(
+        f"<div id='comment-{i}'><img class='avatar'><a class='username'>u{i}</a>"
+        f"<a rel='author nofollow'>profile</a><p>{_SENTENCE}</p></div>" for i in range(3)
+    ))
+    assert forum["comment_ids"] == pytest.approx(math.log1p(3))
+    assert forum["avatars"] == pytest.approx(math.log1p(3))
+    assert forum["user_marks"] == pytest.approx(math.log1p(3))
+    assert forum["byline_marks"] == pytest.approx(math.log1p(3))
+
+
+def test_text_shape_of_the_main_text() -> None:
+    body = "\n".join([_SENTENCE * 2, "Why does it fail?", "Home", "Call me."])
+    page = body + " posted 3 days ago, 12 replies, 2 hours ago"
+    out = _text_features(page, body)
+    assert out["question_lines"] == 0.25
+    assert out["short_lines"] == 0.75
+    assert out["reply_counts"] == pytest.approx(math.log1p(1))
+    assert out["page_dates"] == 0.0
+    dated = _text_features("On 2024-05-03, 3 May 2024 and March 4, 2023 (4.3.2023)", "x")
+    assert dated["page_dates"] == pytest.approx(math.log1p(4))
+
+
+def test_structured_data_breadcrumbs_lists_and_page_types() -> None:
+    objects = [
+        {"@type": "BreadcrumbList", "itemListElement": [{"@type": "ListItem"}] * 4},
+        {"@type": "ItemList", "itemListElement": [{"@type": "ListItem"}] * 9},
+        {"@type": ["WebPage"]},
+        {"@type": "NewsArticle", "articleBody": "text"},
+    ]
+    out = _ld_features(objects)
+    assert out["ld_breadcrumbs"] == pytest.approx(math.log1p(4))
+    assert out["ld_list_items"] == pytest.approx(math.log1p(9))
+    assert out["ld_webpage"] == out["ld_article_body"] == out["ld_news"] == 1.0
+    assert _ld_features([])["ld_breadcrumbs"] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("url", "on", "off"),
+    [
+        ("https://docs.example.org/guide/install/", {"host_docs", "url_slash_end"}, {"host_forum"}),
+        ("https://community.example.com/t/router/123", {"host_forum"}, {"url_slash_end"}),
+        ("https://shop.example.com/kettle.html", {"host_shop", "url_extension"}, {"host_news"}),
+        ("https://www.example.com/", set(), {"host_docs", "url_slash_end", "url_extension"}),
+    ],
+)
+def test_url_host_and_slug_shape(url: str, on: set[str], off: set[str]) -> None:
+    row = features(url, fromstring("<html><body><p>x</p></body></html>"), [], {}, "x")
+    assert all(row[n] == 1.0 for n in on) and all(row[n] == 0.0 for n in off)
+    assert row["url_slug_chars"] >= 0.0
