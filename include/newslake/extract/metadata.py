@@ -165,8 +165,13 @@ def text_of(element: HtmlElement | None) -> str:
 def clean_author(raw: str, publishers: set[str]) -> list[str]:
     """Split a byline into cleaned names, without "By" and without publisher names."""
     text = _BY.sub("", " ".join(_CONTACT.sub(" ", bylines.prepare(raw)).split()))
-    names = []
-    for part in _AUTHOR_SPLIT.split(text):
+    names: list[str] = []
+    parts = _AUTHOR_SPLIT.split(text)
+    for n, part in enumerate(parts):
+        if bylines.is_legal_form(part) or (
+            n + 1 < len(parts) and bylines.is_legal_form(parts[n + 1])
+        ):
+            continue  # "Acme Widgets, Inc.": a company, both parts
         name = bylines.clean_name(_AUTHOR_NOISE.sub("", _BY.sub("", part)))
         if not name or name.lower() in publishers or len(name) > 60 or _JOB.match(name):
             continue
@@ -304,10 +309,14 @@ def collect(tree: HtmlElement) -> dict[str, Any]:
     ]
     declared = [ld.get("authors", []), next((values for values in meta_authors if values), [])]
     authors = usable_authors(declared[0], publishers) or usable_authors(declared[1], publishers)
+    handles = authors if authors and all(bylines.is_handle(a) for a in authors) else []
+    if handles:  # an account name: a name the page shows is better, the account the fallback
+        authors = []
     for finder in (bylines.linked_author, page_authors, bylines.labelled_byline):
         if authors:
             break
-        authors = usable_authors(finder(tree), publishers)
+        authors = [a for a in usable_authors(finder(tree), publishers) if not bylines.is_handle(a)]
+    authors = authors or handles
     # No person named: the site itself, when the page names it as the author (a company
     # blog, a personal site whose name is its author's).
     by_site = [] if authors else usable_authors(declared[0], set()) or usable_authors(
