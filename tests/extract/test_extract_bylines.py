@@ -54,6 +54,10 @@ from newslake.extract.metadata import clean_author
         ("Harbour Media GmbH", []),
         ("Acme Widgets, Inc.", []),
         ("Example State University ©", []),
+        ("Dec. 19, 2025 · Ola Berg on behalf of the Docs team", ["Ola Berg"]),
+        ("Kim Lund For The Sunday Example", ["Kim Lund"]),
+        ("Office for Budget Responsibility", ["Office for Budget Responsibility"]),
+        ("PAID CONTENT", []),
     ],
 )
 def test_clean_author_values(raw: str, names: list[str]) -> None:
@@ -133,3 +137,13 @@ def test_an_account_name_gives_way_to_the_name_the_page_shows(make_page) -> None
 def test_a_labelled_byline_is_a_capitalised_name(make_page) -> None:
     assert _authors(make_page, "<p>von Hamburg nach Kiel</p>") == []
     assert _authors(make_page, "<p>von Hanna Lenz</p>") == ["Hanna Lenz"]
+
+
+def test_a_labelled_byline_followed_by_its_date(make_page) -> None:
+    assert _authors(make_page, "<p>by: Ada Stone, Dec 17, 2025</p>") == ["Ada Stone"]
+
+
+def test_an_unlabelled_byline_beside_the_headline(make_page) -> None:
+    line = "<p>Rosa Vidal | Senior Writer | July 2, 2025</p>"
+    assert _authors(make_page, line) == ["Rosa Vidal"]
+    assert _authors(make_page, "<p>Home | World News</p>") == []

@@ -33,8 +33,8 @@ _LABEL = re.compile(
     re.I,
 )
 _LABELLED = re.compile(
-    r"^\s*(?:written\s+by|posted\s+by|words\s+by|by|author\s*:|contributors?\s*:|von|par|"
-    r"por|door)\s+"
+    r"^\s*(?:(?:written\s+by|posted\s+by|words\s+by|by|von|par|por|door)\s*:?|author\s*:|"
+    r"contributors?\s*:)\s+"
     r"(?P<name>[^\W\d_][\w.'’-]*(?:\s+[^\W\d_][\w.'’-]*){1,3})\s*$",
     re.I,
 )
@@ -90,7 +90,8 @@ _JOB_ONLY = re.compile(
 
 _NOT_NAME = re.compile(
     r"\b(?:sign\s+(?:up|in)|log\s*in|register|subscribe|newsletter|share|follow\s+us|menu|"
-    r"search|cookies?|privacy|contact\s+us|read\s+more|click)\b",
+    r"search|cookies?|privacy|contact\s+us|read\s+more|click|paid\s+content|sponsored|"
+    r"advertisement|anzeige|werbung|partner\s+content)\b",
     re.I,
 )
 
@@ -119,6 +120,9 @@ _COMPANY = re.compile(
     r"(?:\.|\b)|[©®™]"
 )
 _LEGAL_FORM = re.compile(r"^(?:Inc|LLC|Ltd|Corp|PLC|LLP|GmbH|AG|S\.A|e\.V)\.?$")
+# "Jane Doe on behalf of the Docs team", "Jane Doe for The Daily Example": the credit after
+# the name is no part of it.
+_ON_BEHALF = re.compile(r"\s+(?:[Oo]n\s+behalf\s+of(?:\s+[Tt]he)?|[Ff]or\s+[Tt]he)\s+[A-Z].*$")
 _HANDLE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,}$")
 _INITIAL_END = re.compile(r"(?:\b[A-Z]|\bJr|\bSr)$")
 _MOJIBAKE = re.compile(r"[ÃÅÂÄ][\x80-\xbf]")
@@ -166,6 +170,7 @@ def clean_name(raw: str) -> str:
     text = repair_mojibake(" ".join(html.unescape(html.unescape(raw)).split()))
     text = _PREFIX.sub("", text)
     text = _DANGLING.sub("", _strip_ends(_TRAILING_DATE.sub("", _LEADING_DATE.sub("", text))))
+    text = _ON_BEHALF.sub("", text)
     job = _JOB_TAIL.match(text)
     if job:
         text = job["name"]
@@ -254,7 +259,7 @@ def labelled_byline(tree: HtmlElement) -> list[str]:
         text = _text(element)
         if not text or len(text) > 80:
             continue
-        found = _LABELLED.match(text)
+        found = _LABELLED.match(_strip_ends(_TRAILING_DATE.sub("", text)))
         if found and looks_like_name(found["name"]):
             return [found["name"]]
         if _LABEL.match(text):
@@ -269,3 +274,41 @@ def labelled_byline(tree: HtmlElement) -> list[str]:
 def visible_byline(tree: HtmlElement) -> list[str]:
     """Visible author credits: author-page links first, then labelled bylines."""
     return linked_author(tree) or labelled_byline(tree)
+
+
+_SEPARATORS = re.compile(r"\s*[|•·]\s*|\s+[-–—]\s+")
+
+
+def _beside_headline(tree: HtmlElement) -> list[HtmlElement]:
+    """Elements next to the first ``<h1>``: its siblings and its parent's, nearest first."""
+    heading = tree.find(".//h1")
+    found: list[HtmlElement] = []
+    node = heading
+    for _level in range(2):
+        parent = node.getparent() if node is not None else None
+        if parent is None:
+            break
+        siblings = [c for c in parent if isinstance(c.tag, str)]
+        at = siblings.index(node)
+        found.extend(siblings[at + 1 : at + 4] + siblings[max(0, at - 2) : at])
+        node = parent
+    return found
+
+
+def headline_byline(tree: HtmlElement) -> list[str]:
+    """An unlabelled byline beside the headline: a line such as "Jane Doe | Senior Writer |
+    July 2, 2025" whose name stands beside a date or a job title."""
+    for element in _beside_headline(tree):
+        text = _text(element)
+        if not text or len(text) > 100:
+            continue
+        parts = [p for p in _SEPARATORS.split(text) if p]
+        if len(parts) < 2:
+            continue
+        names = [p for p in parts if looks_like_name(p) and not is_job_title(p)]
+        others = [p for p in parts if p not in names]
+        if len(names) == 1 and others and all(
+            _TRAILING_DATE.search(p) or is_job_title(p) for p in others
+        ):
+            return names
+    return []

@@ -312,7 +312,9 @@ def collect(tree: HtmlElement) -> dict[str, Any]:
     handles = authors if authors and all(bylines.is_handle(a) for a in authors) else []
     if handles:  # an account name: a name the page shows is better, the account the fallback
         authors = []
-    for finder in (bylines.linked_author, page_authors, bylines.labelled_byline):
+    for finder in (
+        bylines.linked_author, page_authors, bylines.labelled_byline, bylines.headline_byline
+    ):
         if authors:
             break
         authors = [a for a in usable_authors(finder(tree), publishers) if not bylines.is_handle(a)]
