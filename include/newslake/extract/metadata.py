@@ -338,7 +338,9 @@ def collect(tree: HtmlElement) -> dict[str, Any]:
     ):
         if authors:
             break
-        authors = [a for a in usable_authors(finder(tree), publishers) if not bylines.is_handle(a)]
+        found = usable_authors(finder(tree), publishers)
+        authors = [a for a in found if not bylines.is_handle(a)]
+        handles = handles or found  # an account name the page shows, when nothing better
     authors = authors or handles
     # No person named: the site itself, when the page names it as the author (a company
     # blog, a personal site whose name is its author's).
