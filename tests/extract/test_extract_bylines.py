@@ -36,6 +36,28 @@ from newslake.extract.metadata import clean_author
         ("Name *", []),
         ("MIT Sloan on YouTube", []),
         ("Ursula von der Leyen", ["Ursula von der Leyen"]),
+        ("Tom Baker am 12.03.2011", ["Tom Baker"]),
+        ("Lena Vogt at 10:30", ["Lena Vogt"]),
+        ("Sam Reyes Jr.", ["Sam Reyes Jr."]),
+        ("Mia K. Olsen, Ph.D.", ["Mia K. Olsen"]),
+        ("Rita Long, MD, FACP", ["Rita Long"]),
+        ("Ann Park RN, BSN", ["Ann Park"]),
+        ("Ben Ode, Sr. Director of Operations", ["Ben Ode"]),
+        ("Erstellt von Karl Brandt", ["Karl Brandt"]),
+        ("Interview: Jo Hill", ["Jo Hill"]),
+        ("Article by: Ivy Chan", ["Ivy Chan"]),
+        ("This post was written by Eva Moss, Head of Sales", ["Eva Moss"]),
+        ("Noah Tran Content Marketing Coordinator", ["Noah Tran"]),
+        ("Liam Ortiz Example Daily Staff", ["Liam Ortiz"]),
+        ("Piotr Nowak - [", ["Piotr Nowak"]),
+        ("Piotr Kowalczyń".encode().decode("latin-1"), ["Piotr Kowalczyń"]),
+        ("Harbour Media GmbH", []),
+        ("Acme Widgets, Inc.", []),
+        ("Example State University ©", []),
+        ("Dec. 19, 2025 · Ola Berg on behalf of the Docs team", ["Ola Berg"]),
+        ("Kim Lund For The Sunday Example", ["Kim Lund"]),
+        ("Office for Budget Responsibility", ["Office for Budget Responsibility"]),
+        ("PAID CONTENT", []),
     ],
 )
 def test_clean_author_values(raw: str, names: list[str]) -> None:
@@ -103,3 +125,27 @@ def test_contributors_label_and_a_byline_heading(make_page) -> None:
     assert _authors(make_page, label) == ["Janet Loughrey"]
     heading = "<h3>Written by Cassidy Horton</h3><p>Cassidy Horton writes about money.</p>"
     assert _authors(make_page, heading) == ["Cassidy Horton"]
+
+
+def test_an_account_name_gives_way_to_the_name_the_page_shows(make_page) -> None:
+    head = '<meta name="author" content="jdoe42">'
+    body = "<p>Written by <a href='/x'>Jane Doe</a></p>"
+    assert _authors(make_page, body, head=head) == ["Jane Doe"]
+    assert _authors(make_page, head=head) == ["jdoe42"]  # no shown name: the account stays
+    shown_account = '<div class="byline">kinra</div>'
+    assert _authors(make_page, shown_account) == ["kinra"]  # the page shows only the account
+
+
+def test_a_labelled_byline_is_a_capitalised_name(make_page) -> None:
+    assert _authors(make_page, "<p>von Hamburg nach Kiel</p>") == []
+    assert _authors(make_page, "<p>von Hanna Lenz</p>") == ["Hanna Lenz"]
+
+
+def test_a_labelled_byline_followed_by_its_date(make_page) -> None:
+    assert _authors(make_page, "<p>by: Ada Stone, Dec 17, 2025</p>") == ["Ada Stone"]
+
+
+def test_an_unlabelled_byline_beside_the_headline(make_page) -> None:
+    line = "<p>Rosa Vidal | Senior Writer | July 2, 2025</p>"
+    assert _authors(make_page, line) == ["Rosa Vidal"]
+    assert _authors(make_page, "<p>Home | World News</p>") == []

@@ -243,3 +243,43 @@ def test_relative_times_count_back_from_the_servers_date_header():
     assert rendered_at({"date": "Sat, 01 Jan 1983 00:00:00 GMT"}, fetched) == fetched
     assert rendered_at({"date": "yesterday-ish"}, fetched) == fetched
     assert rendered_at({}, fetched) == fetched and rendered_at(None, fetched) == fetched
+
+
+def _dated(make_page, body: str, url: str = "https://e.com/news/story") -> dict:
+    return extract_page(make_page(article_html(extra_body=body), url=url), Hints()).article
+
+
+def test_the_day_shown_beside_the_headline_beats_a_date_elsewhere(make_page) -> None:
+    body = '<p>02.03.2022 10:16 Uhr - Sport</p><div class="date">2022-01-30</div>'
+    article = _dated(make_page, body)
+    assert article["published_date"].isoformat() == "2022-03-02"
+    assert (article["date_source"], article["date_confidence"]) == ("page", "low")
+    in_url_month = _dated(make_page, body, url="https://e.com/news/2022/03/story")
+    assert in_url_month["date_confidence"] == "medium"
+
+
+def test_an_updated_day_or_a_related_story_is_not_the_day_shown() -> None:
+    from lxml.html import fromstring
+    from newslake.extract.dating import header_day
+
+    updated = "<html><body><h1>Harbour budget</h1><p>Updated March 9, 2022</p></body></html>"
+    assert header_day(fromstring(updated)) is None
+    related = (
+        "<html><body><h1>Harbour budget</h1><div>" + "<p>Long story text here.</p>" * 20
+        + '</div><aside class="related-posts"><p>Published on March 1, 2022</p></aside>'
+        "</body></html>"
+    )
+    assert header_day(fromstring(related)) is None
+    shown = "<div><span>Published on March 3, 2022</span></div></body>"
+    labelled = related.replace("</body>", shown)
+    assert header_day(fromstring(labelled)).date().isoformat() == "2022-03-03"
+
+
+def test_first_written_day_forms() -> None:
+    from newslake.extract.dates import first_written_day
+
+    assert first_written_day("Datum: 03.02.2022").date().isoformat() == "2022-02-03"
+    assert first_written_day("Sept. 4, 2019 by Jo").date().isoformat() == "2019-09-04"
+    assert first_written_day("le 12 mars 2020").date().isoformat() == "2020-03-12"
+    assert first_written_day("2021-04-05T10:00").date().isoformat() == "2021-04-05"
+    assert first_written_day("May 2020, 12/03/2020, 31.02.2020") is None

@@ -138,3 +138,16 @@ def test_one_jsonld_walk_serves_the_article_fields_and_every_object() -> None:
     fields = parse_jsonld(tree, walked)
     assert (fields["title"], fields["authors"]) == ("Top story", ["Ann Lee"])
     assert "Site" in fields["publisher_names"]
+
+
+def test_page_authors_tiers_and_discarded_parts() -> None:
+    from newslake.extract.metadata import page_authors
+
+    loose_first = (
+        '<html><body><div class="byline">Desk Report</div><div class="sidebar">'
+        '<span class="writer">Side Person</span></aside>'
+        '<a rel="author" href="/p/jo">Jo Wren</a></body></html>'
+    )
+    assert page_authors(fromstring(loose_first)) == ["Jo Wren"]  # explicit markup first
+    only_sidebar = '<html><body><div class="sidebar"><span class="writer">Side Person</span>'
+    assert page_authors(fromstring(only_sidebar + "</div><p>Text</p></body></html>")) == []

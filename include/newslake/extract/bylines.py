@@ -6,7 +6,11 @@ the name in the same element or the next one. Cleaning takes out what is not a n
 HTML entities, dates and reading times, job titles after the name, "Updated", "Read more
 about", "Post author" and "Artikel von" prefixes, quotes and a "Sponsored" flag; commenters
 ("Jane says"), form labels ("Name *") and channels ("X on YouTube") are no bylines; a
-"Last, First" citation name is turned around.
+"Last, First" citation name is turned around. Credentials ("PhD", "MD, FACP") and a word
+left dangling by a removed date ("am", "at") are taken off; companies (a legal form such as
+"GmbH", "Inc.", or a trademark sign) are no authors; UTF-8 read as Latin-1 is repaired. A
+labelled name must be capitalised ("von Hamburg nach Kiel" is a route, not a byline), and an
+account name ("jdoe42") gives way to a name the page shows.
 """
 
 from __future__ import annotations
@@ -29,8 +33,8 @@ _LABEL = re.compile(
     re.I,
 )
 _LABELLED = re.compile(
-    r"^\s*(?:written\s+by|posted\s+by|words\s+by|by|author\s*:|contributors?\s*:|von|par|"
-    r"por|door)\s+"
+    r"^\s*(?:(?:written\s+by|posted\s+by|words\s+by|by|von|par|por|door)\s*:?|author\s*:|"
+    r"contributors?\s*:)\s+"
     r"(?P<name>[^\W\d_][\w.'’-]*(?:\s+[^\W\d_][\w.'’-]*){1,3})\s*$",
     re.I,
 )
@@ -54,13 +58,17 @@ _PREFIX = re.compile(
     r"(?:posts|articles|stories)\s+by|see\s+all\s+(?:posts|articles|stories)\s+by|"
     r"(?:all\s+)?(?:posts|articles|stories)\s+by|updated\s+by|updated|reviewed\s+by|"
     r"fact[- ]checked\s+by|edited\s+by|post\s+author(?:\s+by)?|recipe\s+by|"
-    r"(?:artikel|beitr(?:ag|äge)|alles|alle\s+beitr(?:ag|äge)|mehr)\s+von|vom)\b[:\s]*",
+    r"(?:article|story)\s+by|this\s+(?:post|article|story|piece)\s+(?:was|is)\s+written\s+by|(?:erstellt|verfasst|geschrieben)\s+von|"
+    r"(?:artikel|beitr(?:ag|äge)|alles|alle\s+beitr(?:ag|äge)|mehr)\s+von|vom)\b[:\s]*"
+    r"|^\s*(?:interview|text|autor(?:in)?|author)\s*:\s*",
     re.I,
 )
 _JOB_NOUNS = (
     r"reporter|correspondent|editor|writer|contributor|columnist|producer|analyst|manager|"
     r"director|strategist|specialist|journalist|photographer|critic|officer|intern|"
-    r"founder|ceo|cto|president|lead|head|fellow|professor|scientist|engineer|consultant"
+    r"founder|ceo|cto|president|lead|head|fellow|professor|scientist|engineer|consultant|"
+    r"coordinator|expert|advisor|adviser|attorney|designer|developer|marketer|coach|"
+    r"nutritionist|dietitian|therapist|physician|representative|assistant|staff"
 )
 _JOB_TAIL = re.compile(
     r"^(?P<name>\S+(?:\s+\S+)+?)\s+(?:(?:senior|junior|chief|staff|contributing|associate|"
@@ -72,8 +80,8 @@ _JOB_TAIL = re.compile(
 
 
 _JOB_ONLY = re.compile(
-    r"^(?:(?:senior|junior|chief|staff|contributing|associate|deputy|managing|executive|"
-    r"special|guest|principal|political|national|international|freelance|digital|content|"
+    r"^(?:(?:senior|sr\.?|junior|jr\.?|vice|assistant|chief|staff|contributing|associate|"
+    r"deputy|managing|executive|special|guest|principal|political|national|international|freelance|digital|content|"
     r"news|sports|business|features|web|social|media|marketing|technical|general|editorial)"
     rf"\s+){{0,3}}(?:{_JOB_NOUNS})s?(?:\s+(?:of|at|for)\s+.*)?$",
     re.I,
@@ -82,7 +90,8 @@ _JOB_ONLY = re.compile(
 
 _NOT_NAME = re.compile(
     r"\b(?:sign\s+(?:up|in)|log\s*in|register|subscribe|newsletter|share|follow\s+us|menu|"
-    r"search|cookies?|privacy|contact\s+us|read\s+more|click)\b",
+    r"search|cookies?|privacy|contact\s+us|read\s+more|click|paid\s+content|sponsored|"
+    r"advertisement|anzeige|werbung|partner\s+content)\b",
     re.I,
 )
 
@@ -95,6 +104,28 @@ _NOT_BYLINE = re.compile(
     re.I,
 )
 _SPONSORED = re.compile(r"\s+(?:sponsored|promoted|advertorial|anzeige)$", re.I)
+# What is left of "Jane Doe am 3. März" or "Jane Doe at 10:30" once the date is gone.
+_DANGLING = re.compile(r"\s+(?:am|at|on|um|le|el|il|vom|den)$", re.I)
+# Academic and professional credentials: part of a signature, not a name of their own.
+_CREDENTIAL = re.compile(
+    r"^(?:ph\.?\s?d|m\.?d|d\.?o|r\.?n|b\.?s\.?n|m\.?s\.?n?|m\.?a|m\.?b\.?a|m\.?p\.?h|"
+    r"d\.?d\.?s|j\.?d|esq|cpa|cfa|cfp|rdn?|ld|facl?m|faap|facp|facs|fache|faan|dabom|foma|np|"
+    r"pa-c|lcsw|lmft|lpc|aprn|crnp|psyd|dnp|pharmd|dvm|cscs|cssd|b\.?s|b\.?a|e-ryt(?:\s?\d+)?)"
+    r"\.?$",
+    re.I,
+)
+# Companies: a legal form or a trademark sign names an organisation, not a person.
+_COMPANY = re.compile(
+    r"\b(?:GmbH|AG|SE|KG|KGaA|Inc|LLC|L\.L\.C|Ltd|Corp|Corporation|PLC|LLP|Pty|S\.A|S\.L|e\.V)"
+    r"(?:\.|\b)|[©®™]"
+)
+_LEGAL_FORM = re.compile(r"^(?:Inc|LLC|Ltd|Corp|PLC|LLP|GmbH|AG|S\.A|e\.V)\.?$")
+# "Jane Doe on behalf of the Docs team", "Jane Doe for The Daily Example": the credit after
+# the name is no part of it.
+_ON_BEHALF = re.compile(r"\s+(?:[Oo]n\s+behalf\s+of(?:\s+[Tt]he)?|[Ff]or\s+[Tt]he)\s+[A-Z].*$")
+_HANDLE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,}$")
+_INITIAL_END = re.compile(r"(?:\b[A-Z]|\bJr|\bSr)$")
+_MOJIBAKE = re.compile(r"[ÃÅÂÄ][\x80-\xbf]")
 
 
 def is_job_title(text: str) -> bool:
@@ -103,15 +134,53 @@ def is_job_title(text: str) -> bool:
     return bool(_JOB_ONLY.match(text) or _NOT_NAME.search(text))
 
 
+def is_legal_form(part: str) -> bool:
+    """True for a company's legal form standing alone ("Inc." of "Acme, Inc.")."""
+    return bool(_LEGAL_FORM.match(part.strip()))
+
+
+def is_handle(name: str) -> bool:
+    """True for an account name ("jdoe", "kff.jane", "page.head.author"): one lower-case
+    token, which a CMS fills in when no display name is set."""
+    return bool(_HANDLE.match(name))
+
+
+def _strip_ends(text: str) -> str:
+    """Punctuation off both ends, keeping the period of a final initial ("Jeff T.", "Jr.")."""
+    stripped = text.strip(" .,:;-–—|•·/\"'“”[(")
+    if text.rstrip().endswith(".") and _INITIAL_END.search(stripped):
+        return stripped + "."
+    return stripped
+
+
+def repair_mojibake(text: str) -> str:
+    """UTF-8 read as Latin-1 ("JaroÅ\x84") decoded again; other text unchanged."""
+    if not _MOJIBAKE.search(text):
+        return text
+    for encoding in ("latin-1", "cp1252"):
+        try:
+            return text.encode(encoding).decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+    return text
+
+
 def clean_name(raw: str) -> str:
     """One author value without entities, prefixes, dates, reading times and job titles."""
-    text = " ".join(html.unescape(html.unescape(raw)).split())
+    text = repair_mojibake(" ".join(html.unescape(html.unescape(raw)).split()))
     text = _PREFIX.sub("", text)
-    text = _TRAILING_DATE.sub("", _LEADING_DATE.sub("", text)).strip(" .,:;-–—|•·/")
+    text = _DANGLING.sub("", _strip_ends(_TRAILING_DATE.sub("", _LEADING_DATE.sub("", text))))
+    text = _ON_BEHALF.sub("", text)
     job = _JOB_TAIL.match(text)
     if job:
         text = job["name"]
-    text = _SPONSORED.sub("", text.strip(" .,:;-–—|•·/\"'“”"))
+    text = _strip_ends(_SPONSORED.sub("", _strip_ends(text)))
+    words = text.split()
+    while len(words) > 2 and _CREDENTIAL.match(words[-1].strip(",")):
+        words.pop()  # "Jane Doe RN"
+    text = _strip_ends(" ".join(words))
+    if _CREDENTIAL.match(text) or _COMPANY.search(text):
+        return ""
     return "" if is_job_title(text) or _NOT_BYLINE.search(text) else text
 
 
@@ -166,6 +235,20 @@ def linked_author(tree: HtmlElement) -> list[str]:
     return list(dict.fromkeys(names))[:6]
 
 
+_PARTICLES = frozenset(
+    {"von", "van", "der", "den", "de", "da", "di", "du", "del", "della", "la", "le", "bin",
+     "ibn", "al", "el", "y", "e", "ter", "zu", "dos", "das"}
+)
+
+
+def looks_like_name(text: str) -> bool:
+    """Two to four words, each capitalised but for particles ("Ursula von der Leyen")."""
+    words = text.split()
+    return bool(_NAME.match(text)) and all(
+        w[:1].isupper() or w.lower() in _PARTICLES for w in words
+    ) and words[0][:1].isupper()
+
+
 def labelled_byline(tree: HtmlElement) -> list[str]:
     """A name after a "By" / "Written by" label, in the same element or the next one."""
     for element in tree.iter(
@@ -176,14 +259,14 @@ def labelled_byline(tree: HtmlElement) -> list[str]:
         text = _text(element)
         if not text or len(text) > 80:
             continue
-        found = _LABELLED.match(text)
-        if found:
+        found = _LABELLED.match(_strip_ends(_TRAILING_DATE.sub("", text)))
+        if found and looks_like_name(found["name"]):
             return [found["name"]]
         if _LABEL.match(text):
             following = element.getnext()
             if following is not None:
                 name = _text(following)
-                if _NAME.match(name):
+                if looks_like_name(name):
                     return [name]
     return []
 
@@ -191,3 +274,41 @@ def labelled_byline(tree: HtmlElement) -> list[str]:
 def visible_byline(tree: HtmlElement) -> list[str]:
     """Visible author credits: author-page links first, then labelled bylines."""
     return linked_author(tree) or labelled_byline(tree)
+
+
+_SEPARATORS = re.compile(r"\s*[|•·]\s*|\s+[-–—]\s+")
+
+
+def _beside_headline(tree: HtmlElement) -> list[HtmlElement]:
+    """Elements next to the first ``<h1>``: its siblings and its parent's, nearest first."""
+    heading = tree.find(".//h1")
+    found: list[HtmlElement] = []
+    node = heading
+    for _level in range(2):
+        parent = node.getparent() if node is not None else None
+        if parent is None:
+            break
+        siblings = [c for c in parent if isinstance(c.tag, str)]
+        at = siblings.index(node)
+        found.extend(siblings[at + 1 : at + 4] + siblings[max(0, at - 2) : at])
+        node = parent
+    return found
+
+
+def headline_byline(tree: HtmlElement) -> list[str]:
+    """An unlabelled byline beside the headline: a line such as "Jane Doe | Senior Writer |
+    July 2, 2025" whose name stands beside a date or a job title."""
+    for element in _beside_headline(tree):
+        text = _text(element)
+        if not text or len(text) > 100:
+            continue
+        parts = [p for p in _SEPARATORS.split(text) if p]
+        if len(parts) < 2:
+            continue
+        names = [p for p in parts if looks_like_name(p) and not is_job_title(p)]
+        others = [p for p in parts if p not in names]
+        if len(names) == 1 and others and all(
+            _TRAILING_DATE.search(p) or is_job_title(p) for p in others
+        ):
+            return names
+    return []

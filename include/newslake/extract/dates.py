@@ -199,3 +199,35 @@ def day_in_month(text: str, year: int, month: int) -> datetime | None:
         return datetime(year, month, int(first["day"]), tzinfo=UTC)
     except ValueError:
         return None
+
+
+_MONTH_NUMBER = {
+    name: number for number, names in enumerate(_MONTH_NAMES, start=1) for name in names.split()
+}
+_ANY_MONTH = "|".join(sorted((re.escape(n) for n in _MONTH_NUMBER), key=len, reverse=True))
+_WRITTEN_DAY = re.compile(
+    rf"\b(?P<d1>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th|\.|º)?\s+(?:de\s+)?(?P<m1>{_ANY_MONTH})\.?,?"
+    rf"\s+(?:de\s+)?(?P<y1>(?:19|20)\d{{2}})\b"
+    rf"|\b(?P<m2>{_ANY_MONTH})\.?\s+(?P<d2>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?,?\s+"
+    rf"(?P<y2>(?:19|20)\d{{2}})\b"
+    r"|\b(?P<y3>(?:19|20)\d{2})-(?P<m3>0[1-9]|1[0-2])-(?P<d3>[12]\d|3[01]|0[1-9])(?!\d)"
+    r"|\b(?P<d4>[12]\d|3[01]|0?[1-9])\.\s?(?P<m4>0?[1-9]|1[0-2])\.\s?(?P<y4>(?:19|20)\d{2})\b",
+    re.I,
+)
+
+
+def first_written_day(text: str) -> datetime | None:
+    """The first unambiguous calendar day written in ``text``: "3. Dezember 2011",
+    "December 20, 2025", "20 Dec 2025", "2025-12-20", "20.12.2025" (US "12/20/2025" is
+    ambiguous and left out)."""
+    for found in _WRITTEN_DAY.finditer(text):
+        n = next(i for i in "1234" if found[f"y{i}"])
+        month = found[f"m{n}"]
+        number = int(month) if month.isdigit() else _MONTH_NUMBER.get(month.lower().rstrip("."))
+        if number is None:
+            continue
+        try:
+            return datetime(int(found[f"y{n}"]), number, int(found[f"d{n}"]), tzinfo=UTC)
+        except ValueError:
+            continue
+    return None

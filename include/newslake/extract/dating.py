@@ -1,7 +1,9 @@
 """The publication date of a page: candidates by trust, the page's own day, a confidence.
 
 Candidates, most trusted first: JSON-LD ``datePublished``, publication meta tags, an
-``itemprop="datePublished"`` element (these three are *declared*), then htmldate's
+``itemprop="datePublished"`` element (these three are *declared*), then the day the page
+shows with its headline (written in an element beside the ``<h1>``, or after a "Published:" /
+"Datum:" label; not "Updated", not in comments, related stories or sidebars), htmldate's
 original-date search over the markup, the day in the URL, the feed's date, a relative date
 ("3 hours ago"), the first ``<time>`` element, a day of the URL's month (``/2011/12/``)
 written in the visible text, and last htmldate's free-text search.
@@ -18,13 +20,15 @@ URL or the visible markup gives: ``published_date`` is the page's own calendar d
 
 Confidence: ``high`` when a declared date is confirmed by an independent source on the same
 day (the URL, another declared source, a ``<time>`` element); ``medium`` for a
-single declared date, the URL day, a feed date, a day written in the URL's month, or
-htmldate's markup search confirmed by the URL; ``low`` for everything else (free text,
+single declared date, the URL day, a feed date, a day written in the URL's month, the day
+shown with the headline in the URL's month or on a ``<time>`` element, or htmldate's markup
+search confirmed by the URL; ``low`` for everything else (free text,
 relative dates, a lone ``<time>``).
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -36,6 +40,7 @@ from lxml.html import HtmlElement
 
 from newslake.extract.dates import (
     date_from_url,
+    first_written_day,
     month_from_url,
     parse_absolute,
     parse_relative,
@@ -124,7 +129,7 @@ class DateChooser:
             if note:
                 self.dropped.append(f"{source}={instant.isoformat()} (URL: {self.url_month})")
             return None
-        day_only = source in ("url", "monthday") or (
+        day_only = source in ("url", "monthday", "shown") or (
             isinstance(value, str) and len(value.strip()) <= 10
         )
         return Candidate(source, local, day_only)
@@ -215,7 +220,7 @@ def _best_declared(
 
 def _column(source: str) -> str:
     """The ``date_source`` value of a candidate source."""
-    if source in ("itemprop", "htmldate", "time", "monthday", "text"):
+    if source in ("itemprop", "htmldate", "time", "shown", "monthday", "text"):
         return "page"
     return source
 
@@ -243,6 +248,11 @@ def _confidence(
         return "medium"
     if chosen.source == "monthday":
         return "medium"  # a day written on the page, in the month the URL gives
+    if chosen.source == "shown" and (
+        chooser.url_month == (day.year, day.month)
+        or any(abs((d - day).days) <= 1 for d in confirm())
+    ):
+        return "medium"  # the day shown with the headline, confirmed by the URL or a <time>
     if chosen.source == "htmldate" and (
         url_day == day or (chooser.url_month == (day.year, day.month))
     ):
@@ -285,3 +295,68 @@ def days_of(values: list[str]) -> list[date]:
         if parsed is not None:
             days.append(parsed.date())
     return days
+
+
+_DATE_LABEL = re.compile(
+    r"^\s*(?:datum|date|published(?:\s+on)?|posted(?:\s+on)?|publication\s+date|"
+    r"ver[öo]ffentlicht(?:\s+am)?|erschienen(?:\s+am)?|publi[ée](?:\s+le)?|publicado(?:\s+el)?|"
+    r"pubblicato(?:\s+il)?|gepubliceerd(?:\s+op)?)\s*:?\s",
+    re.I,
+)
+_UPDATE_WORDS = re.compile(r"\b(?:updated?|aktualisiert|mis\s+à\s+jour|actualizado)\b", re.I)
+_NOT_HEADER = re.compile(
+    r"(?:^|\s)(?:[\w-]*comment[\w-]*|(?:related|sidebar|teaser|recommend|footer)[\w-]*)(?=\s|$)",
+    re.I,
+)
+_HEADER_TAGS = ("p", "span", "div", "time", "small", "li", "dd", "h5", "h6", "strong")
+
+
+def _short_text(element: HtmlElement, limit: int) -> str:
+    """The element's text when it is at most ``limit`` characters, else "" (read no further)."""
+    parts, size = [], 0
+    for piece in element.itertext():
+        size += len(piece.strip())
+        if size > limit:
+            return ""
+        parts.append(piece)
+    return " ".join(" ".join(parts).split())
+
+
+def _outside_comments(element: HtmlElement) -> bool:
+    """False inside comments, related stories, sidebars, footers, ``<aside>`` and ``<nav>``."""
+    for node in (element, *element.iterancestors()):
+        if node.tag in ("aside", "nav", "footer") or _NOT_HEADER.search(
+            f"{node.get('class', '')} {node.get('id', '')}"
+        ):
+            return False
+    return True
+
+
+def header_day(tree: HtmlElement) -> datetime | None:
+    """The day the page shows with its headline: a date written in an element beside the
+    first ``<h1>`` (its siblings, or its ancestors' siblings, up to three levels), else after
+    a "Published:" / "Datum:" / "Veröffentlicht am" label; "Updated" dates do not count."""
+    heading = tree.find(".//h1")
+    if heading is not None:
+        node = heading
+        for _level in range(3):
+            parent = node.getparent()
+            if parent is None:
+                break
+            siblings = [c for c in parent if isinstance(c.tag, str)]
+            at = siblings.index(node)
+            for sibling in siblings[max(0, at - 2) : at] + siblings[at + 1 : at + 4]:
+                text = _short_text(sibling, 200)
+                if not text or _UPDATE_WORDS.search(text) or not _outside_comments(sibling):
+                    continue
+                day = first_written_day(text)
+                if day is not None:
+                    return day
+            node = parent
+    for element in tree.iter(*_HEADER_TAGS):
+        text = _short_text(element, 120)
+        if text and _DATE_LABEL.match(text) and _outside_comments(element):
+            day = first_written_day(text)
+            if day is not None:
+                return day
+    return None

@@ -59,37 +59,48 @@ _DISCARD_TEST = (
     + " or contains(@data-component,'Figure')))"
 )
 _DISCARD = etree.XPath(f"self::*[{_DISCARD_TEST}]")
-_OUTSIDE = f"[not(ancestor::*[{_DISCARD_TEST}])]"
 # Explicit author markup (rel/id/class "author") is trusted wherever it sits; the looser
-# patterns of the second and third expression count only outside discarded parts.
-_AUTHOR_XPATHS = [
-    etree.XPath(x + ("" if i == 0 else _OUTSIDE))
-    for i, x in enumerate(
-        (
-            "//*[self::a or self::address or self::div or self::link or self::p or self::span or "
-            "self::strong][@rel='author' or @id='author' or @class='author' or "
-            "@itemprop='author name' or rel='me' or @data-testid='AuthorCard' or "
-            "@data-testid='AuthorURL' or "
-            + _any("class", "authorname author-name authorName AuthorName")
-            + "]|//author",
-            "//*[self::a or self::div or self::h3 or self::h4 or self::p or self::span]["
-            "@class='byline' or @class='username' or @class='byl' or @class='BBL' or "
-            "contains(@itemprop,'author') or "
-            + _any("id", "author zuozhe bianji xiaobian")
-            + " or "
-            + _any(
-                "class",
-                "author channel-name zuozhe bianji xiaobian submitted-by posted-by journalist-name",
-            )
-            + "]",
-            "//*[contains(@data-component,'Byline') or contains(@itemprop,'author') or "
-            + _any("id", "author Author")
-            + " or "
-            + _any("class", "author Author screenname writer byline Byline")
-            + "]",
+# patterns of the second and third tier count only outside discarded parts. One pass over
+# the elements tests all three tiers (three XPath expressions over the whole tree cost
+# several times more).
+_TIER0_TAGS = frozenset({"a", "address", "div", "link", "p", "span", "strong"})
+_TIER1_TAGS = frozenset({"a", "div", "h3", "h4", "p", "span"})
+_TIER0_CLASSES = ("authorname", "author-name", "authorName", "AuthorName")
+_TIER1_IDS = ("author", "zuozhe", "bianji", "xiaobian")
+_TIER1_CLASSES = (
+    "author", "channel-name", "zuozhe", "bianji", "xiaobian", "submitted-by", "posted-by",
+    "journalist-name",
+)
+_TIER2_CLASSES = ("author", "Author", "screenname", "writer", "byline", "Byline")
+
+
+def _author_tier(element: HtmlElement) -> int | None:
+    """0, 1 or 2: how explicitly ``element`` is marked up as a byline; None when it is not."""
+    tag = element.tag
+    get = element.get
+    cls, ident, prop = get("class") or "", get("id") or "", get("itemprop") or ""
+    if tag == "author" or (
+        tag in _TIER0_TAGS
+        and (
+            get("rel") == "author" or ident == "author" or cls == "author"
+            or prop == "author name" or get("data-testid") in ("AuthorCard", "AuthorURL")
+            or any(c in cls for c in _TIER0_CLASSES)
         )
-    )
-]
+    ):
+        return 0
+    if tag in _TIER1_TAGS and (
+        cls in ("byline", "username", "byl", "BBL") or "author" in prop
+        or any(i in ident for i in _TIER1_IDS) or any(c in cls for c in _TIER1_CLASSES)
+    ):
+        return 1
+    if (
+        "Byline" in (get("data-component") or "") or "author" in prop
+        or "author" in ident or "Author" in ident or any(c in cls for c in _TIER2_CLASSES)
+    ):
+        return 2
+    return None
+
+
 META_DATE_KEYS = (
     "article:published_time",
     "og:article:published_time",
@@ -165,8 +176,13 @@ def text_of(element: HtmlElement | None) -> str:
 def clean_author(raw: str, publishers: set[str]) -> list[str]:
     """Split a byline into cleaned names, without "By" and without publisher names."""
     text = _BY.sub("", " ".join(_CONTACT.sub(" ", bylines.prepare(raw)).split()))
-    names = []
-    for part in _AUTHOR_SPLIT.split(text):
+    names: list[str] = []
+    parts = _AUTHOR_SPLIT.split(text)
+    for n, part in enumerate(parts):
+        if bylines.is_legal_form(part) or (
+            n + 1 < len(parts) and bylines.is_legal_form(parts[n + 1])
+        ):
+            continue  # "Acme Widgets, Inc.": a company, both parts
         name = bylines.clean_name(_AUTHOR_NOISE.sub("", _BY.sub("", part)))
         if not name or name.lower() in publishers or len(name) > 60 or _JOB.match(name):
             continue
@@ -247,8 +263,18 @@ def page_authors(tree: HtmlElement) -> list[str]:
     The same expressions as trafilatura's author search, written without regular-expression
     callbacks; matches inside comments, dates, figures and sidebars do not count.
     """
-    for expression in _AUTHOR_XPATHS:
-        for element in expression(tree):
+    tiers: list[list[HtmlElement]] = [[], [], []]
+    root = tree.getroottree().getroot()
+    tops = [*reversed(list(root.itersiblings(preceding=True))), root, *root.itersiblings()]
+    for element in (e for top in tops for e in top.iter()):  # a broken page has two roots
+        if isinstance(element.tag, str):
+            tier = _author_tier(element)
+            if tier is not None:
+                tiers[tier].append(element)
+    for n, elements in enumerate(tiers):
+        for element in elements:
+            if n and any(_discarded(a) for a in element.iterancestors()):
+                continue
             content = _text_outside_discarded(element)
             if 2 < len(content) < 120:
                 return [content]
@@ -304,10 +330,18 @@ def collect(tree: HtmlElement) -> dict[str, Any]:
     ]
     declared = [ld.get("authors", []), next((values for values in meta_authors if values), [])]
     authors = usable_authors(declared[0], publishers) or usable_authors(declared[1], publishers)
-    for finder in (bylines.linked_author, page_authors, bylines.labelled_byline):
+    handles = authors if authors and all(bylines.is_handle(a) for a in authors) else []
+    if handles:  # an account name: a name the page shows is better, the account the fallback
+        authors = []
+    for finder in (
+        bylines.linked_author, page_authors, bylines.labelled_byline, bylines.headline_byline
+    ):
         if authors:
             break
-        authors = usable_authors(finder(tree), publishers)
+        found = usable_authors(finder(tree), publishers)
+        authors = [a for a in found if not bylines.is_handle(a)]
+        handles = handles or found  # an account name the page shows, when nothing better
+    authors = authors or handles
     # No person named: the site itself, when the page names it as the author (a company
     # blog, a personal site whose name is its author's).
     by_site = [] if authors else usable_authors(declared[0], set()) or usable_authors(

@@ -104,6 +104,7 @@ def _published(
             ("jsonld", md["published_jsonld"]),
             ("meta", md["published_meta"]),
             ("itemprop", marked.published),
+            ("shown", None if relative else lambda: dating.header_day(tree)),
             ("htmldate", None if relative else markup_day),
             ("url", url_day),
             ("feed", hints.feed_published_at),
