@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 from newslake.dedup.anchors import SHORT_SHINGLES, take_ragged
 from newslake.dedup.config import DedupConfig
 from newslake.dedup.history import History
+from newslake.dedup.parallel import ChunkPool
 from newslake.dedup.shingles import Signed, shares, shingle_batch
 
 DUCKDB_MEMORY_LIMIT = "1GB"
@@ -130,10 +131,11 @@ def _anchor_rows(signed: Signed, eligible: np.ndarray) -> pa.Table:
 
 def verified_edges(bodies: pa.ChunkedArray, order: np.ndarray, signed: Signed,
                    keys: np.ndarray, history: History, config: DedupConfig,
-                   clean: Callable[[pa.Array], pa.Array]) -> Edges:
+                   clean: Callable[[pa.Array], pa.Array], pool: ChunkPool | None = None
+                   ) -> Edges:
     """Candidate pairs whose exact containment reaches ``config.link_floor``. Batch document
     ``i`` is ``bodies[order[i]]``; batch and history bodies are compared on ``clean(body)``
-    (their article text)."""
+    (their article text); ``pool`` shingles them in worker processes."""
     eligible = signed.words >= config.min_words
     batch_anchors = _anchor_rows(signed, signed.words >= config.min_text_words)
     matches, anchored, history_docs = history.match_keys(
@@ -146,7 +148,7 @@ def verified_edges(bodies: pa.ChunkedArray, order: np.ndarray, signed: Signed,
     del matches, anchored
     needed = np.unique(np.concatenate([within.ravel(), across[:, 0]]))
     rows = pa.array(order[needed].astype(np.int64))
-    shingled = shingle_batch(clean(bodies.take(rows)), config)
+    shingled = shingle_batch(bodies.take(rows), config, clean=clean, pool=pool)
     floor = config.link_floor
     at = np.full(len(order), -1, np.int64)
     at[needed] = np.arange(needed.size)
@@ -166,8 +168,8 @@ def verified_edges(bodies: pa.ChunkedArray, order: np.ndarray, signed: Signed,
         wanted = sorted({ids[j] for j in across[:, 1]})
         found = history.bodies(wanted, {days[j] for j in across[:, 1]})
         present = [a for a in wanted if a in found]
-        past = shingle_batch(clean(pa.array([found[a] for a in present], pa.large_string())),
-                             config)
+        past = shingle_batch(pa.array([found[a] for a in present], pa.large_string()), config,
+                             clean=clean, pool=pool)
         del found
         position = {a: n for n, a in enumerate(present)}
         for i, j in across:

@@ -10,7 +10,7 @@ machines.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,6 +20,7 @@ import xxhash
 
 from newslake.dedup.anchors import sentence_anchors, take_ragged
 from newslake.dedup.config import DedupConfig
+from newslake.dedup.parallel import ChunkPool
 
 _CJK = r"([\p{Han}\p{Hiragana}\p{Katakana}])"
 _PUNCT = (
@@ -180,12 +181,29 @@ def _chunk(bodies: pa.Array, config: DedupConfig, anchors: bool = False) -> Shin
     return Shingled(ids, offsets.astype(np.int64), words, sig, anchors=found)
 
 
-def shingle_batch(bodies: Sequence[str | None] | pa.Array, config: DedupConfig) -> Shingled:
-    """Shingle ids, word counts and signatures of every body, in chunks to bound memory."""
+def _pieces(bodies: pa.Array | pa.ChunkedArray) -> Iterator[pa.Array]:
+    """:data:`CHUNK_DOCS` bodies at a time (one chunk's bodies copied, never the column)."""
+    for start in range(0, len(bodies), CHUNK_DOCS):
+        piece = bodies.slice(start, CHUNK_DOCS)
+        yield piece.combine_chunks() if isinstance(piece, pa.ChunkedArray) else piece
+
+
+def _shingle_piece(piece: pa.Array, config: DedupConfig,
+                   clean: Callable[[pa.Array], pa.Array] | None = None) -> Shingled:
+    return _chunk(clean(piece) if clean is not None else piece, config)
+
+
+def shingle_batch(bodies: Sequence[str | None] | pa.Array, config: DedupConfig,
+                  clean: Callable[[pa.Array], pa.Array] | None = None,
+                  pool: ChunkPool | None = None) -> Shingled:
+    """Shingle ids, word counts and signatures of every body, in chunks to bound memory;
+    ``clean`` maps a chunk of bodies to the text to shingle (picklable to use ``pool``, which
+    runs chunks in worker processes)."""
     if isinstance(bodies, pa.ChunkedArray):
         bodies = bodies.combine_chunks()
     array = bodies if isinstance(bodies, pa.Array) else pa.array(bodies, pa.large_string())
-    parts = [_chunk(array.slice(i, CHUNK_DOCS), config) for i in range(0, len(array), CHUNK_DOCS)]
+    pool = pool or ChunkPool(0)
+    parts = list(pool.map(_shingle_piece, _pieces(array), config=config, clean=clean))
     if not parts:
         return Shingled(np.empty(0, np.uint32), np.zeros(1, np.int64), np.empty(0, np.int64),
                         np.empty((0, config.num_perm), np.uint32))
@@ -228,25 +246,27 @@ class Signed:
         return self.anchor_keys[self.anchor_offsets[doc] : self.anchor_offsets[doc + 1]]
 
 
+def _sign_piece(piece: pa.Array, config: DedupConfig,
+                clean: Callable[[pa.Array], pa.Array] | None = None) -> tuple[np.ndarray, ...]:
+    """Word counts, shingle counts, signatures, anchor keys and anchor counts of a chunk."""
+    part = _chunk(clean(piece) if clean is not None else piece, config, anchors=True)
+    return (part.words, np.diff(part.offsets), part.signatures, part.anchors[0],
+            np.diff(part.anchors[1]))
+
+
 def sign_batch(bodies: pa.Array | pa.ChunkedArray, config: DedupConfig,
-               clean: Callable[[pa.Array], pa.Array] | None = None) -> Signed:
+               clean: Callable[[pa.Array], pa.Array] | None = None,
+               pool: ChunkPool | None = None) -> Signed:
     """Signatures and anchors of every body, :data:`CHUNK_DOCS` at a time; shingle ids are
-    dropped after each chunk, so memory holds the signatures plus one chunk's working set.
-    ``clean`` maps a chunk of bodies to the text to sign (its article text)."""
+    dropped after each chunk, so memory holds the signatures plus one chunk's working set
+    (per worker). ``clean`` maps a chunk of bodies to the text to sign (its article text);
+    ``pool`` runs chunks in worker processes (``clean`` must then be picklable); the result
+    does not depend on it."""
+    pool = pool or ChunkPool(0)
     words, sizes, signatures, keys, lengths = [], [], [], [], []
-    for start in range(0, len(bodies), CHUNK_DOCS):
-        piece = bodies.slice(start, CHUNK_DOCS)
-        if isinstance(piece, pa.ChunkedArray):  # copies one chunk's bodies, never the column
-            piece = piece.combine_chunks()
-        if clean is not None:
-            piece = clean(piece)
-        part = _chunk(piece, config, anchors=True)
-        words.append(part.words)
-        sizes.append(np.diff(part.offsets))
-        signatures.append(part.signatures)
-        keys.append(part.anchors[0])
-        lengths.append(np.diff(part.anchors[1]))
-        del part
+    for part in pool.map(_sign_piece, _pieces(bodies), config=config, clean=clean):
+        for out, value in zip((words, sizes, signatures, keys, lengths), part, strict=True):
+            out.append(value)
     if not words:
         return Signed(np.empty(0, np.int64), np.empty(0, np.int64),
                       np.empty((0, config.num_perm), np.uint32), np.empty(0, np.int64),

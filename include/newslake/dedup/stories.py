@@ -16,9 +16,10 @@ import pyarrow.compute as pc
 from newslake.dedup.candidates import Links, verified_edges
 from newslake.dedup.config import DedupConfig
 from newslake.dedup.history import META_COLUMNS, History, load_history
+from newslake.dedup.parallel import ChunkPool, pool_workers
 from newslake.dedup.relate import Components, join
 from newslake.dedup.shingles import band_keys, sign_batch
-from newslake.dedup.text import article_text, site_furniture
+from newslake.dedup.text import ArticleText, site_furniture
 from newslake.dedup.urls import canonicalize_url
 from newslake.lake import schema
 
@@ -119,21 +120,19 @@ def assign_stories(
     kept, rejected = _drop_duplicate_urls(rows, history)
     del rows
     order = np.array([r["_order"] for r in kept], dtype=np.int64)
-    furniture = site_furniture(table["body"], table["site"])
-
-    def clean(bodies: pa.Array) -> pa.Array:
-        return article_text(bodies, furniture)
-
-    signed = sign_batch(table["body"], config, clean=clean).select(order)
-    raw = pc.fill_null(table["word_count"], 0).to_numpy().astype(np.int64)[order]
-    keep, not_articles = _not_articles(kept, signed.words, raw, config)
-    if not_articles:
-        rejected.extend(not_articles)
-        kept = [kept[i] for i in keep]
-        order, signed = order[keep], signed.select(keep)
-    keys = band_keys(signed.signatures, config)
-    found = verified_edges(
-        table["body"], order, signed, keys, history, config, clean=clean)
+    clean = ArticleText(site_furniture(table["body"], table["site"]))
+    workers = pool_workers(config.workers, table.num_rows, config.parallel_min_docs)
+    with ChunkPool(workers) as pool:
+        signed = sign_batch(table["body"], config, clean=clean, pool=pool).select(order)
+        raw = pc.fill_null(table["word_count"], 0).to_numpy().astype(np.int64)[order]
+        keep, not_articles = _not_articles(kept, signed.words, raw, config)
+        if not_articles:
+            rejected.extend(not_articles)
+            kept = [kept[i] for i in keep]
+            order, signed = order[keep], signed.select(keep)
+        keys = band_keys(signed.signatures, config)
+        found = verified_edges(
+            table["body"], order, signed, keys, history, config, clean=clean, pool=pool)
 
     docs = found.history_docs
     doc_story = [s or a for s, a in zip(docs["story_id"].to_pylist(),

@@ -226,3 +226,14 @@ def article_text(bodies: pa.Array | pa.ChunkedArray, furniture: pa.Array | None 
     joined = pc.binary_join(pa.LargeListArray.from_arrays(offsets, kept),
                             pa.scalar("\n", pa.large_string()))
     return pc.replace_with_mask(text, pa.array(changed), joined)
+
+
+class ArticleText:
+    """:func:`article_text` with one batch's site furniture, as a picklable callable (worker
+    processes clean their chunks with it)."""
+
+    def __init__(self, furniture: pa.Array | None = None) -> None:
+        self.furniture = furniture
+
+    def __call__(self, bodies: pa.Array | pa.ChunkedArray) -> pa.Array:
+        return article_text(bodies, self.furniture)
