@@ -1,4 +1,4 @@
-"""Candidate pairs from LSH band keys and sentence anchors (joined in DuckDB), verified by
+"""Candidate pairs from LSH band keys and sentence anchors (sorted key runs), verified by
 exact shingle overlap.
 
 Band keys pair pages similar as wholes; anchors (:mod:`newslake.dedup.anchors`) pair a short
@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -23,9 +22,6 @@ from newslake.dedup.config import DedupConfig
 from newslake.dedup.history import History
 from newslake.dedup.parallel import ChunkPool
 from newslake.dedup.shingles import Signed, shares, shingle_batch
-
-DUCKDB_MEMORY_LIMIT = "1GB"
-"""Cap of DuckDB's buffer memory for the key join (it spills to disk beyond)."""
 
 
 @dataclass(frozen=True)
@@ -66,27 +62,71 @@ class Links:
     excerpts: list[Edge] = field(default_factory=list)
 
 
-def _pairs(result: dict[str, np.ndarray]) -> np.ndarray:
-    if not len(result["i"]):
+def _runs(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Order sorting ``keys`` and the start and length of each run of equal keys in it."""
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    starts = np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]])
+                            if ordered.size else ordered[:0] > 0)
+    return order, starts, np.diff(np.append(starts, ordered.size))
+
+
+def _ragged(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """``starts[k] + 0 .. counts[k] - 1`` for every k, concatenated."""
+    total = int(counts.sum())
+    first = np.repeat(np.cumsum(counts) - counts, counts)
+    return np.repeat(starts, counts) + (np.arange(total) - first)
+
+
+def _distinct_pairs(i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Sorted distinct ``(i, j)`` rows."""
+    if not i.size:
         return np.empty((0, 2), np.int64)
-    return np.stack([result["i"], result["j"]], axis=1).astype(np.int64)
+    span = np.int64(j.max()) + 1
+    code = np.unique(i.astype(np.int64) * span + j.astype(np.int64))
+    return np.stack([code // span, code % span], axis=1)
 
 
-def _key_pairs(con: duckdb.DuckDBPyConnection, batch: str, history: str, max_bucket: int,
-               condition: str = "true") -> tuple[np.ndarray, np.ndarray]:
-    """Pairs of registered ``batch``/``history`` rows ``(key, doc, ...)`` sharing a key that
-    at most ``max_bucket`` rows hold, where ``condition`` (on ``x`` and ``y``) holds."""
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE hot AS SELECT key FROM (SELECT key FROM {batch} "
-        f"UNION ALL SELECT key FROM {history}) GROUP BY key HAVING count(*) > ?", [max_bucket])
-    within = con.execute(
-        f"SELECT DISTINCT x.doc AS i, y.doc AS j FROM {batch} x JOIN {batch} y USING (key) "
-        f"WHERE x.doc < y.doc AND ({condition}) AND key NOT IN (SELECT key FROM hot) "
-        "ORDER BY i, j").fetchnumpy()
-    across = con.execute(
-        f"SELECT DISTINCT x.doc AS i, y.doc AS j FROM {batch} x JOIN {history} y USING (key) "
-        f"WHERE ({condition}) AND key NOT IN (SELECT key FROM hot) ORDER BY i, j").fetchnumpy()
-    return _pairs(within), _pairs(across)
+def _key_pairs(batch: tuple[np.ndarray, np.ndarray], history: tuple[np.ndarray, np.ndarray],
+               max_bucket: int, short: tuple[np.ndarray, np.ndarray] | None = None
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of batch rows ``(keys, docs)`` and of batch and ``history`` rows sharing a key
+    that at most ``max_bucket`` rows of both hold: ``(i, j)`` batch docs with i < j, and
+    ``(i, history doc)``, sorted and distinct. With ``short`` (per batch doc, per history
+    doc), only pairs where one page is short."""
+    keys, docs = batch
+    order, starts, sizes = _runs(keys)
+    ordered, owner = keys[order], docs[order].astype(np.int64)
+    run_keys = ordered[starts]
+    past = np.sort(history[0])
+    held = sizes + (np.searchsorted(past, run_keys, "right")
+                    - np.searchsorted(past, run_keys, "left"))
+    cold = held <= max_bucket
+    chosen = cold & (sizes > 1)
+    first, length = starts[chosen], sizes[chosen]
+    left, right = [], []
+    for gap in range(1, int(length.max()) + 1 if length.size else 0):
+        more = length > gap  # runs holding rows ``gap`` apart
+        at = _ragged(first[more], length[more] - gap)
+        a, b = owner[at], owner[at + gap]
+        left.append(np.minimum(a, b))
+        right.append(np.maximum(a, b))
+    i = np.concatenate(left) if left else np.empty(0, np.int64)
+    j = np.concatenate(right) if right else np.empty(0, np.int64)
+    keep = i < j
+    if short is not None:
+        keep &= short[0][i] | short[0][j]
+    within = _distinct_pairs(i[keep], j[keep])
+    run = np.minimum(np.searchsorted(run_keys, history[0]), max(run_keys.size - 1, 0))
+    found = ((run_keys[run] == history[0]) & cold[run] if run_keys.size
+             else np.zeros(run.size, dtype=bool))
+    run, past_doc = run[found], history[1][found].astype(np.int64)
+    at = _ragged(starts[run], sizes[run])
+    i, j = owner[at], np.repeat(past_doc, sizes[run])
+    if short is not None:
+        keep = short[0][i] | short[1][j]
+        i, j = i[keep], j[keep]
+    return within, _distinct_pairs(i, j)
 
 
 def candidate_pairs(keys: np.ndarray, eligible: np.ndarray, history: pa.Table,
@@ -97,26 +137,22 @@ def candidate_pairs(keys: np.ndarray, eligible: np.ndarray, history: pa.Table,
     (batch and history rows ``(key, doc, short)``), also pairs sharing an anchor key where
     one page is short. Buckets holding more than ``max_bucket`` articles are skipped."""
     docs = np.flatnonzero(eligible)
-    batch = pa.table({
-        "key": keys[docs].ravel(),
-        "doc": np.repeat(docs, keys.shape[1]).astype(np.int32),
-    })
-    con = duckdb.connect()
-    try:
-        con.execute("SET threads TO 2")
-        con.execute(f"SET memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
-        con.execute("SET preserve_insertion_order = false")
-        con.register("b", batch)
-        con.register("h", history)
-        within, across = _key_pairs(con, "b", "h", config.max_bucket)
-        if anchors is not None and len(anchors[0]):
-            con.register("ba", anchors[0])
-            con.register("ha", anchors[1])
-            more = _key_pairs(con, "ba", "ha", config.max_bucket, "x.short OR y.short")
-            within = np.unique(np.concatenate([within, more[0]]), axis=0)
-            across = np.unique(np.concatenate([across, more[1]]), axis=0)
-    finally:
-        con.close()
+    batch = (keys[docs].ravel(), np.repeat(docs, keys.shape[1]))
+    past = (history["key"].to_numpy(), history["doc"].to_numpy())
+    within, across = _key_pairs(batch, past, config.max_bucket)
+    if anchors is not None and len(anchors[0]):
+        ours, theirs = anchors
+        short = []
+        for table in (ours, theirs):
+            doc = table["doc"].to_numpy()
+            flag = np.zeros(int(doc.max()) + 1 if doc.size else 0, dtype=bool)
+            flag[doc] = table["short"].to_numpy(zero_copy_only=False)
+            short.append(flag)
+        more = _key_pairs((ours["key"].to_numpy(), ours["doc"].to_numpy()),
+                          (theirs["key"].to_numpy(), theirs["doc"].to_numpy()),
+                          config.max_bucket, (short[0], short[1]))
+        within = np.unique(np.concatenate([within, more[0]]), axis=0)
+        across = np.unique(np.concatenate([across, more[1]]), axis=0)
     return within, across
 
 
