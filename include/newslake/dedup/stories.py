@@ -145,12 +145,19 @@ def assign_stories(
     links = Links(history_ids=docs["article_id"].to_pylist(), history_story=doc_story)
     from newslake.ids import registered_site  # newslake.ids imports this package
 
-    site = [registered_site(r["canonical_url"]) for r in kept]
-    doc_site = [registered_site(u or "") for u in docs["canonical_url"].to_pylist()]
+    doc_urls = docs["canonical_url"].to_pylist()
+    sites: dict[str, str] = {}  # of the pages in verified pairs only
+
+    def site_of(url: str) -> str:
+        if url not in sites:
+            sites[url] = registered_site(url)
+        return sites[url]
+
     pairs = []
     for edge in found.edges:
         kind, j = edge.other
-        one_site = site[edge.i] == (site[j] if kind == "b" else doc_site[j])
+        url = kept[j]["canonical_url"] if kind == "b" else doc_urls[j] or ""
+        one_site = site_of(kept[edge.i]["canonical_url"]) == site_of(url)
         relation = config.relation(edge.share_i, edge.share_j, one_site)
         other = j if kind == "b" else node_of_story[doc_story[j]]
         pairs.append((edge.i, other, edge.share_i, edge.share_j, one_site))
