@@ -128,16 +128,23 @@ def _oph(values: np.ndarray, doc: np.ndarray, docs: int, config: DedupConfig) ->
     sig = sig.reshape(docs, config.num_perm)
     empty = sig == _EMPTY
     rows = np.flatnonzero(empty.any(axis=1) & ~empty.all(axis=1))
-    for row in rows:  # rotation densification: borrow the next filled bin, salted by distance
-        filled = np.flatnonzero(~empty[row])
-        holes = np.flatnonzero(empty[row])
-        nxt = np.searchsorted(filled, holes) % filled.size
-        source = filled[nxt]
-        distance = (source - holes) % config.num_perm
+    if rows.size:  # rotation densification: borrow the next filled bin, salted by distance
+        width = config.num_perm
+        holes = empty[rows]
+        position = np.arange(width)
+        # next filled bin at or after each bin (cyclic): a running minimum from the right
+        ahead = np.where(holes, 2 * width, position)
+        ahead = np.minimum.accumulate(ahead[:, ::-1], axis=1)[:, ::-1]
+        ahead = np.where(ahead >= 2 * width, ahead[:, :1] + width, ahead)
+        source = ahead % width
+        distance = (ahead - position) % width
+        part = sig[rows]
         with np.errstate(over="ignore"):
-            salted = sig[row, source].astype(np.uint64) + distance.astype(np.uint64) * _MIX
-            salted = _finalize(salted)
-        sig[row, holes] = (salted >> np.uint64(32)).astype(np.uint32)
+            salted = (np.take_along_axis(part, source, axis=1).astype(np.uint64)
+                      + distance.astype(np.uint64) * _MIX)
+            salted = _finalize(salted[holes])
+        part[holes] = (salted >> np.uint64(32)).astype(np.uint32)
+        sig[rows] = part
     return sig
 
 
