@@ -5,8 +5,11 @@ syndicated variants of an earlier article: truncated, padded with boilerplate, a
 dropped, words changed) arrives as ``--batches`` daily batches. Each batch goes through
 :func:`newslake.dedup.assign_stories` against a real lake (Parquet history, published with
 ``publish_day`` after each batch, window covering all history). Reported per batch: seconds
-and peak RSS of ``assign_stories`` alone and with the publication, and recall on the planted
-variants (variant joined its source's story). The search indexes that ``publish_day`` builds
+and peak RSS (this process plus its children: the signing workers of
+``DedupConfig.workers``) of ``assign_stories`` alone and with the publication, and recall on
+the planted variants (variant joined its source's story). ``--corpus DIR`` keeps the generated
+batches for a later run of the same size (generating 1.1M articles takes longer than deduping
+them). The search indexes that ``publish_day`` builds
 for articles (``terms``, ``postings``) are left out unless ``--indexes`` is given: their cost
 belongs to the query side (``bench/query.py``), not to deduplication.
 

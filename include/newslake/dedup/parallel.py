@@ -12,7 +12,10 @@ path's. A pool is used only when it pays and is allowed:
 
 Workers are started with ``forkserver`` (no copy of the caller's threads, locks or memory)
 and receive each chunk with the arguments of the work (settings, the batch's site furniture).
-A pool that cannot start, or whose worker dies, falls back to the serial path.
+A pool that cannot start, or whose worker dies, falls back to the serial path. As with any
+``forkserver`` or ``spawn`` child, a worker imports the calling program's main module first: a
+script signing a large batch keeps its work under ``if __name__ == "__main__":`` (or sets
+``workers`` to 1).
 """
 
 from __future__ import annotations
