@@ -64,7 +64,7 @@ class Links:
 
 def _runs(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Order sorting ``keys`` and the start and length of each run of equal keys in it."""
-    order = np.argsort(keys, kind="stable")
+    order = np.argsort(keys)
     ordered = keys[order]
     starts = np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]])
                             if ordered.size else ordered[:0] > 0)
