@@ -21,7 +21,7 @@ from newslake.dedup.anchors import SHORT_SHINGLES, take_ragged
 from newslake.dedup.config import DedupConfig
 from newslake.dedup.history import History
 from newslake.dedup.parallel import ChunkPool
-from newslake.dedup.shingles import Signed, shares, shingle_batch
+from newslake.dedup.shingles import Shingled, Signed, overlaps, shingle_batch, take_rows
 
 
 @dataclass(frozen=True)
@@ -165,6 +165,28 @@ def _anchor_rows(signed: Signed, eligible: np.ndarray) -> pa.Table:
                      "short": signed.n_shingles[owner] < SHORT_SHINGLES})
 
 
+def _edges(a: Shingled, a_docs: np.ndarray, b: Shingled, b_docs: np.ndarray,
+           pairs: np.ndarray, i_words: np.ndarray, j_words: np.ndarray, kind: str,
+           config: DedupConfig) -> list[Edge]:
+    """Edges of the candidate ``pairs`` (i, j) whose containment counts: at least
+    ``link_floor``, or ``contained`` when a page is shorter than ``min_words`` (such a pair
+    is only ever a containment). Document ``a_docs[k]`` of ``a`` is i, ``b_docs[k]`` of
+    ``b`` is j."""
+    if not len(pairs):
+        return []
+    common = overlaps(a, a_docs, b, b_docs)
+    size_a, size_b = a.sizes()[a_docs], b.sizes()[b_docs]
+    empty = (size_a == 0) | (size_b == 0)
+    share_i = np.where(empty, 0.0, common / np.maximum(size_a, 1))
+    share_j = np.where(empty, 0.0, common / np.maximum(size_b, 1))
+    words = np.minimum(i_words[pairs[:, 0]], j_words[pairs[:, 1]])
+    need = np.where(words >= config.min_words, config.link_floor, config.contained)
+    kept = np.flatnonzero(np.maximum(share_i, share_j) >= need)
+    return [Edge(max(x, y), int(i), (kind, int(j)), x, y) for i, j, x, y in zip(
+        pairs[kept, 0].tolist(), pairs[kept, 1].tolist(), share_i[kept].tolist(),
+        share_j[kept].tolist(), strict=True)]
+
+
 def verified_edges(bodies: pa.ChunkedArray, order: np.ndarray, signed: Signed,
                    keys: np.ndarray, history: History, config: DedupConfig,
                    clean: Callable[[pa.Array], pa.Array], pool: ChunkPool | None = None
@@ -183,21 +205,11 @@ def verified_edges(bodies: pa.ChunkedArray, order: np.ndarray, signed: Signed,
                                      anchors=(batch_anchors, anchored))
     del matches, anchored
     needed = np.unique(np.concatenate([within.ravel(), across[:, 0]]))
-    rows = pa.array(order[needed].astype(np.int64))
-    shingled = shingle_batch(bodies.take(rows), config, clean=clean, pool=pool)
-    floor = config.link_floor
+    shingled = shingle_batch(take_rows(bodies, order[needed]), config, clean=clean, pool=pool)
     at = np.full(len(order), -1, np.int64)
     at[needed] = np.arange(needed.size)
-    edges = []
-    short = config.min_words  # a pair with a page this short is only ever a containment
-
-    def kept(a: float, b: float, words: int) -> bool:
-        return max(a, b) >= (floor if words >= short else config.contained)
-
-    for i, j in within:
-        a, b = shares(shingled.doc(at[i]), shingled.doc(at[j]))
-        if kept(a, b, min(signed.words[i], signed.words[j])):
-            edges.append(Edge(max(a, b), int(i), ("b", int(j)), a, b))
+    edges = _edges(shingled, at[within[:, 0]], shingled, at[within[:, 1]], within,
+                   signed.words, signed.words, "b", config)
     if len(across):
         ids = history_docs["article_id"].to_pylist()
         days = history_docs["crawl_date"].to_pylist()
@@ -208,11 +220,11 @@ def verified_edges(bodies: pa.ChunkedArray, order: np.ndarray, signed: Signed,
                              clean=clean, pool=pool)
         del found
         position = {a: n for n, a in enumerate(present)}
-        for i, j in across:
-            if ids[j] not in position:
-                continue
-            a, b = shares(shingled.doc(at[i]), past.doc(position[ids[j]]))
-            if kept(a, b, min(signed.words[i], past.words[position[ids[j]]])):
-                edges.append(Edge(max(a, b), int(i), ("h", int(j)), a, b))
+        row = np.array([position.get(ids[j], -1) for j in range(len(ids))], np.int64)
+        across = across[row[across[:, 1]] >= 0]
+        words = np.zeros(len(ids), np.int64)
+        words[row >= 0] = past.words[row[row >= 0]]
+        edges += _edges(shingled, at[across[:, 0]], past, row[across[:, 1]], across,
+                        signed.words, words, "h", config)
     edges.sort(key=lambda e: (-e.score, e.i, e.other))
     return Edges(edges, history_docs)

@@ -206,9 +206,8 @@ def shingle_batch(bodies: Sequence[str | None] | pa.Array, config: DedupConfig,
     """Shingle ids, word counts and signatures of every body, in chunks to bound memory;
     ``clean`` maps a chunk of bodies to the text to shingle (picklable to use ``pool``, which
     runs chunks in worker processes)."""
-    if isinstance(bodies, pa.ChunkedArray):
-        bodies = bodies.combine_chunks()
-    array = bodies if isinstance(bodies, pa.Array) else pa.array(bodies, pa.large_string())
+    array = (bodies if isinstance(bodies, pa.Array | pa.ChunkedArray)
+             else pa.array(bodies, pa.large_string()))
     pool = pool or ChunkPool(0)
     parts = list(pool.map(_shingle_piece, _pieces(array), config=config, clean=clean))
     if not parts:
@@ -302,6 +301,41 @@ def containment(a: np.ndarray, b: np.ndarray) -> float:
         return 0.0
     common = np.intersect1d(a, b, assume_unique=True).size
     return common / min(a.size, b.size)
+
+
+def overlaps(a: Shingled, a_docs: np.ndarray, b: Shingled, b_docs: np.ndarray,
+             pairs_per_step: int = 1024) -> np.ndarray:
+    """Shingles common to document ``a_docs[k]`` of ``a`` and ``b_docs[k]`` of ``b``, for
+    every k. A step of pairs tags each shingle id with its pair (``pair << 32 | id``): both
+    sides are then sorted runs, merged by one stable sort; equal neighbours are common."""
+    common = np.zeros(len(a_docs), dtype=np.int64)
+    a_rows = np.asarray(a_docs, np.int64) if a.rows is None else a.rows[a_docs]
+    b_rows = np.asarray(b_docs, np.int64) if b.rows is None else b.rows[b_docs]
+    for start in range(0, len(a_docs), pairs_per_step):
+        tagged = []
+        for shingled, rows in ((a, a_rows), (b, b_rows)):
+            values, offsets = take_ragged(shingled.ids, shingled.offsets,
+                                          rows[start : start + pairs_per_step])
+            pair = np.repeat(np.arange(len(offsets) - 1, dtype=np.uint64), np.diff(offsets))
+            tagged.append((pair << np.uint64(32)) | values.astype(np.uint64))
+        merged = np.sort(np.concatenate(tagged), kind="stable")
+        same = merged[1:][merged[1:] == merged[:-1]]
+        found = np.bincount((same >> np.uint64(32)).astype(np.int64),
+                            minlength=min(pairs_per_step, len(a_docs) - start))
+        common[start : start + found.size] = found
+    return common
+
+
+def take_rows(column: pa.ChunkedArray, rows: np.ndarray) -> pa.ChunkedArray:
+    """``column.take(rows)`` chunk by chunk (Arrow's take concatenates a chunked string
+    column first: a copy of every body)."""
+    rows = np.asarray(rows, dtype=np.int64)
+    bounds = np.cumsum([0, *(len(c) for c in column.chunks)])
+    chunk = np.searchsorted(bounds, rows, "right") - 1
+    cuts = np.flatnonzero(np.diff(chunk)) + 1
+    pieces = [column.chunk(int(chunk[run[0]])).take(pa.array(rows[run] - bounds[chunk[run[0]]]))
+              for run in np.split(np.arange(rows.size), cuts) if run.size]
+    return pa.chunked_array(pieces, type=column.type)
 
 
 def shares(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
