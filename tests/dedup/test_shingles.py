@@ -76,3 +76,15 @@ def test_overlaps_count_the_shingles_each_pair_shares():
     column = pa.chunked_array([bodies[:3], bodies[3:4], bodies[4:]], pa.large_string())
     rows = np.array([13, 0, 1, 5, 4, 3, 12])
     assert take_rows(column, rows).to_pylist() == [bodies[r] for r in rows]
+
+
+def test_shingling_selected_rows_matches_shingling_them_alone():
+    import pyarrow as pa
+
+    bodies = [random_body(n, 30 + 20 * n) for n in range(9)]
+    column = pa.chunked_array([bodies[:4], bodies[4:]], pa.large_string())
+    rows = np.array([7, 1, 4, 8])
+    chosen = shingle_batch(column, CONFIG, rows=rows)
+    alone = shingle_batch([bodies[r] for r in rows], CONFIG)
+    for name in ("ids", "offsets", "words", "signatures"):
+        assert np.array_equal(getattr(chosen, name), getattr(alone, name)), name

@@ -21,7 +21,7 @@ from newslake.dedup.anchors import SHORT_SHINGLES, take_ragged
 from newslake.dedup.config import DedupConfig
 from newslake.dedup.history import History
 from newslake.dedup.parallel import ChunkPool
-from newslake.dedup.shingles import Shingled, Signed, overlaps, shingle_batch, take_rows
+from newslake.dedup.shingles import Shingled, Signed, overlaps, shingle_batch
 
 
 @dataclass(frozen=True)
@@ -205,7 +205,7 @@ def verified_edges(bodies: pa.ChunkedArray, order: np.ndarray, signed: Signed,
                                      anchors=(batch_anchors, anchored))
     del matches, anchored
     needed = np.unique(np.concatenate([within.ravel(), across[:, 0]]))
-    shingled = shingle_batch(take_rows(bodies, order[needed]), config, clean=clean, pool=pool)
+    shingled = shingle_batch(bodies, config, clean=clean, pool=pool, rows=order[needed])
     at = np.full(len(order), -1, np.int64)
     at[needed] = np.arange(needed.size)
     edges = _edges(shingled, at[within[:, 0]], shingled, at[within[:, 1]], within,

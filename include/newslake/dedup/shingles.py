@@ -188,10 +188,17 @@ def _chunk(bodies: pa.Array, config: DedupConfig, anchors: bool = False) -> Shin
     return Shingled(ids, offsets.astype(np.int64), words, sig, anchors=found)
 
 
-def _pieces(bodies: pa.Array | pa.ChunkedArray) -> Iterator[pa.Array]:
-    """:data:`CHUNK_DOCS` bodies at a time (one chunk's bodies copied, never the column)."""
-    for start in range(0, len(bodies), CHUNK_DOCS):
-        piece = bodies.slice(start, CHUNK_DOCS)
+def _pieces(bodies: pa.Array | pa.ChunkedArray, rows: np.ndarray | None = None
+            ) -> Iterator[pa.Array]:
+    """:data:`CHUNK_DOCS` bodies (of ``rows``, if given) at a time: one chunk's bodies are
+    copied, never the column."""
+    for start in range(0, len(bodies) if rows is None else len(rows), CHUNK_DOCS):
+        if rows is None:
+            piece = bodies.slice(start, CHUNK_DOCS)
+        elif isinstance(bodies, pa.ChunkedArray):
+            piece = take_rows(bodies, rows[start : start + CHUNK_DOCS])
+        else:
+            piece = bodies.take(pa.array(rows[start : start + CHUNK_DOCS], pa.int64()))
         yield piece.combine_chunks() if isinstance(piece, pa.ChunkedArray) else piece
 
 
@@ -202,14 +209,14 @@ def _shingle_piece(piece: pa.Array, config: DedupConfig,
 
 def shingle_batch(bodies: Sequence[str | None] | pa.Array, config: DedupConfig,
                   clean: Callable[[pa.Array], pa.Array] | None = None,
-                  pool: ChunkPool | None = None) -> Shingled:
-    """Shingle ids, word counts and signatures of every body, in chunks to bound memory;
-    ``clean`` maps a chunk of bodies to the text to shingle (picklable to use ``pool``, which
-    runs chunks in worker processes)."""
+                  pool: ChunkPool | None = None, rows: np.ndarray | None = None) -> Shingled:
+    """Shingle ids, word counts and signatures of every body (of ``bodies[rows]`` with
+    ``rows``), in chunks to bound memory; ``clean`` maps a chunk of bodies to the text to
+    shingle (picklable to use ``pool``, which runs chunks in worker processes)."""
     array = (bodies if isinstance(bodies, pa.Array | pa.ChunkedArray)
              else pa.array(bodies, pa.large_string()))
     pool = pool or ChunkPool(0)
-    parts = list(pool.map(_shingle_piece, _pieces(array), config=config, clean=clean))
+    parts = list(pool.map(_shingle_piece, _pieces(array, rows), config=config, clean=clean))
     if not parts:
         return Shingled(np.empty(0, np.uint32), np.zeros(1, np.int64), np.empty(0, np.int64),
                         np.empty((0, config.num_perm), np.uint32))
