@@ -38,6 +38,8 @@ _BITMAP_BITS = 28
 
 STREAM_ROWS = 64 * 1024
 """Rows per record batch streamed from the lake."""
+STREAM_MEMORY_LIMIT = "512MB"
+"""DuckDB buffer memory of a history stream (scans and a semi-join on wanted ids)."""
 
 
 def _history_filter(start: date | None, end: date, days: Iterable[date] | None = None,
@@ -78,9 +80,13 @@ def _stream(lake: str, snapshot: int | None, table: str, columns: Sequence[str],
     con = ducklake.connect(lake, snapshot=snapshot)
     try:
         con.execute("SET threads = 2")
+        # a scan reads each file once: nothing to cache, and buffers stay bounded
+        con.execute(f"SET memory_limit = '{STREAM_MEMORY_LIMIT}'")
+        con.execute("SET enable_external_file_cache = false")
         present = {r[0] for r in con.execute(f"DESCRIBE lake.{table}").fetchall()}
         cols = ", ".join(f'"{c}"' if c in present else f'NULL AS "{c}"' for c in columns)
-        if ids is not None:
+        if ids is not None:  # bodies: one thread decodes one row group's column at a time
+            con.execute("SET threads = 1")
             con.register("_newslake_ids", pa.table({"id": ids}))
             where += " AND article_id IN (SELECT id FROM _newslake_ids)"
         reader = con.execute(
