@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import logging
 import multiprocessing
 import os
@@ -60,7 +61,9 @@ def pool_workers(workers: int, docs: int, min_docs: int) -> int:
     return workers
 
 
-def _trim() -> Callable[[], object] | None:
+@functools.cache
+def _trim() -> Callable[[int], object] | None:
+    """glibc's ``malloc_trim`` (looked up once per process), or None."""
     try:
         return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
     except (OSError, AttributeError):  # not glibc
