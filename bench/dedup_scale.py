@@ -5,8 +5,11 @@ syndicated variants of an earlier article: truncated, padded with boilerplate, a
 dropped, words changed) arrives as ``--batches`` daily batches. Each batch goes through
 :func:`newslake.dedup.assign_stories` against a real lake (Parquet history, published with
 ``publish_day`` after each batch, window covering all history). Reported per batch: seconds
-and peak RSS of ``assign_stories`` alone and with the publication, and recall on the planted
-variants (variant joined its source's story). The search indexes that ``publish_day`` builds
+and peak RSS (this process plus its children: the signing workers of
+``DedupConfig.workers``) of ``assign_stories`` alone and with the publication, and recall on
+the planted variants (variant joined its source's story). ``--corpus DIR`` keeps the generated
+batches for a later run of the same size (generating 1.1M articles takes longer than deduping
+them). The search indexes that ``publish_day`` builds
 for articles (``terms``, ``postings``) are left out unless ``--indexes`` is given: their cost
 belongs to the query side (``bench/query.py``), not to deduplication.
 
@@ -27,6 +30,7 @@ seconds over the batches both ran.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import json
 import multiprocessing
@@ -59,7 +63,8 @@ BOILERPLATE = [
 
 
 class PeakRss:
-    """Samples this process's RSS every 50 ms; ``take()`` returns and resets the peak."""
+    """Samples the RSS of this process plus its child processes (dedup's signing workers)
+    every 50 ms; ``take()`` returns and resets the peak."""
 
     def __init__(self) -> None:
         self._proc = psutil.Process()
@@ -68,12 +73,19 @@ class PeakRss:
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
+    def _rss(self) -> int:
+        total = self._proc.memory_info().rss
+        for child in self._proc.children(recursive=True):
+            with contextlib.suppress(psutil.Error):  # exited meanwhile
+                total += child.memory_info().rss
+        return total
+
     def _run(self) -> None:
         while not self._stop.wait(0.05):
-            self._peak = max(self._peak, self._proc.memory_info().rss)
+            self._peak = max(self._peak, self._rss())
 
     def take(self) -> float:
-        peak = max(self._peak, self._proc.memory_info().rss)
+        peak = max(self._peak, self._rss())
         self._peak = 0
         return peak / 2**20
 
@@ -238,24 +250,35 @@ def main() -> int:
     parser.add_argument("--baseline-articles", type=int, default=300_000,
                         help="run the in-memory baseline on the first batches up to this many")
     parser.add_argument("--lake", default=None, help="lake directory (default: a temp dir)")
+    parser.add_argument("--generate-only", action="store_true",
+                        help="only write the corpus to --corpus")
+    parser.add_argument("--corpus", default=None,
+                        help="directory keeping the generated batches: reused by a later run "
+                             "of the same --articles/--batches (default: a temp dir)")
     parser.add_argument("--indexes", action="store_true",
                         help="also build the articles' search indexes when publishing")
     args = parser.parse_args()
     config = DedupConfig(window_days=args.batches + 1)
     tmp = tempfile.mkdtemp(prefix="dedup-scale-")
     lake = args.lake or os.path.join(tmp, "lake")
-    spool = os.path.join(tmp, "batches")
-    os.makedirs(spool)
+    spool = args.corpus or os.path.join(tmp, "batches")
+    os.makedirs(spool, exist_ok=True)
     started = time.perf_counter()
-    child = multiprocessing.get_context("spawn").Process(
-        target=generate, args=(args.articles, args.batches, spool))
-    child.start()
-    child.join()
-    if child.exitcode != 0:
-        raise SystemExit(f"corpus generation failed ({child.exitcode})")
+    stamp = os.path.join(spool, f"corpus-{args.articles}-{args.batches}.done")
+    if not os.path.exists(stamp):
+        child = multiprocessing.get_context("spawn").Process(
+            target=generate, args=(args.articles, args.batches, spool))
+        child.start()
+        child.join()
+        if child.exitcode != 0:
+            raise SystemExit(f"corpus generation failed ({child.exitcode})")
+        open(stamp, "w").close()
+    print(f"corpus ready in {time.perf_counter() - started:.0f} s", flush=True)
+    if args.generate_only:
+        shutil.rmtree(tmp, ignore_errors=True)
+        return 0
     with open(os.path.join(spool, "variants.json"), encoding="utf-8") as handle:
         variant_of = json.load(handle)
-    print(f"corpus generated in {time.perf_counter() - started:.0f} s", flush=True)
     rss = PeakRss()
 
     def batches():

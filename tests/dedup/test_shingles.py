@@ -43,3 +43,48 @@ def test_signatures_do_not_depend_on_batch_composition():
     together = shingle_batch(bodies, CONFIG)
     assert np.array_equal(alone.signatures[0], together.signatures[2])
     assert np.array_equal(alone.doc(0), together.doc(2))
+
+
+def test_signatures_are_the_persisted_scheme():
+    """Signatures are stored in the lake's index: computing them another way must give the
+    same values (short texts leave bins empty, so densification is covered)."""
+    import hashlib
+
+    texts = [random_body(n, words) for n, words in ((1, 20), (2, 90), (3, 400), (4, 3))]
+    signatures = shingle_batch(texts, CONFIG).signatures
+    assert hashlib.sha1(signatures.tobytes()).hexdigest() == (
+        "98dac9b04cf50e480f453efbdc1a21d02ba04db5")
+
+
+def test_overlaps_count_the_shingles_each_pair_shares():
+    import pyarrow as pa
+    from newslake.dedup.shingles import overlaps, shares, take_rows
+
+    base = [random_body(n, 60 + 40 * n) for n in range(8)]
+    bodies = base + [" ".join(b.split()[10:200]) for b in base[2:6]] + ["", "one two"]
+    batch = shingle_batch(bodies, CONFIG)
+    other = shingle_batch(bodies[::-1], CONFIG).select(np.arange(len(bodies))[::2])
+    rng = np.random.default_rng(5)
+    a = rng.integers(0, len(bodies), 300)
+    b = rng.integers(0, len(other.words), 300)
+    common = overlaps(batch, a, other, b, pairs_per_step=7)
+    for k in range(300):
+        x, y = batch.doc(a[k]), other.doc(b[k])
+        assert common[k] == np.intersect1d(x, y).size
+        if x.size and y.size:
+            assert shares(x, y) == (common[k] / x.size, common[k] / y.size)
+    column = pa.chunked_array([bodies[:3], bodies[3:4], bodies[4:]], pa.large_string())
+    rows = np.array([13, 0, 1, 5, 4, 3, 12])
+    assert take_rows(column, rows).to_pylist() == [bodies[r] for r in rows]
+
+
+def test_shingling_selected_rows_matches_shingling_them_alone():
+    import pyarrow as pa
+
+    bodies = [random_body(n, 30 + 20 * n) for n in range(9)]
+    column = pa.chunked_array([bodies[:4], bodies[4:]], pa.large_string())
+    rows = np.array([7, 1, 4, 8])
+    chosen = shingle_batch(column, CONFIG, rows=rows)
+    alone = shingle_batch([bodies[r] for r in rows], CONFIG)
+    for name in ("ids", "offsets", "words", "signatures"):
+        assert np.array_equal(getattr(chosen, name), getattr(alone, name)), name

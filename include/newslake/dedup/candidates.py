@@ -1,4 +1,4 @@
-"""Candidate pairs from LSH band keys and sentence anchors (joined in DuckDB), verified by
+"""Candidate pairs from LSH band keys and sentence anchors (sorted key runs), verified by
 exact shingle overlap.
 
 Band keys pair pages similar as wholes; anchors (:mod:`newslake.dedup.anchors`) pair a short
@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -21,10 +20,8 @@ import pyarrow.compute as pc
 from newslake.dedup.anchors import SHORT_SHINGLES, take_ragged
 from newslake.dedup.config import DedupConfig
 from newslake.dedup.history import History
-from newslake.dedup.shingles import Signed, shares, shingle_batch
-
-DUCKDB_MEMORY_LIMIT = "1GB"
-"""Cap of DuckDB's buffer memory for the key join (it spills to disk beyond)."""
+from newslake.dedup.parallel import ChunkPool
+from newslake.dedup.shingles import Shingled, Signed, overlaps, shingle_batch
 
 
 @dataclass(frozen=True)
@@ -65,27 +62,71 @@ class Links:
     excerpts: list[Edge] = field(default_factory=list)
 
 
-def _pairs(result: dict[str, np.ndarray]) -> np.ndarray:
-    if not len(result["i"]):
+def _runs(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Order sorting ``keys`` and the start and length of each run of equal keys in it."""
+    order = np.argsort(keys)
+    ordered = keys[order]
+    starts = np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]])
+                            if ordered.size else ordered[:0] > 0)
+    return order, starts, np.diff(np.append(starts, ordered.size))
+
+
+def _ragged(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """``starts[k] + 0 .. counts[k] - 1`` for every k, concatenated."""
+    total = int(counts.sum())
+    first = np.repeat(np.cumsum(counts) - counts, counts)
+    return np.repeat(starts, counts) + (np.arange(total) - first)
+
+
+def _distinct_pairs(i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Sorted distinct ``(i, j)`` rows."""
+    if not i.size:
         return np.empty((0, 2), np.int64)
-    return np.stack([result["i"], result["j"]], axis=1).astype(np.int64)
+    span = np.int64(j.max()) + 1
+    code = np.unique(i.astype(np.int64) * span + j.astype(np.int64))
+    return np.stack([code // span, code % span], axis=1)
 
 
-def _key_pairs(con: duckdb.DuckDBPyConnection, batch: str, history: str, max_bucket: int,
-               condition: str = "true") -> tuple[np.ndarray, np.ndarray]:
-    """Pairs of registered ``batch``/``history`` rows ``(key, doc, ...)`` sharing a key that
-    at most ``max_bucket`` rows hold, where ``condition`` (on ``x`` and ``y``) holds."""
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE hot AS SELECT key FROM (SELECT key FROM {batch} "
-        f"UNION ALL SELECT key FROM {history}) GROUP BY key HAVING count(*) > ?", [max_bucket])
-    within = con.execute(
-        f"SELECT DISTINCT x.doc AS i, y.doc AS j FROM {batch} x JOIN {batch} y USING (key) "
-        f"WHERE x.doc < y.doc AND ({condition}) AND key NOT IN (SELECT key FROM hot) "
-        "ORDER BY i, j").fetchnumpy()
-    across = con.execute(
-        f"SELECT DISTINCT x.doc AS i, y.doc AS j FROM {batch} x JOIN {history} y USING (key) "
-        f"WHERE ({condition}) AND key NOT IN (SELECT key FROM hot) ORDER BY i, j").fetchnumpy()
-    return _pairs(within), _pairs(across)
+def _key_pairs(batch: tuple[np.ndarray, np.ndarray], history: tuple[np.ndarray, np.ndarray],
+               max_bucket: int, short: tuple[np.ndarray, np.ndarray] | None = None
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of batch rows ``(keys, docs)`` and of batch and ``history`` rows sharing a key
+    that at most ``max_bucket`` rows of both hold: ``(i, j)`` batch docs with i < j, and
+    ``(i, history doc)``, sorted and distinct. With ``short`` (per batch doc, per history
+    doc), only pairs where one page is short."""
+    keys, docs = batch
+    order, starts, sizes = _runs(keys)
+    ordered, owner = keys[order], docs[order].astype(np.int64)
+    run_keys = ordered[starts]
+    past = np.sort(history[0])
+    held = sizes + (np.searchsorted(past, run_keys, "right")
+                    - np.searchsorted(past, run_keys, "left"))
+    cold = held <= max_bucket
+    chosen = cold & (sizes > 1)
+    first, length = starts[chosen], sizes[chosen]
+    left, right = [], []
+    for gap in range(1, int(length.max()) + 1 if length.size else 0):
+        more = length > gap  # runs holding rows ``gap`` apart
+        at = _ragged(first[more], length[more] - gap)
+        a, b = owner[at], owner[at + gap]
+        left.append(np.minimum(a, b))
+        right.append(np.maximum(a, b))
+    i = np.concatenate(left) if left else np.empty(0, np.int64)
+    j = np.concatenate(right) if right else np.empty(0, np.int64)
+    keep = i < j
+    if short is not None:
+        keep &= short[0][i] | short[0][j]
+    within = _distinct_pairs(i[keep], j[keep])
+    run = np.minimum(np.searchsorted(run_keys, history[0]), max(run_keys.size - 1, 0))
+    found = ((run_keys[run] == history[0]) & cold[run] if run_keys.size
+             else np.zeros(run.size, dtype=bool))
+    run, past_doc = run[found], history[1][found].astype(np.int64)
+    at = _ragged(starts[run], sizes[run])
+    i, j = owner[at], np.repeat(past_doc, sizes[run])
+    if short is not None:
+        keep = short[0][i] | short[1][j]
+        i, j = i[keep], j[keep]
+    return within, _distinct_pairs(i, j)
 
 
 def candidate_pairs(keys: np.ndarray, eligible: np.ndarray, history: pa.Table,
@@ -96,26 +137,22 @@ def candidate_pairs(keys: np.ndarray, eligible: np.ndarray, history: pa.Table,
     (batch and history rows ``(key, doc, short)``), also pairs sharing an anchor key where
     one page is short. Buckets holding more than ``max_bucket`` articles are skipped."""
     docs = np.flatnonzero(eligible)
-    batch = pa.table({
-        "key": keys[docs].ravel(),
-        "doc": np.repeat(docs, keys.shape[1]).astype(np.int32),
-    })
-    con = duckdb.connect()
-    try:
-        con.execute("SET threads TO 2")
-        con.execute(f"SET memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
-        con.execute("SET preserve_insertion_order = false")
-        con.register("b", batch)
-        con.register("h", history)
-        within, across = _key_pairs(con, "b", "h", config.max_bucket)
-        if anchors is not None and len(anchors[0]):
-            con.register("ba", anchors[0])
-            con.register("ha", anchors[1])
-            more = _key_pairs(con, "ba", "ha", config.max_bucket, "x.short OR y.short")
-            within = np.unique(np.concatenate([within, more[0]]), axis=0)
-            across = np.unique(np.concatenate([across, more[1]]), axis=0)
-    finally:
-        con.close()
+    batch = (keys[docs].ravel(), np.repeat(docs, keys.shape[1]))
+    past = (history["key"].to_numpy(), history["doc"].to_numpy())
+    within, across = _key_pairs(batch, past, config.max_bucket)
+    if anchors is not None and len(anchors[0]):
+        ours, theirs = anchors
+        short = []
+        for table in (ours, theirs):
+            doc = table["doc"].to_numpy()
+            flag = np.zeros(int(doc.max()) + 1 if doc.size else 0, dtype=bool)
+            flag[doc] = table["short"].to_numpy(zero_copy_only=False)
+            short.append(flag)
+        more = _key_pairs((ours["key"].to_numpy(), ours["doc"].to_numpy()),
+                          (theirs["key"].to_numpy(), theirs["doc"].to_numpy()),
+                          config.max_bucket, (short[0], short[1]))
+        within = np.unique(np.concatenate([within, more[0]]), axis=0)
+        across = np.unique(np.concatenate([across, more[1]]), axis=0)
     return within, across
 
 
@@ -128,12 +165,35 @@ def _anchor_rows(signed: Signed, eligible: np.ndarray) -> pa.Table:
                      "short": signed.n_shingles[owner] < SHORT_SHINGLES})
 
 
+def _edges(a: Shingled, a_docs: np.ndarray, b: Shingled, b_docs: np.ndarray,
+           pairs: np.ndarray, i_words: np.ndarray, j_words: np.ndarray, kind: str,
+           config: DedupConfig) -> list[Edge]:
+    """Edges of the candidate ``pairs`` (i, j) whose containment counts: at least
+    ``link_floor``, or ``contained`` when a page is shorter than ``min_words`` (such a pair
+    is only ever a containment). Document ``a_docs[k]`` of ``a`` is i, ``b_docs[k]`` of
+    ``b`` is j."""
+    if not len(pairs):
+        return []
+    common = overlaps(a, a_docs, b, b_docs)
+    size_a, size_b = a.sizes()[a_docs], b.sizes()[b_docs]
+    empty = (size_a == 0) | (size_b == 0)
+    share_i = np.where(empty, 0.0, common / np.maximum(size_a, 1))
+    share_j = np.where(empty, 0.0, common / np.maximum(size_b, 1))
+    words = np.minimum(i_words[pairs[:, 0]], j_words[pairs[:, 1]])
+    need = np.where(words >= config.min_words, config.link_floor, config.contained)
+    kept = np.flatnonzero(np.maximum(share_i, share_j) >= need)
+    return [Edge(max(x, y), int(i), (kind, int(j)), x, y) for i, j, x, y in zip(
+        pairs[kept, 0].tolist(), pairs[kept, 1].tolist(), share_i[kept].tolist(),
+        share_j[kept].tolist(), strict=True)]
+
+
 def verified_edges(bodies: pa.ChunkedArray, order: np.ndarray, signed: Signed,
                    keys: np.ndarray, history: History, config: DedupConfig,
-                   clean: Callable[[pa.Array], pa.Array]) -> Edges:
+                   clean: Callable[[pa.Array], pa.Array], pool: ChunkPool | None = None
+                   ) -> Edges:
     """Candidate pairs whose exact containment reaches ``config.link_floor``. Batch document
     ``i`` is ``bodies[order[i]]``; batch and history bodies are compared on ``clean(body)``
-    (their article text)."""
+    (their article text); ``pool`` shingles them in worker processes."""
     eligible = signed.words >= config.min_words
     batch_anchors = _anchor_rows(signed, signed.words >= config.min_text_words)
     matches, anchored, history_docs = history.match_keys(
@@ -145,36 +205,26 @@ def verified_edges(bodies: pa.ChunkedArray, order: np.ndarray, signed: Signed,
                                      anchors=(batch_anchors, anchored))
     del matches, anchored
     needed = np.unique(np.concatenate([within.ravel(), across[:, 0]]))
-    rows = pa.array(order[needed].astype(np.int64))
-    shingled = shingle_batch(clean(bodies.take(rows)), config)
-    floor = config.link_floor
+    shingled = shingle_batch(bodies, config, clean=clean, pool=pool, rows=order[needed])
     at = np.full(len(order), -1, np.int64)
     at[needed] = np.arange(needed.size)
-    edges = []
-    short = config.min_words  # a pair with a page this short is only ever a containment
-
-    def kept(a: float, b: float, words: int) -> bool:
-        return max(a, b) >= (floor if words >= short else config.contained)
-
-    for i, j in within:
-        a, b = shares(shingled.doc(at[i]), shingled.doc(at[j]))
-        if kept(a, b, min(signed.words[i], signed.words[j])):
-            edges.append(Edge(max(a, b), int(i), ("b", int(j)), a, b))
+    edges = _edges(shingled, at[within[:, 0]], shingled, at[within[:, 1]], within,
+                   signed.words, signed.words, "b", config)
     if len(across):
         ids = history_docs["article_id"].to_pylist()
         days = history_docs["crawl_date"].to_pylist()
         wanted = sorted({ids[j] for j in across[:, 1]})
         found = history.bodies(wanted, {days[j] for j in across[:, 1]})
         present = [a for a in wanted if a in found]
-        past = shingle_batch(clean(pa.array([found[a] for a in present], pa.large_string())),
-                             config)
+        past = shingle_batch(pa.array([found[a] for a in present], pa.large_string()), config,
+                             clean=clean, pool=pool)
         del found
         position = {a: n for n, a in enumerate(present)}
-        for i, j in across:
-            if ids[j] not in position:
-                continue
-            a, b = shares(shingled.doc(at[i]), past.doc(position[ids[j]]))
-            if kept(a, b, min(signed.words[i], past.words[position[ids[j]]])):
-                edges.append(Edge(max(a, b), int(i), ("h", int(j)), a, b))
+        row = np.array([position.get(ids[j], -1) for j in range(len(ids))], np.int64)
+        across = across[row[across[:, 1]] >= 0]
+        words = np.zeros(len(ids), np.int64)
+        words[row >= 0] = past.words[row[row >= 0]]
+        edges += _edges(shingled, at[across[:, 0]], past, row[across[:, 1]], across,
+                        signed.words, words, "h", config)
     edges.sort(key=lambda e: (-e.score, e.i, e.other))
     return Edges(edges, history_docs)

@@ -52,6 +52,11 @@ class DedupConfig:
     - ``max_bucket``: LSH buckets holding more articles than this are ignored (boilerplate
       shared by many pages, not a story).
     - ``seed``: seed of the MinHash permutations; part of the persisted index scheme.
+    - ``workers``: processes that clean, shingle and sign a large batch
+      (:mod:`newslake.dedup.parallel`); 1 signs in the calling process, 0 starts one per
+      available CPU. Results do not depend on it. Never used inside a daemonic process.
+    - ``parallel_min_docs``: batches with fewer bodies are signed in the calling process
+      (starting workers costs about a second, more than a micro-batch's signing).
     """
 
     threshold: float = 0.55
@@ -69,6 +74,8 @@ class DedupConfig:
     min_words: int = 40
     max_bucket: int = 1000
     seed: int = 1
+    workers: int = 2
+    parallel_min_docs: int = 20000
 
     def __post_init__(self) -> None:
         if not 0.0 < self.threshold <= 1.0:
@@ -91,6 +98,11 @@ class DedupConfig:
             )
         if self.min_words < 1:
             raise ConfigError(f"dedup.min_words must be >= 1, got {self.min_words}")
+        if self.workers < 0:
+            raise ConfigError(f"dedup.workers must be >= 0, got {self.workers}")
+        if self.parallel_min_docs < 0:
+            raise ConfigError(
+                f"dedup.parallel_min_docs must be >= 0, got {self.parallel_min_docs}")
         if self.max_bucket < 2:
             raise ConfigError(f"dedup.max_bucket must be >= 2, got {self.max_bucket}")
 

@@ -38,6 +38,8 @@ _BITMAP_BITS = 28
 
 STREAM_ROWS = 64 * 1024
 """Rows per record batch streamed from the lake."""
+STREAM_MEMORY_LIMIT = "512MB"
+"""DuckDB buffer memory of a history stream (scans and a semi-join on wanted ids)."""
 
 
 def _history_filter(start: date | None, end: date, days: Iterable[date] | None = None,
@@ -63,9 +65,12 @@ def _history_filter(start: date | None, end: date, days: Iterable[date] | None =
 
 def _stream(lake: str, snapshot: int | None, table: str, columns: Sequence[str],
             start: date | None, end: date, days: Iterable[date] | None = None,
-            same_day_except: str | None = None) -> Iterator[pa.Table]:
+            same_day_except: str | None = None, ids: pa.Array | None = None
+            ) -> Iterator[pa.Table]:
     """Batches of ``columns`` (conformed, plus ``crawl_date``) of ``table`` in ``[start, end)``,
-    and of day ``end`` the rows of every producer but ``same_day_except`` when it is given."""
+    and of day ``end`` the rows of every producer but ``same_day_except`` when it is given;
+    with ``ids``, only rows of those article ids (selected by DuckDB: other rows' columns never
+    reach Arrow; the order of rows is then not the files')."""
     condition = _history_filter(start, end, days, same_day_except)
     if snapshot is None or condition is None:
         return
@@ -75,8 +80,15 @@ def _stream(lake: str, snapshot: int | None, table: str, columns: Sequence[str],
     con = ducklake.connect(lake, snapshot=snapshot)
     try:
         con.execute("SET threads = 2")
+        # a scan reads each file once: nothing to cache, and buffers stay bounded
+        con.execute(f"SET memory_limit = '{STREAM_MEMORY_LIMIT}'")
+        con.execute("SET enable_external_file_cache = false")
         present = {r[0] for r in con.execute(f"DESCRIBE lake.{table}").fetchall()}
         cols = ", ".join(f'"{c}"' if c in present else f'NULL AS "{c}"' for c in columns)
+        if ids is not None:  # bodies: one thread decodes one row group's column at a time
+            con.execute("SET threads = 1")
+            con.register("_newslake_ids", pa.table({"id": ids}))
+            where += " AND article_id IN (SELECT id FROM _newslake_ids)"
         reader = con.execute(
             f"SELECT {cols}, crawl_date FROM lake.{table} WHERE {where}",
             params).fetch_record_batch(STREAM_ROWS)
@@ -144,9 +156,11 @@ class History:
     same_day_except: str | None = None
 
     def _stream(self, table: str, columns: Sequence[str], window: bool = True,
-                days: Iterable[date] | None = None) -> Iterator[pa.Table]:
+                days: Iterable[date] | None = None, ids: pa.Array | None = None
+                ) -> Iterator[pa.Table]:
         return _stream(self.lake, self.snapshot, table, columns,
-                       self.start if window else None, self.end, days, self.same_day_except)
+                       self.start if window else None, self.end, days, self.same_day_except,
+                       ids)
 
     def known_urls(self, urls: list[str]) -> list[date | None]:
         """First crawl date of each URL in the history (any day before ``end``), or None.
@@ -253,14 +267,14 @@ class History:
         return by_story
 
     def bodies(self, article_ids: Iterable[str], days: Iterable[date]) -> dict[str, str]:
-        """Bodies of the given history articles published on ``days``, row group by row group."""
+        """Bodies of the given history articles published on ``days`` (only their rows' bodies
+        leave the lake)."""
         wanted = pa.array(sorted(set(article_ids)), pa.string())
         if not len(wanted):
             return {}
         out: dict[str, str] = {}
-        for data in self._stream("articles", ["article_id", "body"], days=days):
-            found = data.filter(pc.is_in(data["article_id"], value_set=wanted))
-            out.update(zip(found["article_id"].to_pylist(), found["body"].to_pylist(),
+        for data in self._stream("articles", ["article_id", "body"], days=days, ids=wanted):
+            out.update(zip(data["article_id"].to_pylist(), data["body"].to_pylist(),
                            strict=True))
         return out
 

@@ -10,7 +10,7 @@ machines.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,6 +20,7 @@ import xxhash
 
 from newslake.dedup.anchors import sentence_anchors, take_ragged
 from newslake.dedup.config import DedupConfig
+from newslake.dedup.parallel import ChunkPool
 
 _CJK = r"([\p{Han}\p{Hiragana}\p{Katakana}])"
 _PUNCT = (
@@ -127,16 +128,23 @@ def _oph(values: np.ndarray, doc: np.ndarray, docs: int, config: DedupConfig) ->
     sig = sig.reshape(docs, config.num_perm)
     empty = sig == _EMPTY
     rows = np.flatnonzero(empty.any(axis=1) & ~empty.all(axis=1))
-    for row in rows:  # rotation densification: borrow the next filled bin, salted by distance
-        filled = np.flatnonzero(~empty[row])
-        holes = np.flatnonzero(empty[row])
-        nxt = np.searchsorted(filled, holes) % filled.size
-        source = filled[nxt]
-        distance = (source - holes) % config.num_perm
+    if rows.size:  # rotation densification: borrow the next filled bin, salted by distance
+        width = config.num_perm
+        holes = empty[rows]
+        position = np.arange(width)
+        # next filled bin at or after each bin (cyclic): a running minimum from the right
+        ahead = np.where(holes, 2 * width, position)
+        ahead = np.minimum.accumulate(ahead[:, ::-1], axis=1)[:, ::-1]
+        ahead = np.where(ahead >= 2 * width, ahead[:, :1] + width, ahead)
+        source = ahead % width
+        distance = (ahead - position) % width
+        part = sig[rows]
         with np.errstate(over="ignore"):
-            salted = sig[row, source].astype(np.uint64) + distance.astype(np.uint64) * _MIX
-            salted = _finalize(salted)
-        sig[row, holes] = (salted >> np.uint64(32)).astype(np.uint32)
+            salted = (np.take_along_axis(part, source, axis=1).astype(np.uint64)
+                      + distance.astype(np.uint64) * _MIX)
+            salted = _finalize(salted[holes])
+        part[holes] = (salted >> np.uint64(32)).astype(np.uint32)
+        sig[rows] = part
     return sig
 
 
@@ -180,12 +188,35 @@ def _chunk(bodies: pa.Array, config: DedupConfig, anchors: bool = False) -> Shin
     return Shingled(ids, offsets.astype(np.int64), words, sig, anchors=found)
 
 
-def shingle_batch(bodies: Sequence[str | None] | pa.Array, config: DedupConfig) -> Shingled:
-    """Shingle ids, word counts and signatures of every body, in chunks to bound memory."""
-    if isinstance(bodies, pa.ChunkedArray):
-        bodies = bodies.combine_chunks()
-    array = bodies if isinstance(bodies, pa.Array) else pa.array(bodies, pa.large_string())
-    parts = [_chunk(array.slice(i, CHUNK_DOCS), config) for i in range(0, len(array), CHUNK_DOCS)]
+def _pieces(bodies: pa.Array | pa.ChunkedArray, rows: np.ndarray | None = None
+            ) -> Iterator[pa.Array]:
+    """:data:`CHUNK_DOCS` bodies (of ``rows``, if given) at a time: one chunk's bodies are
+    copied, never the column."""
+    for start in range(0, len(bodies) if rows is None else len(rows), CHUNK_DOCS):
+        if rows is None:
+            piece = bodies.slice(start, CHUNK_DOCS)
+        elif isinstance(bodies, pa.ChunkedArray):
+            piece = take_rows(bodies, rows[start : start + CHUNK_DOCS])
+        else:
+            piece = bodies.take(pa.array(rows[start : start + CHUNK_DOCS], pa.int64()))
+        yield piece.combine_chunks() if isinstance(piece, pa.ChunkedArray) else piece
+
+
+def _shingle_piece(piece: pa.Array, config: DedupConfig,
+                   clean: Callable[[pa.Array], pa.Array] | None = None) -> Shingled:
+    return _chunk(clean(piece) if clean is not None else piece, config)
+
+
+def shingle_batch(bodies: Sequence[str | None] | pa.Array, config: DedupConfig,
+                  clean: Callable[[pa.Array], pa.Array] | None = None,
+                  pool: ChunkPool | None = None, rows: np.ndarray | None = None) -> Shingled:
+    """Shingle ids, word counts and signatures of every body (of ``bodies[rows]`` with
+    ``rows``), in chunks to bound memory; ``clean`` maps a chunk of bodies to the text to
+    shingle (picklable to use ``pool``, which runs chunks in worker processes)."""
+    array = (bodies if isinstance(bodies, pa.Array | pa.ChunkedArray)
+             else pa.array(bodies, pa.large_string()))
+    pool = pool or ChunkPool(0)
+    parts = list(pool.map(_shingle_piece, _pieces(array, rows), config=config, clean=clean))
     if not parts:
         return Shingled(np.empty(0, np.uint32), np.zeros(1, np.int64), np.empty(0, np.int64),
                         np.empty((0, config.num_perm), np.uint32))
@@ -228,25 +259,27 @@ class Signed:
         return self.anchor_keys[self.anchor_offsets[doc] : self.anchor_offsets[doc + 1]]
 
 
+def _sign_piece(piece: pa.Array, config: DedupConfig,
+                clean: Callable[[pa.Array], pa.Array] | None = None) -> tuple[np.ndarray, ...]:
+    """Word counts, shingle counts, signatures, anchor keys and anchor counts of a chunk."""
+    part = _chunk(clean(piece) if clean is not None else piece, config, anchors=True)
+    return (part.words, np.diff(part.offsets), part.signatures, part.anchors[0],
+            np.diff(part.anchors[1]))
+
+
 def sign_batch(bodies: pa.Array | pa.ChunkedArray, config: DedupConfig,
-               clean: Callable[[pa.Array], pa.Array] | None = None) -> Signed:
+               clean: Callable[[pa.Array], pa.Array] | None = None,
+               pool: ChunkPool | None = None) -> Signed:
     """Signatures and anchors of every body, :data:`CHUNK_DOCS` at a time; shingle ids are
-    dropped after each chunk, so memory holds the signatures plus one chunk's working set.
-    ``clean`` maps a chunk of bodies to the text to sign (its article text)."""
+    dropped after each chunk, so memory holds the signatures plus one chunk's working set
+    (per worker). ``clean`` maps a chunk of bodies to the text to sign (its article text);
+    ``pool`` runs chunks in worker processes (``clean`` must then be picklable); the result
+    does not depend on it."""
+    pool = pool or ChunkPool(0)
     words, sizes, signatures, keys, lengths = [], [], [], [], []
-    for start in range(0, len(bodies), CHUNK_DOCS):
-        piece = bodies.slice(start, CHUNK_DOCS)
-        if isinstance(piece, pa.ChunkedArray):  # copies one chunk's bodies, never the column
-            piece = piece.combine_chunks()
-        if clean is not None:
-            piece = clean(piece)
-        part = _chunk(piece, config, anchors=True)
-        words.append(part.words)
-        sizes.append(np.diff(part.offsets))
-        signatures.append(part.signatures)
-        keys.append(part.anchors[0])
-        lengths.append(np.diff(part.anchors[1]))
-        del part
+    for part in pool.map(_sign_piece, _pieces(bodies), config=config, clean=clean):
+        for out, value in zip((words, sizes, signatures, keys, lengths), part, strict=True):
+            out.append(value)
     if not words:
         return Signed(np.empty(0, np.int64), np.empty(0, np.int64),
                       np.empty((0, config.num_perm), np.uint32), np.empty(0, np.int64),
@@ -275,6 +308,41 @@ def containment(a: np.ndarray, b: np.ndarray) -> float:
         return 0.0
     common = np.intersect1d(a, b, assume_unique=True).size
     return common / min(a.size, b.size)
+
+
+def overlaps(a: Shingled, a_docs: np.ndarray, b: Shingled, b_docs: np.ndarray,
+             pairs_per_step: int = 1024) -> np.ndarray:
+    """Shingles common to document ``a_docs[k]`` of ``a`` and ``b_docs[k]`` of ``b``, for
+    every k. A step of pairs tags each shingle id with its pair (``pair << 32 | id``): both
+    sides are then sorted runs, merged by one stable sort; equal neighbours are common."""
+    common = np.zeros(len(a_docs), dtype=np.int64)
+    a_rows = np.asarray(a_docs, np.int64) if a.rows is None else a.rows[a_docs]
+    b_rows = np.asarray(b_docs, np.int64) if b.rows is None else b.rows[b_docs]
+    for start in range(0, len(a_docs), pairs_per_step):
+        tagged = []
+        for shingled, rows in ((a, a_rows), (b, b_rows)):
+            values, offsets = take_ragged(shingled.ids, shingled.offsets,
+                                          rows[start : start + pairs_per_step])
+            pair = np.repeat(np.arange(len(offsets) - 1, dtype=np.uint64), np.diff(offsets))
+            tagged.append((pair << np.uint64(32)) | values.astype(np.uint64))
+        merged = np.sort(np.concatenate(tagged), kind="stable")
+        same = merged[1:][merged[1:] == merged[:-1]]
+        found = np.bincount((same >> np.uint64(32)).astype(np.int64),
+                            minlength=min(pairs_per_step, len(a_docs) - start))
+        common[start : start + found.size] = found
+    return common
+
+
+def take_rows(column: pa.ChunkedArray, rows: np.ndarray) -> pa.ChunkedArray:
+    """``column.take(rows)`` chunk by chunk (Arrow's take concatenates a chunked string
+    column first: a copy of every body)."""
+    rows = np.asarray(rows, dtype=np.int64)
+    bounds = np.cumsum([0, *(len(c) for c in column.chunks)])
+    chunk = np.searchsorted(bounds, rows, "right") - 1
+    cuts = np.flatnonzero(np.diff(chunk)) + 1
+    pieces = [column.chunk(int(chunk[run[0]])).take(pa.array(rows[run] - bounds[chunk[run[0]]]))
+              for run in np.split(np.arange(rows.size), cuts) if run.size]
+    return pa.chunked_array(pieces, type=column.type)
 
 
 def shares(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:

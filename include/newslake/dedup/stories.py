@@ -16,9 +16,10 @@ import pyarrow.compute as pc
 from newslake.dedup.candidates import Links, verified_edges
 from newslake.dedup.config import DedupConfig
 from newslake.dedup.history import META_COLUMNS, History, load_history
+from newslake.dedup.parallel import ChunkPool, pool_workers
 from newslake.dedup.relate import Components, join
 from newslake.dedup.shingles import band_keys, sign_batch
-from newslake.dedup.text import article_text, site_furniture
+from newslake.dedup.text import ArticleText, site_furniture
 from newslake.dedup.urls import canonicalize_url
 from newslake.lake import schema
 
@@ -119,21 +120,20 @@ def assign_stories(
     kept, rejected = _drop_duplicate_urls(rows, history)
     del rows
     order = np.array([r["_order"] for r in kept], dtype=np.int64)
-    furniture = site_furniture(table["body"], table["site"])
-
-    def clean(bodies: pa.Array) -> pa.Array:
-        return article_text(bodies, furniture)
-
-    signed = sign_batch(table["body"], config, clean=clean).select(order)
-    raw = pc.fill_null(table["word_count"], 0).to_numpy().astype(np.int64)[order]
-    keep, not_articles = _not_articles(kept, signed.words, raw, config)
-    if not_articles:
-        rejected.extend(not_articles)
-        kept = [kept[i] for i in keep]
-        order, signed = order[keep], signed.select(keep)
-    keys = band_keys(signed.signatures, config)
-    found = verified_edges(
-        table["body"], order, signed, keys, history, config, clean=clean)
+    clean = ArticleText(site_furniture(table["body"], table["site"]))
+    workers = pool_workers(config.workers, table.num_rows, config.parallel_min_docs)
+    with ChunkPool(workers) as pool:
+        signed = sign_batch(table["body"], config, clean=clean, pool=pool).select(order)
+        pool.close()  # idle workers hold memory; verification starts them again if needed
+        raw = pc.fill_null(table["word_count"], 0).to_numpy().astype(np.int64)[order]
+        keep, not_articles = _not_articles(kept, signed.words, raw, config)
+        if not_articles:
+            rejected.extend(not_articles)
+            kept = [kept[i] for i in keep]
+            order, signed = order[keep], signed.select(keep)
+        keys = band_keys(signed.signatures, config)
+        found = verified_edges(
+            table["body"], order, signed, keys, history, config, clean=clean, pool=pool)
 
     docs = found.history_docs
     doc_story = [s or a for s, a in zip(docs["story_id"].to_pylist(),
@@ -146,12 +146,19 @@ def assign_stories(
     links = Links(history_ids=docs["article_id"].to_pylist(), history_story=doc_story)
     from newslake.ids import registered_site  # newslake.ids imports this package
 
-    site = [registered_site(r["canonical_url"]) for r in kept]
-    doc_site = [registered_site(u or "") for u in docs["canonical_url"].to_pylist()]
+    doc_urls = docs["canonical_url"].to_pylist()
+    sites: dict[str, str] = {}  # of the pages in verified pairs only
+
+    def site_of(url: str) -> str:
+        if url not in sites:
+            sites[url] = registered_site(url)
+        return sites[url]
+
     pairs = []
     for edge in found.edges:
         kind, j = edge.other
-        one_site = site[edge.i] == (site[j] if kind == "b" else doc_site[j])
+        url = kept[j]["canonical_url"] if kind == "b" else doc_urls[j] or ""
+        one_site = site_of(kept[edge.i]["canonical_url"]) == site_of(url)
         relation = config.relation(edge.share_i, edge.share_j, one_site)
         other = j if kind == "b" else node_of_story[doc_story[j]]
         pairs.append((edge.i, other, edge.share_i, edge.share_j, one_site))

@@ -103,14 +103,14 @@ def site_furniture(bodies: pa.Array | pa.ChunkedArray, sites: pa.Array | pa.Chun
                    ) -> pa.Array:
     """Lines (whitespace-trimmed, at most :data:`FURNITURE_BYTES`) one site repeats on
     :data:`SITE_REPEAT_PAGES` or more pages of the batch and no other site carries."""
-    if isinstance(bodies, pa.ChunkedArray):
-        bodies = bodies.combine_chunks()
     if isinstance(sites, pa.ChunkedArray):
         sites = sites.combine_chunks()
     sites = pc.fill_null(sites.cast(pa.string()), "")
     parts = []
     for start in range(0, len(bodies), CHUNK_DOCS):  # short lines only, a chunk at a time
-        lines, doc = _lines(bodies.slice(start, CHUNK_DOCS))
+        piece = bodies.slice(start, CHUNK_DOCS)  # copies one chunk's bodies, never the column
+        lines, doc = _lines(piece.combine_chunks() if isinstance(piece, pa.ChunkedArray)
+                            else piece)
         size = _lengths(lines)
         rows = np.flatnonzero((size <= FURNITURE_BYTES) & (size > 0))
         if rows.size:
@@ -226,3 +226,14 @@ def article_text(bodies: pa.Array | pa.ChunkedArray, furniture: pa.Array | None 
     joined = pc.binary_join(pa.LargeListArray.from_arrays(offsets, kept),
                             pa.scalar("\n", pa.large_string()))
     return pc.replace_with_mask(text, pa.array(changed), joined)
+
+
+class ArticleText:
+    """:func:`article_text` with one batch's site furniture, as a picklable callable (worker
+    processes clean their chunks with it)."""
+
+    def __init__(self, furniture: pa.Array | None = None) -> None:
+        self.furniture = furniture
+
+    def __call__(self, bodies: pa.Array | pa.ChunkedArray) -> pa.Array:
+        return article_text(bodies, self.furniture)
