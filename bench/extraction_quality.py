@@ -397,6 +397,11 @@ def language_section(runs: dict[str, SetRun]) -> Section:
     return out
 
 
+def _digest(url: str) -> str:
+    """The key of a page in the wire labels (a hash of its URL)."""
+    return hashlib.sha1(url.encode()).hexdigest()[:16]
+
+
 def wire_section(runs: dict[str, SetRun]) -> Section:
     """Wire credit precision/recall on the labelled pages of ``tests/extract/wire_labels.csv``.
 
@@ -410,10 +415,14 @@ def wire_section(runs: dict[str, SetRun]) -> Section:
     path = Path(__file__).resolve().parent.parent / "tests" / "extract" / "wire_labels.csv"
     with path.open(encoding="utf-8") as fh:
         labels = {r["url_sha1"]: r["wire"] for r in csv.DictReader(fh)}  # eval pages stay in shared
+    # only the labelled pages of the sets this run read (--sets may leave some out)
+    in_run = {_digest(url) for run in runs.values()
+              for url in [*run.gold, *run.ours.articles]}
+    labels = {u: wire for u, wire in labels.items() if u in in_run}
     predicted: dict[str, str | None] = {u: None for u in labels}
     for run in runs.values():
         for url, row in run.ours.articles.items():
-            digest = hashlib.sha1(url.encode()).hexdigest()[:16]
+            digest = _digest(url)
             if digest in labels or row.get("wire_service"):
                 predicted[digest] = row.get("wire_service")
     scores = wire.score(predicted, labels)
