@@ -14,7 +14,7 @@ stay undated, and ``date_annotated`` scores only the pages annotated with a date
   htmldate          date
   all but wcxb      article pages not rejected as ``not_article``; the body's detected
                     language against the language the markup declares (where it does)
-  wire labels       wire_service precision/recall on tests/extract/wire_labels.csv
+  wire labels       wire_service precision/recall on <shared>/labels/wire_labels.csv
 
 Each metric section is one function in ``SECTIONS``. Per-page misses go to ``--misses``.
 Last line: one JSON object with every figure.
@@ -403,7 +403,8 @@ def _digest(url: str) -> str:
 
 
 def wire_section(runs: dict[str, SetRun]) -> Section:
-    """Wire credit precision/recall on the labelled pages of ``tests/extract/wire_labels.csv``.
+    """Wire credit precision/recall on the labelled pages of ``<shared>/labels/wire_labels.csv``
+    (kept with the evaluation data, read at run time; the section is left out without it).
 
     A wire on any published article outside the labels counts as a false positive.
     """
@@ -412,7 +413,10 @@ def wire_section(runs: dict[str, SetRun]) -> Section:
     from newslake.extract import wire
 
     out = Section()
-    path = Path(__file__).resolve().parent.parent / "tests" / "extract" / "wire_labels.csv"
+    path = EVAL_DIR.parent / "labels" / "wire_labels.csv"
+    if not path.is_file():
+        out.misses.append(f"wire: no labels at {path}")
+        return out
     with path.open(encoding="utf-8") as fh:
         labels = {r["url_sha1"]: r["wire"] for r in csv.DictReader(fh)}  # eval pages stay in shared
     # only the labelled pages of the sets this run read (--sets may leave some out)

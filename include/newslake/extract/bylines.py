@@ -140,7 +140,7 @@ def is_legal_form(part: str) -> bool:
 
 
 def is_handle(name: str) -> bool:
-    """True for an account name ("jdoe", "kff.jane", "page.head.author"): one lower-case
+    """True for an account name ("jdoe", "kff.jane", "site.meta.author"): one lower-case
     token, which a CMS fills in when no display name is set."""
     return bool(_HANDLE.match(name))
 
@@ -154,7 +154,7 @@ def _strip_ends(text: str) -> str:
 
 
 def repair_mojibake(text: str) -> str:
-    """UTF-8 read as Latin-1 ("JaroÅ\x84") decoded again; other text unchanged."""
+    """UTF-8 read as Latin-1 ("MÃ¼ller") decoded again; other text unchanged."""
     if not _MOJIBAKE.search(text):
         return text
     for encoding in ("latin-1", "cp1252"):
