@@ -4,12 +4,15 @@ A synthetic corpus (bodies of 300-1,500 words drawn from a 30,000-word vocabular
 syndicated variants of an earlier article: truncated, padded with boilerplate, a paragraph
 dropped, words changed) arrives as ``--batches`` daily batches. Each batch goes through
 :func:`newslake.dedup.assign_stories` against a real lake (Parquet history, published with
-``publish_day`` after each batch, window covering all history). Reported per batch: seconds
-and peak RSS (this process plus its children: the signing workers of
-``DedupConfig.workers``) of ``assign_stories`` alone and with the publication, and recall on
-the planted variants (variant joined its source's story). ``--corpus DIR`` keeps the generated
-batches for a later run of the same size (generating 1.1M articles takes longer than deduping
-them). The search indexes that ``publish_day`` builds
+``publish_day`` after each batch, window covering all history). Each batch runs in a fresh
+process, as the pipeline's tasks do, from reading its Parquet file to its publication.
+Reported per batch: seconds and peak RSS (that process plus its children: the signing
+workers of ``DedupConfig.workers``) of reading the batch and ``assign_stories``, and with the
+publication; recall on the planted variants (variant joined its source's story).
+``--corpus DIR`` keeps the generated batches for a later run of the same size (generating
+1.1M articles takes longer than deduping them); ``--from-batch N`` with the ``--lake`` of an
+earlier run measures batches N.. again on the history it left. The search indexes that
+``publish_day`` builds
 for articles (``terms``, ``postings``) are left out unless ``--indexes`` is given: their cost
 belongs to the query side (``bench/query.py``), not to deduplication.
 
@@ -165,38 +168,74 @@ def generate(articles: int, batches: int, spool: str) -> None:
         json.dump(corpus.variant_of, handle)
 
 
-def run_ours(corpus_batches, lake: str, config: DedupConfig, rss: PeakRss, variant_of,
-             indexes: bool = False):
-    """assign_stories + publish for every batch; per-batch figures (stories are kept only for
-    planted variants and their sources)."""
+def _batch_in_child(number: int, spool: str, lake: str, config: DedupConfig,
+                    tracked: set[str], indexes: bool, out: multiprocessing.Queue) -> None:
+    """One batch in its own process, as a pipeline task runs: read the batch, assign_stories,
+    publish; put the batch's figures and the stories of ``tracked`` articles on ``out``."""
+    rss = PeakRss()
+    day = DAY0 + timedelta(days=number)
+    started = time.perf_counter()
+    table = pq.read_table(os.path.join(spool, f"{number}.parquet"))
+    result = assign_stories(table, lake=lake, crawl_date=day, config=config)
+    dedup_s = time.perf_counter() - started
+    dedup_rss = rss.take()
+    tables = {"articles": result.articles, "dedup_index": result.signatures}
+    if not indexes:
+        tables.update({name: schema.empty(name) for name in SEARCH_INDEXES
+                       if name in schema.TABLES})
+    publish_day(lake, day, tables, producer="bench")
+    seconds = time.perf_counter() - started
+    stories = {a: s for a, s in zip(result.articles["article_id"].to_pylist(),
+                                    result.articles["story_id"].to_pylist(), strict=True)
+               if a in tracked}
+    rss.stop()
+    out.put(({"batch": number, "seconds": round(seconds, 2), "dedup_s": round(dedup_s, 2),
+              "dedup_peak_rss_mb": round(dedup_rss),
+              "peak_rss_mb": round(max(dedup_rss, rss.take())),
+              "rows": table.num_rows}, stories))
+
+
+def _published_stories(lake: str, ids: set[str]) -> dict[str, str]:
+    """Story ids of the ``ids`` already in ``lake`` (batches of an earlier run)."""
+    from newslake.lake import ducklake
+
+    con = ducklake.connect(lake)
+    try:
+        con.register("_tracked", pa.table({"id": sorted(ids)}))
+        return dict(con.execute(
+            "SELECT article_id, story_id FROM lake.articles "
+            "WHERE article_id IN (SELECT id FROM _tracked)").fetchall())
+    finally:
+        con.close()
+
+
+def run_ours(spool: str, batches: int, lake: str, config: DedupConfig, variant_of,
+             indexes: bool = False, first: int = 0):
+    """assign_stories + publish for batches ``first..batches-1``, each in a fresh process
+    (as the pipeline's dedup and publish tasks run: no memory left over from the batch
+    before); per-batch figures. Stories are kept only for planted variants and their
+    sources; with ``first`` > 0, those of earlier batches are read from the lake."""
     tracked = set(variant_of) | set(variant_of.values())
-    story: dict[str, str] = {}
+    story: dict[str, str] = _published_stories(lake, tracked) if first else {}
+    context = multiprocessing.get_context("spawn")
     out = []
-    for number, table in enumerate(corpus_batches):
-        day = DAY0 + timedelta(days=number)
-        gc.collect()
-        rss.take()
-        started = time.perf_counter()
-        result = assign_stories(table, lake=lake, crawl_date=day, config=config)
-        dedup_s = time.perf_counter() - started
-        dedup_rss = rss.take()
-        tables = {"articles": result.articles, "dedup_index": result.signatures}
-        if not indexes:
-            tables.update({name: schema.empty(name) for name in SEARCH_INDEXES
-                           if name in schema.TABLES})
-        publish_day(lake, day, tables, producer="bench")
-        seconds = time.perf_counter() - started
-        story.update((a, s) for a, s in zip(result.articles["article_id"].to_pylist(),
-                                            result.articles["story_id"].to_pylist(),
-                                            strict=True) if a in tracked)
-        planted = [a for a in table["article_id"].to_pylist() if a in variant_of]
+    for number in range(first, batches):
+        queue = context.Queue()
+        child = context.Process(target=_batch_in_child, args=(
+            number, spool, lake, config, tracked, indexes, queue))
+        child.start()
+        figures, stories = queue.get()
+        child.join()
+        if child.exitcode != 0:
+            raise SystemExit(f"batch {number} failed ({child.exitcode})")
+        story.update(stories)
+        ids = pq.read_table(os.path.join(spool, f"{number}.parquet"),
+                            columns=["article_id"])["article_id"].to_pylist()
+        planted = [a for a in ids if a in variant_of]
         found = sum(story.get(a) == story.get(variant_of[a]) for a in planted)
-        out.append({"batch": number, "seconds": round(seconds, 2), "dedup_s": round(dedup_s, 2),
-                    "dedup_peak_rss_mb": round(dedup_rss),
-                    "peak_rss_mb": round(max(dedup_rss, rss.take())), "planted": len(planted),
-                    "found": found, "history": number * table.num_rows})
-        print(json.dumps(out[-1]), flush=True)
-        del result, table
+        figures.update(planted=len(planted), found=found, history=number * figures.pop("rows"))
+        out.append(figures)
+        print(json.dumps(figures), flush=True)
     return out
 
 
@@ -257,7 +296,12 @@ def main() -> int:
                              "of the same --articles/--batches (default: a temp dir)")
     parser.add_argument("--indexes", action="store_true",
                         help="also build the articles' search indexes when publishing")
+    parser.add_argument("--from-batch", type=int, default=0,
+                        help="start at this batch: the earlier ones are already in --lake "
+                             "(from a run of the same --corpus)")
     args = parser.parse_args()
+    if args.from_batch and not (args.lake and args.corpus and os.path.isdir(args.lake)):
+        parser.error("--from-batch needs the --lake and --corpus of an earlier run")
     config = DedupConfig(window_days=args.batches + 1)
     tmp = tempfile.mkdtemp(prefix="dedup-scale-")
     lake = args.lake or os.path.join(tmp, "lake")
@@ -289,9 +333,11 @@ def main() -> int:
             del table
 
     try:
-        ours = run_ours(batches(), lake, config, rss, variant_of, args.indexes)
+        ours = run_ours(spool, args.batches, lake, config, variant_of, args.indexes,
+                        args.from_batch)
         gc.collect()
-        base = run_baseline(batches(), config, rss, variant_of, args.baseline_articles)
+        base = [] if args.from_batch else run_baseline(  # its batches start at 0
+            batches(), config, rss, variant_of, args.baseline_articles)
     finally:
         rss.stop()
         shutil.rmtree(tmp, ignore_errors=True)
