@@ -193,7 +193,7 @@ def verified_edges(bodies: pa.ChunkedArray, order: np.ndarray, signed: Signed,
                    ) -> Edges:
     """Candidate pairs whose exact containment reaches ``config.link_floor``. Batch document
     ``i`` is ``bodies[order[i]]``; batch and history bodies are compared on ``clean(body)``
-    (their article text); ``pool`` shingles them in worker processes."""
+    (their article text); ``pool`` shingles them in worker threads."""
     eligible = signed.words >= config.min_words
     batch_anchors = _anchor_rows(signed, signed.words >= config.min_text_words)
     matches, anchored, history_docs = history.match_keys(

@@ -52,11 +52,11 @@ class DedupConfig:
     - ``max_bucket``: LSH buckets holding more articles than this are ignored (boilerplate
       shared by many pages, not a story).
     - ``seed``: seed of the MinHash permutations; part of the persisted index scheme.
-    - ``workers``: processes that clean, shingle and sign a large batch
-      (:mod:`newslake.dedup.parallel`); 1 signs in the calling process, 0 starts one per
-      available CPU. Results do not depend on it. Never used inside a daemonic process.
-    - ``parallel_min_docs``: batches with fewer bodies are signed in the calling process
-      (starting workers costs about a second, more than a micro-batch's signing).
+    - ``workers``: threads that clean, shingle and sign a batch
+      (:mod:`newslake.dedup.parallel`); 1 signs in the calling thread, 0 starts one per
+      available CPU. Results do not depend on it.
+    - ``parallel_min_docs``: batches with fewer bodies are signed in the calling thread
+      (bodies are signed 1,000 at a time: a smaller batch is one chunk).
     """
 
     threshold: float = 0.55
@@ -75,7 +75,7 @@ class DedupConfig:
     max_bucket: int = 1000
     seed: int = 1
     workers: int = 2
-    parallel_min_docs: int = 20000
+    parallel_min_docs: int = 2000
 
     def __post_init__(self) -> None:
         if not 0.0 < self.threshold <= 1.0:

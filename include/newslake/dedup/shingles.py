@@ -212,7 +212,7 @@ def shingle_batch(bodies: Sequence[str | None] | pa.Array, config: DedupConfig,
                   pool: ChunkPool | None = None, rows: np.ndarray | None = None) -> Shingled:
     """Shingle ids, word counts and signatures of every body (of ``bodies[rows]`` with
     ``rows``), in chunks to bound memory; ``clean`` maps a chunk of bodies to the text to
-    shingle (picklable to use ``pool``, which runs chunks in worker processes)."""
+    shingle; ``pool`` runs chunks in worker threads."""
     array = (bodies if isinstance(bodies, pa.Array | pa.ChunkedArray)
              else pa.array(bodies, pa.large_string()))
     pool = pool or ChunkPool(0)
@@ -273,8 +273,7 @@ def sign_batch(bodies: pa.Array | pa.ChunkedArray, config: DedupConfig,
     """Signatures and anchors of every body, :data:`CHUNK_DOCS` at a time; shingle ids are
     dropped after each chunk, so memory holds the signatures plus one chunk's working set
     (per worker). ``clean`` maps a chunk of bodies to the text to sign (its article text);
-    ``pool`` runs chunks in worker processes (``clean`` must then be picklable); the result
-    does not depend on it."""
+    ``pool`` runs chunks in worker threads; the result does not depend on it."""
     pool = pool or ChunkPool(0)
     words, sizes, signatures, keys, lengths = [], [], [], [], []
     for part in pool.map(_sign_piece, _pieces(bodies), config=config, clean=clean):

@@ -124,7 +124,6 @@ def assign_stories(
     workers = pool_workers(config.workers, table.num_rows, config.parallel_min_docs)
     with ChunkPool(workers) as pool:
         signed = sign_batch(table["body"], config, clean=clean, pool=pool).select(order)
-        pool.close()  # idle workers hold memory; verification starts them again if needed
         raw = pc.fill_null(table["word_count"], 0).to_numpy().astype(np.int64)[order]
         keep, not_articles = _not_articles(kept, signed.words, raw, config)
         if not_articles:

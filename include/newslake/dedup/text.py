@@ -229,8 +229,8 @@ def article_text(bodies: pa.Array | pa.ChunkedArray, furniture: pa.Array | None 
 
 
 class ArticleText:
-    """:func:`article_text` with one batch's site furniture, as a picklable callable (worker
-    processes clean their chunks with it)."""
+    """:func:`article_text` with one batch's site furniture, as a callable (worker threads
+    clean their chunks with it)."""
 
     def __init__(self, furniture: pa.Array | None = None) -> None:
         self.furniture = furniture
