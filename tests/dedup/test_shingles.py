@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 from dedup_rows import random_body
 from newslake.dedup import DedupConfig
-from newslake.dedup.shingles import band_keys, containment, shingle_batch, tokens
+from newslake.dedup import shingles as shingles_module
+from newslake.dedup.shingles import band_keys, containment, shingle_batch, tokens, tokens_of
 
 CONFIG = DedupConfig()
 
@@ -88,3 +91,33 @@ def test_shingling_selected_rows_matches_shingling_them_alone():
     alone = shingle_batch([bodies[r] for r in rows], CONFIG)
     for name in ("ids", "offsets", "words", "signatures"):
         assert np.array_equal(getattr(chosen, name), getattr(alone, name)), name
+
+
+def _occurrences(bodies) -> tuple[list[int], list[str], list[int]]:
+    """Document, token and sentence end of every token occurrence."""
+    vocab, (doc, token, ends) = tokens_of(bodies)
+    return doc.tolist(), [vocab[t] for t in token], ends.tolist()
+
+
+def test_ascii_bodies_tokenise_as_the_unicode_path_does(monkeypatch):
+    rng = np.random.default_rng(5)
+    alphabet = np.array([chr(c) for c in range(128)] + ["word", "Word.", "(AP)", " ", "\n"] * 8)
+    bodies = ["".join(rng.choice(alphabet, int(rng.integers(0, 400)))) for _ in range(300)]
+    plain = [b.translate({c: " " for c in range(0x1C, 0x20)}) for b in bodies]
+    separated = ["a\x1cb c\x1fd. E", "", None, "  lead and trail  "]
+    assert not shingles_module._has_unit_separators(pa.array(plain, pa.large_string()))
+    assert shingles_module._has_unit_separators(pa.array(separated, pa.large_string()))
+    # a slice of a chunk: its offsets do not start at 0
+    sliced = pa.array(["x" * 50, *plain], pa.large_string()).slice(1)
+    batches = (bodies, plain, separated, sliced)
+    fast = [_occurrences(batch) for batch in batches]
+    monkeypatch.setattr(pc, "ascii_split_whitespace", pc.utf8_split_whitespace)  # Unicode only
+    assert fast == [_occurrences(batch) for batch in batches]
+    assert tokens("a\x1cb c\x1fd. E") == ["a", "b", "c", "d", "e"]
+
+
+def test_trailing_white_space_adds_no_token():
+    for text in ("Ünïcode words end here.", "plain ascii words end here.", "東京 words"):
+        bare = _occurrences([text] * 50)
+        for tail in (" ", "  ", "\n\n", " \t \n", "\u00a0 \u2003"):
+            assert _occurrences([text + tail] * 50) == bare, repr(tail)

@@ -74,6 +74,17 @@ def _finalize(values: np.ndarray) -> np.ndarray:
         return values ^ (values >> np.uint64(29))
 
 
+def _has_unit_separators(text: pa.Array) -> bool:
+    """Whether ASCII ``text`` (large strings) holds a byte 0x1C-0x1F: Unicode white space,
+    which the ASCII split kernel keeps inside a token."""
+    data = text.buffers()[2]
+    if not len(text) or data is None:
+        return False
+    offsets = np.frombuffer(text.buffers()[1], np.int64)[text.offset : text.offset + len(text) + 1]
+    chars = np.frombuffer(data, np.uint8)[int(offsets[0]) : int(offsets[-1])]
+    return bool(((chars - np.uint8(0x1C)) < 4).any())
+
+
 def tokens_of(bodies: Sequence[str | None] | pa.Array) -> tuple[list[str], np.ndarray]:
     """Distinct tokens of a batch and, per token occurrence, ``(doc, token index, ends)``
     arrays; ``ends`` is 1 where the occurrence closes a sentence (it ended in ``.``, ``!``,
@@ -81,13 +92,20 @@ def tokens_of(bodies: Sequence[str | None] | pa.Array) -> tuple[list[str], np.nd
     text = pa.array(bodies, pa.large_string()) if not isinstance(bodies, pa.Array) else bodies
     text = pc.fill_null(text.cast(pa.large_string()), "")
     wide = pc.invert(pc.string_is_ascii(text))
-    if pc.any(wide).as_py():
+    wide_any = bool(pc.any(wide).as_py())
+    if wide_any:
         sub = pc.utf8_normalize(text.filter(wide), "NFKC")
         for curly, straight in _QUOTES.items():
             sub = pc.replace_substring(sub, curly, straight)
         sub = pc.replace_substring_regex(sub, pattern=_CJK, replacement=r" \1 ")
         text = pc.replace_with_mask(text, wide, sub)
-    lists = pc.utf8_split_whitespace(pc.utf8_lower(text))
+    if wide_any or _has_unit_separators(text):
+        # pyarrow's utf8_split_whitespace mis-splits a trailing run of white space (an
+        # extra token, at times not even empty): trimmed away first
+        lists = pc.utf8_split_whitespace(pc.utf8_rtrim_whitespace(pc.utf8_lower(text)))
+    else:  # the same tokens, by the faster ASCII kernels
+        # (utf8_lower: pyarrow's ascii_lower breaks an array whose offsets do not start at 0)
+        lists = pc.ascii_split_whitespace(pc.utf8_lower(text))
     raw = pc.dictionary_encode(pc.list_flatten(lists))  # trimmed per distinct raw token only
     if isinstance(raw, pa.ChunkedArray):
         raw = raw.combine_chunks()
