@@ -8,6 +8,7 @@ import pyarrow.compute as pc
 from dedup_rows import random_body
 from newslake.dedup import DedupConfig
 from newslake.dedup import shingles as shingles_module
+from newslake.dedup.parallel import ChunkPool
 from newslake.dedup.shingles import band_keys, containment, shingle_batch, tokens, tokens_of
 
 CONFIG = DedupConfig()
@@ -71,6 +72,8 @@ def test_overlaps_count_the_shingles_each_pair_shares():
     a = rng.integers(0, len(bodies), 300)
     b = rng.integers(0, len(other.words), 300)
     common = overlaps(batch, a, other, b, pairs_per_step=7)
+    with ChunkPool(3) as pool:
+        assert np.array_equal(overlaps(batch, a, other, b, pairs_per_step=7, pool=pool), common)
     for k in range(300):
         x, y = batch.doc(a[k]), other.doc(b[k])
         assert common[k] == np.intersect1d(x, y).size

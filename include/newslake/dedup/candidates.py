@@ -167,14 +167,14 @@ def _anchor_rows(signed: Signed, eligible: np.ndarray) -> pa.Table:
 
 def _edges(a: Shingled, a_docs: np.ndarray, b: Shingled, b_docs: np.ndarray,
            pairs: np.ndarray, i_words: np.ndarray, j_words: np.ndarray, kind: str,
-           config: DedupConfig) -> list[Edge]:
+           config: DedupConfig, pool: ChunkPool | None = None) -> list[Edge]:
     """Edges of the candidate ``pairs`` (i, j) whose containment counts: at least
     ``link_floor``, or ``contained`` when a page is shorter than ``min_words`` (such a pair
     is only ever a containment). Document ``a_docs[k]`` of ``a`` is i, ``b_docs[k]`` of
     ``b`` is j."""
     if not len(pairs):
         return []
-    common = overlaps(a, a_docs, b, b_docs)
+    common = overlaps(a, a_docs, b, b_docs, pool=pool)
     size_a, size_b = a.sizes()[a_docs], b.sizes()[b_docs]
     empty = (size_a == 0) | (size_b == 0)
     share_i = np.where(empty, 0.0, common / np.maximum(size_a, 1))
@@ -209,7 +209,7 @@ def verified_edges(bodies: pa.ChunkedArray, order: np.ndarray, signed: Signed,
     at = np.full(len(order), -1, np.int64)
     at[needed] = np.arange(needed.size)
     edges = _edges(shingled, at[within[:, 0]], shingled, at[within[:, 1]], within,
-                   signed.words, signed.words, "b", config)
+                   signed.words, signed.words, "b", config, pool)
     if len(across):
         ids = history_docs["article_id"].to_pylist()
         days = history_docs["crawl_date"].to_pylist()
@@ -225,6 +225,6 @@ def verified_edges(bodies: pa.ChunkedArray, order: np.ndarray, signed: Signed,
         words = np.zeros(len(ids), np.int64)
         words[row >= 0] = past.words[row[row >= 0]]
         edges += _edges(shingled, at[across[:, 0]], past, row[across[:, 1]], across,
-                        signed.words, words, "h", config)
+                        signed.words, words, "h", config, pool)
     edges.sort(key=lambda e: (-e.score, e.i, e.other))
     return Edges(edges, history_docs)

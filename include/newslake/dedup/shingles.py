@@ -328,14 +328,16 @@ def containment(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def overlaps(a: Shingled, a_docs: np.ndarray, b: Shingled, b_docs: np.ndarray,
-             pairs_per_step: int = 1024) -> np.ndarray:
+             pairs_per_step: int = 1024, pool: ChunkPool | None = None) -> np.ndarray:
     """Shingles common to document ``a_docs[k]`` of ``a`` and ``b_docs[k]`` of ``b``, for
     every k. A step of pairs tags each shingle id with its pair (``pair << 32 | id``): both
-    sides are then sorted runs, merged by one stable sort; equal neighbours are common."""
+    sides are then sorted runs, merged by one stable sort; equal neighbours are common.
+    ``pool`` runs the steps in worker threads."""
     common = np.zeros(len(a_docs), dtype=np.int64)
     a_rows = np.asarray(a_docs, np.int64) if a.rows is None else a.rows[a_docs]
     b_rows = np.asarray(b_docs, np.int64) if b.rows is None else b.rows[b_docs]
-    for start in range(0, len(a_docs), pairs_per_step):
+
+    def step(start: int) -> np.ndarray:
         tagged = []
         for shingled, rows in ((a, a_rows), (b, b_rows)):
             values, offsets = take_ragged(shingled.ids, shingled.offsets,
@@ -344,8 +346,11 @@ def overlaps(a: Shingled, a_docs: np.ndarray, b: Shingled, b_docs: np.ndarray,
             tagged.append((pair << np.uint64(32)) | values.astype(np.uint64))
         merged = np.sort(np.concatenate(tagged), kind="stable")
         same = merged[1:][merged[1:] == merged[:-1]]
-        found = np.bincount((same >> np.uint64(32)).astype(np.int64),
-                            minlength=min(pairs_per_step, len(a_docs) - start))
+        return np.bincount((same >> np.uint64(32)).astype(np.int64),
+                           minlength=min(pairs_per_step, len(a_docs) - start))
+
+    starts = range(0, len(a_docs), pairs_per_step)
+    for start, found in zip(starts, (pool or ChunkPool(0)).map(step, starts), strict=True):
         common[start : start + found.size] = found
     return common
 
