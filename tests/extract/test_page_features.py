@@ -107,3 +107,50 @@ def test_url_host_and_slug_shape(url: str, on: set[str], off: set[str]) -> None:
     row = features(url, fromstring("<html><body><p>x</p></body></html>"), [], {}, "x")
     assert all(row[n] == 1.0 for n in on) and all(row[n] == 0.0 for n in off)
     assert row["url_slug_chars"] >= 0.0
+
+
+def _spellings(items) -> list[str]:
+    """Every string a small regular expression matches, each repeat at its least count (and
+    once more for an optional part), each character class by one of its characters."""
+    from itertools import product
+    from re import _constants as c
+
+    out = [""]
+    for op, av in items:
+        if op is c.LITERAL:
+            options = [chr(av)]
+        elif op is c.BRANCH:
+            options = [s for alt in av[1] for s in _spellings(alt)]
+        elif op is c.SUBPATTERN:
+            options = _spellings(av[3])
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            low, high, sub = av
+            options = ["".join(p) for n in sorted({low, min(high, low + 1)})
+                       for p in product(_spellings(sub), repeat=n)]
+        elif op is c.AT:
+            options = [""]
+        elif op is c.IN:
+            first = av[0]
+            options = {c.CATEGORY_DIGIT: ["7"], c.CATEGORY_SPACE: [" "]}.get(
+                first[1], [chr(first[1])] if first[0] is c.LITERAL else None)
+            assert options is not None, av
+        else:
+            raise AssertionError(f"unexpected {op}")
+        out = [a + b for a in out for b in options]
+    return out
+
+
+def test_every_word_pattern_match_holds_one_of_its_needles() -> None:
+    from re import _parser
+
+    from newslake.extract.page_features import _NEEDLES, _matches
+
+    for pattern, needles in _NEEDLES.items():
+        spellings = _spellings(_parser.parse(pattern.pattern))
+        assert len(spellings) >= 10
+        for text in spellings:
+            assert any(n in text for n in needles), (pattern.pattern, text)
+            # in running text ("posts:" only counts before a word character, as in "posts:12")
+            line = next(t for t in (f"so {text} too", f"so {text}7 too") if pattern.search(t))
+            assert _matches(pattern, line) == 1
+    assert _matches(next(iter(_NEEDLES)), "nothing here") == 0

@@ -110,6 +110,19 @@ _DOCS = re.compile(
     r"installation|edit (?:this|on github)|next|previous|version)\b",
 )
 _REPLY_COUNT = re.compile(r"\b\d+\s+(?:comments?|repl(?:y|ies)|answers?|posts|views|votes?)\b")
+# Every match of a word pattern holds one of its needles: a text without any has no match,
+# and a substring test is far quicker than a regular expression over the whole page.
+_NEEDLES: dict[re.Pattern[str], tuple[str, ...]] = {
+    _CART: ("add", "buy now", "stock", "free shipping", "checkout", "quantity", "warenkorb",
+            "panier", "carrito", "sku", "select options"),
+    _FORUM: ("repl", "quote", "joined", "post", "member", "thread", "views", "upvote",
+             "permalink", "like", "solved", "answered", "asked"),
+    _SERVICE: ("contact us", "get ", "consultation", "schedule ", "book ", "call ", "our ",
+               "request a ", "learn more", "we offer", "why choose"),
+    _DOCS: ("on this page", "table of contents", "parameters", "returns", "example", "syntax",
+            "installation", "edit ", "next", "previous", "version"),
+    _REPLY_COUNT: ("comment", "repl", "answer", "posts", "views", "vote"),
+}
 _SENTENCE = re.compile(r"(?<=\w)[.!?](?:\s|$)")
 _PROSE = re.compile(r"[.!?。！？][\"'”’)]?$")
 _WORD = re.compile(r"\w+")
@@ -368,13 +381,20 @@ def _dom_features(tree: HtmlElement) -> tuple[dict[str, float], str]:
     }, " ".join(pieces)
 
 
+def _matches(pattern: re.Pattern[str], lowered: str) -> int:
+    """How many times a word pattern matches a lower-cased text."""
+    if not any(needle in lowered for needle in _NEEDLES[pattern]):
+        return 0
+    return len(pattern.findall(lowered))
+
+
 def _text_features(page_text: str, body: str) -> dict[str, float]:
     lines = [line for line in body.split("\n") if line.strip()]
     words = [len(_WORD.findall(line)) for line in lines]
-    total = sum(words) or 1
+    body_words = sum(words)  # no word spans a line break, and blank lines have none
+    total = body_words or 1
     prose = sum(n for line, n in zip(lines, words, strict=True) if n >= 15 and _PROSE.search(line))
     long_lines = sum(1 for n in words if n >= 30)
-    body_words = len(_WORD.findall(body))
     page_words = len(_WORD.findall(page_text)) or 1
     lowered = page_text.lower()  # the word patterns below are lower-case, without re.I
     return {
@@ -384,10 +404,10 @@ def _text_features(page_text: str, body: str) -> dict[str, float]:
         "long_paragraphs": _log(long_lines),
         "mean_line_words": _log(total / len(lines) if lines else 0),
         "prices": _log(len(_PRICE.findall(page_text))),
-        "cart": _log(len(_CART.findall(lowered))),
-        "forum_words": _log(len(_FORUM.findall(lowered))),
-        "service_words": _log(len(_SERVICE.findall(lowered))),
-        "docs_words": _log(len(_DOCS.findall(lowered))),
+        "cart": _log(_matches(_CART, lowered)),
+        "forum_words": _log(_matches(_FORUM, lowered)),
+        "service_words": _log(_matches(_SERVICE, lowered)),
+        "docs_words": _log(_matches(_DOCS, lowered)),
         "we_share": min(len(_WE.findall(body)) / (body_words or 1) * 20, 1.0),
         "body_prices": _log(len(_PRICE.findall(body))),
         "body_lines": _log(len(lines)),
@@ -397,7 +417,7 @@ def _text_features(page_text: str, body: str) -> dict[str, float]:
         "sentences_per_line": min(len(_SENTENCE.findall(body)) / len(lines), 10.0) / 10
         if lines else 0.0,
         "page_dates": _log(len(_DATE.findall(page_text))),
-        "reply_counts": _log(len(_REPLY_COUNT.findall(lowered))),
+        "reply_counts": _log(_matches(_REPLY_COUNT, lowered)),
     }
 
 
