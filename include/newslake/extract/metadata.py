@@ -72,6 +72,13 @@ _TIER1_CLASSES = (
     "journalist-name",
 )
 _TIER2_CLASSES = ("author", "Author", "screenname", "writer", "byline", "Byline")
+# A part of every class, id and itemprop value the tiers below look for: an element whose
+# values hold none (and with no rel, data-testid or data-component mark) is no byline.
+_TIER_MARKS = re.compile(
+    "uthor|byl|Byl|BBL|zuozhe|bianji|xiaobian|channel-name|submitted-by|posted-by|"
+    "journalist-name|screenname|writer|username"
+)
+_TESTIDS = ("AuthorCard", "AuthorURL")
 
 
 def _author_tier(element: HtmlElement) -> int | None:
@@ -79,11 +86,19 @@ def _author_tier(element: HtmlElement) -> int | None:
     tag = element.tag
     get = element.get
     cls, ident, prop = get("class") or "", get("id") or "", get("itemprop") or ""
+    if (
+        tag != "author"
+        and not _TIER_MARKS.search(f"{cls} {ident} {prop}")
+        and get("rel") != "author"
+        and get("data-testid") not in _TESTIDS
+        and "Byline" not in (get("data-component") or "")
+    ):
+        return None
     if tag == "author" or (
         tag in _TIER0_TAGS
         and (
             get("rel") == "author" or ident == "author" or cls == "author"
-            or prop == "author name" or get("data-testid") in ("AuthorCard", "AuthorURL")
+            or prop == "author name" or get("data-testid") in _TESTIDS
             or any(c in cls for c in _TIER0_CLASSES)
         )
     ):
