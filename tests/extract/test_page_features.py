@@ -154,3 +154,10 @@ def test_every_word_pattern_match_holds_one_of_its_needles() -> None:
             line = next(t for t in (f"so {text} too", f"so {text}7 too") if pattern.search(t))
             assert _matches(pattern, line) == 1
     assert _matches(next(iter(_NEEDLES)), "nothing here") == 0
+
+
+def test_link_density_counts_text_nested_in_links() -> None:
+    dom = _dom("<p>abcde <a href='/x'>Go <span>far</span></a> tail</p>"
+               "<div>xy<a href='/y'>z</a></div>")
+    # text pieces: "abcde", "Go", "far", "tail", "xy", "z" = 5+2+3+4+2+1 characters
+    assert dom["link_density"] == pytest.approx((2 + 3 + 1) / 17)

@@ -141,6 +141,9 @@ _ANY_MARK = re.compile("|".join(
      "star", "review-count", "breadcrumb", "btn", "button", "cta")
 ))
 _NO_FLAGS = (False,) * 9
+_COUNTED = frozenset({"a", "p", "h1", "h2", "h3", "h4", "time", "pre", "code", "form", "input",
+                      "select", "button", "article", "li", "img", "ul"})
+"""The tags the element walk counts or measures (a quick test passes over the others)."""
 _BYLINE_CLASS = re.compile(r"byline|(?:^|[\s_-])author(?:$|[\s_-])|dateline|posted-on|entry-date",
                            re.I)
 _RATING_CLASS = re.compile(r"rating|stars?(?:$|[\s_-])|review-count", re.I)
@@ -247,19 +250,27 @@ def _dom_features(tree: HtmlElement) -> tuple[dict[str, float], str]:
     crumbs: HtmlElement | None = None
     root = tree.find(".//body")
     for el in (root if root is not None else tree).iter():
-        tag = el.tag if isinstance(el.tag, str) else ""
-        if el.tail and el.tail.strip():
-            pieces.append(el.tail)
-            text_chars += len(el.tail.strip())
-        if tag in _SKIP or not tag:
+        tag = el.tag
+        tail = el.tail  # each read of .text or .tail builds a new string: read once
+        if tail:
+            size = len(tail.strip())
+            if size:
+                pieces.append(tail)
+                text_chars += size
+        if not isinstance(tag, str) or not tag or tag in _SKIP:
             continue
         cls = el.get("class") or ""
-        txt = len((el.text or "").strip())
+        text = el.text
+        txt = len(text.strip()) if text else 0
         if txt:
-            pieces.append(el.text or "")
-        text_chars += txt
-        if tag == "a":
-            link_chars += txt + sum(len((c.text or "").strip()) for c in el.iterdescendants())
+            pieces.append(text)
+            text_chars += txt
+        if tag not in _COUNTED:
+            pass
+        elif tag == "a":
+            link_chars += txt
+            if len(el):  # most links hold their text alone
+                link_chars += sum(len((c.text or "").strip()) for c in el.iterdescendants())
             href = el.get("href") or ""
             if href.startswith("tel:"):
                 tel += 1
