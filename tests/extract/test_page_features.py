@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml.html import fromstring
 from newslake.extract.page_features import _dom_features, _ld_features, _text_features, features
 
@@ -161,3 +164,18 @@ def test_link_density_counts_text_nested_in_links() -> None:
                "<div>xy<a href='/y'>z</a></div>")
     # text pieces: "abcde", "Go", "far", "tail", "xy", "z" = 5+2+3+4+2+1 characters
     assert dom["link_density"] == pytest.approx((2 + 3 + 1) / 17)
+
+
+_TEXT = st.text(alphabet="$€£¥₹0129.,  \n\tusdeurgbkrzłchfUSDKRa!?é_", max_size=60)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TEXT)
+def test_price_and_sentence_patterns_match_as_written_plainly(text: str) -> None:
+    from newslake.extract.page_features import _PRICE, _SENTENCE
+
+    price = re.compile(
+        r"(?:[$€£¥₹]\s?\d[\d.,]*|\d[\d.,]*\s?(?:€|£|\$|usd|eur|gbp|kr|zł|chf)\b)", re.I
+    )
+    assert _PRICE.findall(text) == price.findall(text)
+    assert _SENTENCE.findall(text) == re.compile(r"(?<=\w)[.!?](?:\s|$)").findall(text)

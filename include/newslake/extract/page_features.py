@@ -88,8 +88,11 @@ _HOST_WORDS: dict[str, frozenset[str]] = {
     "host_news": frozenset({"news", "blog", "blogs", "press", "edition"}),
 }
 _URL_DATE = re.compile(r"/(?:19|20)\d{2}/(?:[01]?\d)(?:/|$)|[/_-](?:19|20)\d{2}-?[01]\d-?[0-3]\d")
+# "$12", "12 €", "12 usd". The first character is read as a class and then told apart by a
+# lookbehind, so the search skips to currency signs and digits instead of trying each place.
 _PRICE = re.compile(
-    r"(?:[$€£¥₹]\s?\d[\d.,]*|\d[\d.,]*\s?(?:€|£|\$|usd|eur|gbp|kr|zł|chf)\b)", re.I
+    r"[$€£¥₹\d](?:(?<=[$€£¥₹])\s?\d[\d.,]*|(?<=\d)[\d.,]*\s?(?:€|£|\$|usd|eur|gbp|kr|zł|chf)\b)",
+    re.I,
 )
 _CART = re.compile(
     r"\b(?:add(?:ed)? to (?:cart|bag|basket|wishlist)|buy now|in stock|out of stock|"
@@ -123,7 +126,7 @@ _NEEDLES: dict[re.Pattern[str], tuple[str, ...]] = {
             "installation", "edit ", "next", "previous", "version"),
     _REPLY_COUNT: ("comment", "repl", "answer", "posts", "views", "vote"),
 }
-_SENTENCE = re.compile(r"(?<=\w)[.!?](?:\s|$)")
+_SENTENCE = re.compile(r"[.!?](?<=\w.)(?:\s|$)")  # a stop after a word character
 _PROSE = re.compile(r"[.!?。！？][\"'”’)]?$")
 _WORD = re.compile(r"\w+")
 _WE = re.compile(r"\b(?:we|our|us)\b", re.I)
