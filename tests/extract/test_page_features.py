@@ -130,7 +130,7 @@ def _spellings(items) -> list[str]:
             low, high, sub = av
             options = ["".join(p) for n in sorted({low, min(high, low + 1)})
                        for p in product(_spellings(sub), repeat=n)]
-        elif op is c.AT:
+        elif op in (c.AT, c.ASSERT, c.ASSERT_NOT):
             options = [""]
         elif op is c.IN:
             first = av[0]
@@ -179,3 +179,13 @@ def test_price_and_sentence_patterns_match_as_written_plainly(text: str) -> None
     )
     assert _PRICE.findall(text) == price.findall(text)
     assert _SENTENCE.findall(text) == re.compile(r"(?<=\w)[.!?](?:\s|$)").findall(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="0129 \n_a.commentsrepliyanswpotvi", max_size=40))
+def test_reply_count_pattern_matches_as_written_plainly(text: str) -> None:
+    from newslake.extract.page_features import _REPLY_COUNT
+
+    plain = re.compile(r"\b\d+\s+(?:comments?|repl(?:y|ies)|answers?|posts|views|votes?)\b")
+    assert _REPLY_COUNT.findall(text) == plain.findall(text)
+    assert _REPLY_COUNT.findall(f"{text} 12 comments") == plain.findall(f"{text} 12 comments")

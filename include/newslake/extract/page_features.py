@@ -112,7 +112,11 @@ _DOCS = re.compile(
     r"\b(?:on this page|table of contents|parameters|returns|example|syntax|"
     r"installation|edit (?:this|on github)|next|previous|version)\b",
 )
-_REPLY_COUNT = re.compile(r"\b\d+\s+(?:comments?|repl(?:y|ies)|answers?|posts|views|votes?)\b")
+# "12 comments": a digit opening a number (the lookbehind stands for a leading \b), so the
+# search skips to digits.
+_REPLY_COUNT = re.compile(
+    r"\d(?<!\w.)\d*\s+(?:comments?|repl(?:y|ies)|answers?|posts|views|votes?)\b"
+)
 # Every match of a word pattern holds one of its needles: a text without any has no match,
 # and a substring test is far quicker than a regular expression over the whole page.
 _NEEDLES: dict[re.Pattern[str], tuple[str, ...]] = {
