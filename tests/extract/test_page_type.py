@@ -181,3 +181,20 @@ def test_sibling_run_counts_the_longest_run_of_like_siblings_under_one_parent() 
     tree = fromstring(f"<html><body><main>{groups}</main></body></html>")
     for _ in range(20):  # the same answer every time: no dependence on memory layout
         assert _dom_features(tree)[0]["sibling_run"] == pytest.approx(math.log1p(7))
+
+
+def test_contributions_are_half_the_change_of_each_flipped_split() -> None:
+    import numpy as np
+
+    m = model()
+    rows = [{}, {name: 1.0 for name in m.features}, {"og_article": 1.0, "body_words": 0.9}]
+    for row in rows:
+        index = m.leaf_indices(m.matrix([row]))[0]
+        for a, b in ((0, 1), (2, 0)):
+            want = np.zeros(len(m.features))
+            for tree, leaf in zip(m.trees, index, strict=True):
+                for level, feature in enumerate(tree.features):
+                    other = tree.leaves[leaf ^ (1 << level)]
+                    here = tree.leaves[leaf]
+                    want[feature] += ((here[a] - here[b]) - (other[a] - other[b])) / 2
+            assert np.allclose(m.contributions(index, a, b), want)

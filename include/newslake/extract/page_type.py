@@ -129,10 +129,11 @@ class PageTypeModel:
         in every tree is ``index``: per tree, a split's share is half the change when its
         answer is flipped."""
         feats, cuts, leaves = self._arrays
-        margin = leaves[:, :, a] - leaves[:, :, b]  # trees x leaves
         trees = np.arange(len(self.trees))[:, None]
         flipped = index[:, None] ^ (1 << np.arange(feats.shape[1]))[None, :]
-        delta = (margin[trees[:, 0], index][:, None] - margin[trees, flipped]) / 2
+        # only the leaves read (the page's and its one-flip neighbours'), not every leaf
+        at, near = leaves[trees[:, 0], index], leaves[trees, flipped]
+        delta = ((at[:, a] - at[:, b])[:, None] - (near[..., a] - near[..., b])) / 2
         delta[~np.isfinite(cuts)] = 0.0  # levels a shallower tree does not have
         return np.bincount(feats.ravel(), weights=delta.ravel(), minlength=len(self.features))
 
