@@ -189,3 +189,14 @@ def test_reply_count_pattern_matches_as_written_plainly(text: str) -> None:
     plain = re.compile(r"\b\d+\s+(?:comments?|repl(?:y|ies)|answers?|posts|views|votes?)\b")
     assert _REPLY_COUNT.findall(text) == plain.findall(text)
     assert _REPLY_COUNT.findall(f"{text} 12 comments") == plain.findall(f"{text} 12 comments")
+
+
+def test_paragraph_blocks_measure_plain_and_linked_paragraphs() -> None:
+    dom = _dom("<div><p> plain words </p><p>see <a href='/x'>the link</a> now</p></div>"
+               "<div class='teaser'><p>x</p></div>")
+    # the first block: "plain words" (11) and "see the link now" (16), of which 8 link text;
+    # the page's text pieces: 11 + 3 + 8 + 3 + 1 characters
+    assert dom["main_block_share"] == pytest.approx(27 / 26)
+    assert dom["main_block_links"] == pytest.approx(8 / 27)
+    assert dom["paragraphs"] == pytest.approx(math.log1p(3))
+    assert dom["card_class"] == pytest.approx(math.log1p(1))

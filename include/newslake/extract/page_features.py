@@ -247,7 +247,7 @@ def _dom_features(tree: HtmlElement) -> tuple[dict[str, float], str]:
     post_class = doc_class = card_class = imgs = card_heads = heads = h1s = comment_ids = 0
     byline = avatar = rating = itemprop_offer = itemprop_article = cta = users = items = 0
     paragraphs = long_paragraphs = 0
-    sibling_runs: Counter = Counter()
+    sibling_runs: dict[tuple[HtmlElement, str, str], int] = {}
     blocks: Counter = Counter()  # paragraph characters under each parent element
     block_links: Counter = Counter()  # link characters in those paragraphs
     seen_classes: dict[str, tuple[bool, ...]] = {}
@@ -287,13 +287,15 @@ def _dom_features(tree: HtmlElement) -> tuple[dict[str, float], str]:
             elif parent is not None and parent.tag == "li":
                 li_links += 1
         elif tag == "p":
-            chars = len(el.text_content().strip())
+            nested = len(el)  # a paragraph of text alone is its own text, without links
+            chars = len(el.text_content().strip()) if nested else txt
             if chars:
                 paragraphs += 1
                 long_paragraphs += chars >= 250
                 parent = el.getparent()
                 blocks[parent] += chars
-                block_links[parent] += sum(len(a.text_content()) for a in el.iter("a"))
+                if nested:
+                    block_links[parent] += sum(len(a.text_content()) for a in el.iter("a"))
         elif tag in ("h2", "h3", "h4"):
             heads += 1
             parent = el.getparent()
@@ -335,22 +337,24 @@ def _dom_features(tree: HtmlElement) -> tuple[dict[str, float], str]:
             flags = seen_classes.get(cls)
             if flags is None:
                 flags = seen_classes[cls] = _class_flags(cls)
-            post_class += flags[0]
-            doc_class += flags[1]
-            card_class += flags[2]
-            if flags[3]:
-                byline += 1
-                if h1_at >= 0 and near_h1 < 0:
-                    near_h1 = text_chars - h1_at
-            avatar += flags[4]
-            rating += flags[5]
-            if flags[6] and crumbs is None:
-                crumbs = el
-            cta += flags[7] and tag in ("a", "button")
-            users += flags[8]
+            if flags is not _NO_FLAGS:  # most classes mark nothing
+                post_class += flags[0]
+                doc_class += flags[1]
+                card_class += flags[2]
+                if flags[3]:
+                    byline += 1
+                    if h1_at >= 0 and near_h1 < 0:
+                        near_h1 = text_chars - h1_at
+                avatar += flags[4]
+                rating += flags[5]
+                if flags[6] and crumbs is None:
+                    crumbs = el
+                cta += flags[7] and tag in ("a", "button")
+                users += flags[8]
             parent = el.getparent()
             if parent is not None:  # the key holds the parent, so lxml keeps its proxy
-                sibling_runs[(parent, tag, cls)] += 1
+                key = (parent, tag, cls)
+                sibling_runs[key] = sibling_runs.get(key, 0) + 1
     longest_run = max(sibling_runs.values(), default=0)
     repeated = [n for n in sibling_runs.values() if n >= 4]
     main, main_chars = blocks.most_common(1)[0] if blocks else (None, 0)
