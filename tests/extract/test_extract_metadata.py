@@ -188,3 +188,15 @@ def test_author_tier_of_each_mark(markup: str, tier: int | None) -> None:
 
     element = fromstring(f"<html><body>{markup}</body></html>").find(".//body")[0]
     assert _author_tier(element) == tier
+
+
+def test_page_authors_reads_a_second_html_root() -> None:
+    from newslake.extract.metadata import page_authors
+    from trafilatura.utils import load_html
+
+    tree = load_html(
+        "<html><body><p class='story'>Text</p></body></html>"
+        "<html><body><div class='byline'>Jo Wren</div></body></html>"
+    )
+    assert len(list(tree.getroottree().getroot().itersiblings())) == 1
+    assert page_authors(tree) == ["Jo Wren"]

@@ -272,6 +272,26 @@ def _text_outside_discarded(element: HtmlElement) -> str:
     return " ".join(" ".join(parts).split())
 
 
+_MARKED_ATTRIBUTES = etree.XPath(
+    "//@class|//@id|//@itemprop|//@rel|//@data-testid|//@data-component|//author"
+)
+
+
+def _author_candidates(tree: HtmlElement) -> list[HtmlElement]:
+    """The elements that may be bylines, in page order (also on a broken page with two
+    ``<html>`` roots): ``<author>`` and those whose class, id, itemprop, rel, data-testid or
+    data-component holds a part of an author mark. Reading the attribute values at once is
+    quicker than asking every element for each."""
+    found: dict[HtmlElement, None] = {}
+    for node in _MARKED_ATTRIBUTES(tree):
+        if isinstance(node, str):
+            if _TIER_MARKS.search(node):
+                found[node.getparent()] = None
+        else:
+            found[node] = None
+    return list(found)
+
+
 def page_authors(tree: HtmlElement) -> list[str]:
     """Byline text marked up in the page (author/byline classes, ids, rel and itemprop).
 
@@ -279,13 +299,10 @@ def page_authors(tree: HtmlElement) -> list[str]:
     callbacks; matches inside comments, dates, figures and sidebars do not count.
     """
     tiers: list[list[HtmlElement]] = [[], [], []]
-    root = tree.getroottree().getroot()
-    tops = [*reversed(list(root.itersiblings(preceding=True))), root, *root.itersiblings()]
-    for element in (e for top in tops for e in top.iter()):  # a broken page has two roots
-        if isinstance(element.tag, str):
-            tier = _author_tier(element)
-            if tier is not None:
-                tiers[tier].append(element)
+    for element in _author_candidates(tree):
+        tier = _author_tier(element)
+        if tier is not None:
+            tiers[tier].append(element)
     for n, elements in enumerate(tiers):
         for element in elements:
             if n and any(_discarded(a) for a in element.iterancestors()):
