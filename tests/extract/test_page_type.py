@@ -7,8 +7,11 @@ import math
 
 import pytest
 from extract_fixtures import article_html
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from newslake.exceptions import ConfigError
 from newslake.extract import Hints, extract_page
+from newslake.extract.page_features import COUNTS
 from newslake.extract.page_type import CLASSES, PAGE_TYPES, PageTypeModel, Tree, model
 from newslake.sources import parse_sources
 
@@ -198,3 +201,50 @@ def test_contributions_are_half_the_change_of_each_flipped_split() -> None:
                     here = tree.leaves[leaf]
                     want[feature] += ((here[a] - here[b]) - (other[a] - other[b])) / 2
             assert np.allclose(m.contributions(index, a, b), want)
+
+
+def test_article_bound_takes_the_worst_leaf_the_unknown_features_allow() -> None:
+    m = _one_tree_model()
+    others = 5 * math.exp(-5.0)
+    # prose 0.9 leaves leaf 2 (article 3, product -1) or, with much cart, leaf 3 (0 and 1)
+    worst = math.exp(0) / (math.exp(0) + math.exp(1) + others)
+    assert m.article_bound({"prose": 0.9}, ("cart",)) == pytest.approx(worst)
+    assert m.article_bound({"prose": 0.9, "cart": 0.0}, ()) == pytest.approx(
+        m.probabilities({"prose": 0.9, "cart": 0.0})["article"]
+    )
+
+
+def _signals_of(html: str) -> dict[str, float]:
+    from extract_fixtures import FakePage
+    from newslake.extract.page import page_signals
+
+    url = "https://news.example.com/2022/04/03/story"
+    row = page_signals(FakePage(url=url, body=html.encode(), final_url=url))
+    assert row is not None
+    return row
+
+
+_COUNT_VALUES = st.floats(min_value=0.0, max_value=6.0, allow_nan=False)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.fixed_dictionaries({name: _COUNT_VALUES for name in COUNTS}), st.booleans())
+def test_lazy_page_type_equals_the_full_classification(counts, story: bool) -> None:
+    from newslake.extract.page_type import classify, classify_unless_article
+
+    page = article_html() if story else article_html(
+        body_paragraphs=1, extra_body="<ul>" + "<li><a href='/p/1'>Buy now $12</a></li>" * 30
+        + "</ul>")
+    known = {k: v for k, v in _signals_of(page).items() if k not in COUNTS}
+    full = classify(known | counts)
+    asked = []
+
+    def rest() -> dict[str, float]:
+        asked.append(True)
+        return counts
+
+    lazy = classify_unless_article(known, COUNTS, rest)
+    assert lazy.page_type == full.page_type
+    assert model().article_bound(known, COUNTS) <= full.p_article + 1e-4
+    if asked:
+        assert lazy == full  # read in full: the very same decision, P(article) and signals

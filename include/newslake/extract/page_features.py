@@ -410,6 +410,12 @@ def _matches(pattern: re.Pattern[str], lowered: str) -> int:
     return len(pattern.findall(lowered))
 
 
+COUNTS = ("prices", "cart", "forum_words", "service_words", "docs_words", "page_dates",
+          "reply_counts")
+"""The features counted by patterns over the whole page text, the costliest to compute:
+``features_without_counts`` leaves them to ``count_features``."""
+
+
 def _text_features(page_text: str, body: str) -> dict[str, float]:
     lines = [line for line in body.split("\n") if line.strip()]
     words = [len(_WORD.findall(line)) for line in lines]
@@ -418,18 +424,12 @@ def _text_features(page_text: str, body: str) -> dict[str, float]:
     prose = sum(n for line, n in zip(lines, words, strict=True) if n >= 15 and _PROSE.search(line))
     long_lines = sum(1 for n in words if n >= 30)
     page_words = len(_WORD.findall(page_text)) or 1
-    lowered = page_text.lower()  # the word patterns below are lower-case, without re.I
     return {
         "body_words": _log(body_words) / 8,
         "body_share": min(body_words / page_words, 1.0),
         "prose_share": prose / total,
         "long_paragraphs": _log(long_lines),
         "mean_line_words": _log(total / len(lines) if lines else 0),
-        "prices": _log(len(_PRICE.findall(page_text))),
-        "cart": _log(_matches(_CART, lowered)),
-        "forum_words": _log(_matches(_FORUM, lowered)),
-        "service_words": _log(_matches(_SERVICE, lowered)),
-        "docs_words": _log(_matches(_DOCS, lowered)),
         "we_share": min(len(_WE.findall(body)) / (body_words or 1) * 20, 1.0),
         "body_prices": _log(len(_PRICE.findall(body))),
         "body_lines": _log(len(lines)),
@@ -438,23 +438,32 @@ def _text_features(page_text: str, body: str) -> dict[str, float]:
         if lines else 0.0,
         "sentences_per_line": min(len(_SENTENCE.findall(body)) / len(lines), 10.0) / 10
         if lines else 0.0,
+    }
+
+
+def count_features(page_text: str) -> dict[str, float]:
+    """The ``COUNTS`` features of a page's text (the text ``features_without_counts`` gives)."""
+    lowered = page_text.lower()  # the word patterns below are lower-case, without re.I
+    return {
+        "prices": _log(len(_PRICE.findall(page_text))),
+        "cart": _log(_matches(_CART, lowered)),
+        "forum_words": _log(_matches(_FORUM, lowered)),
+        "service_words": _log(_matches(_SERVICE, lowered)),
+        "docs_words": _log(_matches(_DOCS, lowered)),
         "page_dates": _log(len(_DATE.findall(page_text))),
         "reply_counts": _log(_matches(_REPLY_COUNT, lowered)),
     }
 
 
-def features(
+def features_without_counts(
     url: str,
     tree: HtmlElement,
     objects: list[dict[str, Any]],
     meta: dict[str, Any],
     body: str,
-) -> dict[str, float]:
-    """Every page-type feature of one page.
-
-    ``objects`` are its JSON-LD objects (``jsonld.ld_objects``), ``meta`` the collected
-    metadata (``metadata.collect``), ``body`` the extracted main text.
-    """
+) -> tuple[dict[str, float], str]:
+    """Every page-type feature of one page but the ``COUNTS``, and the page's text those are
+    counted in (``count_features``). The arguments are those of ``features``."""
     dom, page_text = _dom_features(tree)
     og = (meta.get("og_type") or "").lower()
     out = {
@@ -474,5 +483,21 @@ def features(
     out.update(_url_features(url))
     out.update(dom)
     out.update(_text_features(page_text, body))
-    return out
+    return out, page_text
 
+
+def features(
+    url: str,
+    tree: HtmlElement,
+    objects: list[dict[str, Any]],
+    meta: dict[str, Any],
+    body: str,
+) -> dict[str, float]:
+    """Every page-type feature of one page.
+
+    ``objects`` are its JSON-LD objects (``jsonld.ld_objects``), ``meta`` the collected
+    metadata (``metadata.collect``), ``body`` the extracted main text.
+    """
+    out, page_text = features_without_counts(url, tree, objects, meta, body)
+    out.update(count_features(page_text))
+    return out
