@@ -80,12 +80,12 @@ def test_shop_forum_and_navigation_marks() -> None:
 def test_text_shape_of_the_main_text() -> None:
     body = "\n".join([_SENTENCE * 2, "Why does it fail?", "Home", "Call me."])
     page = body + " posted 3 days ago, 12 replies, 2 hours ago"
-    out = _text_features(page, body) | count_features(page)
+    out = _text_features(body) | count_features(page, body)
     assert out["question_lines"] == 0.25
     assert out["short_lines"] == 0.75
     assert out["reply_counts"] == pytest.approx(math.log1p(1))
     assert out["page_dates"] == 0.0
-    dated = count_features("On 2024-05-03, 3 May 2024 and March 4, 2023 (4.3.2023)")
+    dated = count_features("On 2024-05-03, 3 May 2024 and March 4, 2023 (4.3.2023)", "x")
     assert dated["page_dates"] == pytest.approx(math.log1p(4))
 
 

@@ -294,7 +294,7 @@ def _page_type(
         return page_type.PageType(kind, 0.0, (f"og:type={og}", f"words={words}"))
     row, page_text = page_features.features_without_counts(url, tree, objects, md, body)
     return page_type.classify_unless_article(
-        row, page_features.COUNTS, lambda: page_features.count_features(page_text)
+        row, page_features.COUNTS, lambda: page_features.count_features(page_text, body)
     )
 
 

@@ -410,23 +410,21 @@ def _matches(pattern: re.Pattern[str], lowered: str) -> int:
     return len(pattern.findall(lowered))
 
 
-COUNTS = ("prices", "cart", "forum_words", "service_words", "docs_words", "page_dates",
-          "reply_counts")
-"""The features counted by patterns over the whole page text, the costliest to compute:
-``features_without_counts`` leaves them to ``count_features``."""
+COUNTS = ("body_share", "prices", "cart", "forum_words", "service_words", "docs_words",
+          "page_dates", "reply_counts")
+"""The features counted by patterns over the whole page text (its words, prices, ...), the
+costliest to compute: ``features_without_counts`` leaves them to ``count_features``."""
 
 
-def _text_features(page_text: str, body: str) -> dict[str, float]:
+def _text_features(body: str) -> dict[str, float]:
     lines = [line for line in body.split("\n") if line.strip()]
     words = [len(_WORD.findall(line)) for line in lines]
     body_words = sum(words)  # no word spans a line break, and blank lines have none
     total = body_words or 1
     prose = sum(n for line, n in zip(lines, words, strict=True) if n >= 15 and _PROSE.search(line))
     long_lines = sum(1 for n in words if n >= 30)
-    page_words = len(_WORD.findall(page_text)) or 1
     return {
         "body_words": _log(body_words) / 8,
-        "body_share": min(body_words / page_words, 1.0),
         "prose_share": prose / total,
         "long_paragraphs": _log(long_lines),
         "mean_line_words": _log(total / len(lines) if lines else 0),
@@ -441,10 +439,13 @@ def _text_features(page_text: str, body: str) -> dict[str, float]:
     }
 
 
-def count_features(page_text: str) -> dict[str, float]:
-    """The ``COUNTS`` features of a page's text (the text ``features_without_counts`` gives)."""
+def count_features(page_text: str, body: str) -> dict[str, float]:
+    """The ``COUNTS`` features of a page's text (the text ``features_without_counts`` gives)
+    and its main text ``body``."""
+    page_words = len(_WORD.findall(page_text)) or 1
     lowered = page_text.lower()  # the word patterns below are lower-case, without re.I
     return {
+        "body_share": min(len(_WORD.findall(body)) / page_words, 1.0),
         "prices": _log(len(_PRICE.findall(page_text))),
         "cart": _log(_matches(_CART, lowered)),
         "forum_words": _log(_matches(_FORUM, lowered)),
@@ -482,7 +483,7 @@ def features_without_counts(
     out.update(_ld_features(objects))
     out.update(_url_features(url))
     out.update(dom)
-    out.update(_text_features(page_text, body))
+    out.update(_text_features(body))
     return out, page_text
 
 
@@ -499,5 +500,5 @@ def features(
     metadata (``metadata.collect``), ``body`` the extracted main text.
     """
     out, page_text = features_without_counts(url, tree, objects, meta, body)
-    out.update(count_features(page_text))
+    out.update(count_features(page_text, body))
     return out
