@@ -147,28 +147,32 @@ class PageTypeModel:
         return np.delete(margins, _ARTICLE, axis=2)
 
     def _open_splits(self, unknown: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
-        """The splits on ``unknown`` features (trees x depth) and, per tree, the leaf bits
-        the other splits set."""
+        """Which splits ask the other features (trees x depth, as bit values, 0 where a split
+        asks an ``unknown`` one) and, per tree, the leaf bits those splits set."""
         cache = self.__dict__.setdefault("_open_cache", {})
         if unknown not in cache:
             feats, cuts, _ = self._arrays
             names = [self.features.index(n) for n in unknown if n in self.features]
-            free = np.isin(feats, names) & np.isfinite(cuts)
-            cache[unknown] = free, ~free @ (1 << np.arange(feats.shape[1]))
+            asked = ~(np.isin(feats, names) & np.isfinite(cuts))
+            bits = asked * (1 << np.arange(feats.shape[1]))
+            cache[unknown] = bits, bits.sum(axis=1)
         return cache[unknown]
 
     def article_bound(self, row: dict[str, float], unknown: tuple[str, ...]) -> float:
         """A lower bound of P(article) over every value the ``unknown`` features may take:
         in each tree, the leaf the known answers allow that scores worst for "article"."""
         feats, cuts, _ = self._arrays
-        free, known = self._open_splits(unknown)
+        bits, known = self._open_splits(unknown)
         x = self.matrix([row])[0]
-        fixed = ((x[feats] > cuts) & ~free) @ (1 << np.arange(feats.shape[1]))
-        leaf = np.arange(self._margins.shape[1])
-        allowed = (leaf[None, :] & known[:, None]) == fixed[:, None]  # trees x leaves
+        fixed = ((x[feats] > cuts) * bits).sum(axis=1)  # the leaf bits the known answers set
+        allowed = (self._leaf_ids & known[:, None]) == fixed[:, None]  # trees x leaves
         worst = np.where(allowed[:, :, None], self._margins, -np.inf).max(axis=1).sum(axis=0)
         rivals = np.minimum(worst, 700.0)  # exp(700): no doubt left either way
         return float(1.0 / (1.0 + np.exp(rivals).sum()))
+
+    @functools.cached_property
+    def _leaf_ids(self) -> np.ndarray:
+        return np.arange(self._margins.shape[1])[None, :]
 
     def classify(self, row: dict[str, float]) -> PageType:
         """The page type of a feature row, with the three features that decided it."""
