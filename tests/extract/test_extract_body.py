@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml.html import fromstring
 from newslake.extract.body import clean_body, word_count
 
@@ -41,3 +43,11 @@ def test_article_text_is_kept_whole() -> None:
     text = "\n".join(ARTICLE)
     assert clean_body(text, PAGE, "Some other title", []) == text
     assert word_count(text) == sum(len(line.split()) for line in ARTICLE)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab1 _\n.é-", max_size=80), st.integers(min_value=0, max_value=12))
+def test_has_words_agrees_with_the_word_count(text: str, n: int) -> None:
+    from newslake.extract.body import has_words
+
+    assert has_words(text, n) == (word_count(text) >= n)

@@ -283,3 +283,21 @@ def test_first_written_day_forms() -> None:
     assert first_written_day("le 12 mars 2020").date().isoformat() == "2020-03-12"
     assert first_written_day("2021-04-05T10:00").date().isoformat() == "2021-04-05"
     assert first_written_day("May 2020, 12/03/2020, 31.02.2020") is None
+
+
+def test_markup_dates_in_page_order() -> None:
+    from newslake.extract.dating import markup_dates
+    from trafilatura.utils import load_html
+
+    tree = load_html(
+        "<html><head><meta itemprop='dateModified' content='2024-03-02'></head><body>"
+        "<div itemprop='datePublished'> 1 March  2024 </div>"
+        "<span itemprop='dateCreated' content='2024-02-28'></span>"
+        "<time datetime='2024-03-01T10:00'>x</time><time datetime='soon'>y</time>"
+        "<p itemprop='dateModified' datetime='2024-03-05'></p><p itemprop='headline'>z</p>"
+        "</body></html>"
+    )
+    found = markup_dates(tree)
+    assert found.published == "1 March 2024"
+    assert found.modified == "2024-03-02"
+    assert found.times == ["2024-03-01T10:00"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from extract_fixtures import article_html
 from lxml.html import fromstring
 from newslake.extract import EXTRACTOR_VERSION, Hints, extract_page
@@ -151,3 +152,51 @@ def test_page_authors_tiers_and_discarded_parts() -> None:
     assert page_authors(fromstring(loose_first)) == ["Jo Wren"]  # explicit markup first
     only_sidebar = '<html><body><div class="sidebar"><span class="writer">Side Person</span>'
     assert page_authors(fromstring(only_sidebar + "</div><p>Text</p></body></html>")) == []
+
+
+@pytest.mark.parametrize(
+    ("markup", "tier"),
+    [
+        ("<author>x</author>", 0),
+        ("<a rel='author'>x</a>", 0),
+        ("<div id='author'>x</div>", 0),
+        ("<span class='story-AuthorName'>x</span>", 0),
+        ("<strong itemprop='author name'>x</strong>", 0),
+        ("<div data-testid='AuthorCard'>x</div>", 0),
+        ("<div data-testid='AuthorURL'>x</div>", 0),
+        ("<p class='BBL'>x</p>", 1),
+        ("<p class='username'>x</p>", 1),
+        ("<span id='page-zuozhe'>x</span>", 1),
+        ("<span class='story-bianji'>x</span>", 1),
+        ("<div class='xiaobian'>x</div>", 1),
+        ("<h4 class='channel-name'>x</h4>", 1),
+        ("<div class='submitted-by'>x</div>", 1),
+        ("<div class='journalist-name'>x</div>", 1),
+        ("<span itemprop='authorUrl'>x</span>", 1),
+        ("<section data-component='ByLine Byline'>x</section>", 2),
+        ("<section id='postAuthor'>x</section>", 2),
+        ("<em class='screenname'>x</em>", 2),
+        ("<em class='writer'>x</em>", 2),
+        ("<em class='top-Byline'>x</em>", 2),
+        ("<em class='byline-x'>x</em>", 2),
+        ("<em class='story' id='main' itemprop='articleBody' rel='nofollow'>x</em>", None),
+        ("<div data-testid='Author' data-component='Line'>x</div>", None),
+    ],
+)
+def test_author_tier_of_each_mark(markup: str, tier: int | None) -> None:
+    from newslake.extract.metadata import _author_tier
+
+    element = fromstring(f"<html><body>{markup}</body></html>").find(".//body")[0]
+    assert _author_tier(element) == tier
+
+
+def test_page_authors_reads_a_second_html_root() -> None:
+    from newslake.extract.metadata import page_authors
+    from trafilatura.utils import load_html
+
+    tree = load_html(
+        "<html><body><p class='story'>Text</p></body></html>"
+        "<html><body><div class='byline'>Jo Wren</div></body></html>"
+    )
+    assert len(list(tree.getroottree().getroot().itersiblings())) == 1
+    assert page_authors(tree) == ["Jo Wren"]

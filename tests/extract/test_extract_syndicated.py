@@ -130,3 +130,27 @@ def test_photo_credit_is_not_a_publisher_credit(make_page) -> None:
     article = extract_page(make_page(html, url="https://gear.example/best-watch"), Hints()).article
     assert article["original_publisher"] is None and article["syndicator"] is None
     assert article["authors"] == ["Matthew Richardson"]
+
+
+@pytest.mark.parametrize(
+    ("markup", "hinted"),
+    [
+        ("<p>Originally published on Example Times.</p>", True),
+        ("<p>\n  THIS STORY FIRST APPEARED in Example Times</p>", True),
+        ("<p>Read the full story at Example Times</p>", True),
+        ("<p>Continue reading on Example Times</p>", True),
+        ("<span>Provided by Example Wire</span>", True),
+        ("<p>Source: Example Wire</p>", True),
+        ("<p>CREDIT: Example Wire</p>", True),
+        ("<div class='story wire-credit'>Example Wire</div>", True),
+        ("<div class='provider-name'>Example Wire</div>", True),
+        ("<p>The provider-name and the source: are words here.</p>", False),
+        ("<p>First we read it, then we published it.</p>", False),
+    ],
+)
+def test_credit_hint_reads_phrases_and_classes(markup: str, hinted: bool) -> None:
+    from newslake.extract.adapters import attribution
+    from trafilatura.utils import load_html
+
+    html = f"<html><body><article>{markup}</article></body></html>"
+    assert attribution.credit_hint(html, load_html(html)) is hinted

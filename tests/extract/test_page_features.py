@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml.html import fromstring
-from newslake.extract.page_features import _dom_features, _ld_features, _text_features, features
+from newslake.extract.page_features import (
+    _dom_features,
+    _ld_features,
+    _text_features,
+    count_features,
+    features,
+)
 
 _SENTENCE = "The council met on Tuesday and approved the harbour budget after a long debate. "
 
@@ -71,12 +80,12 @@ def test_shop_forum_and_navigation_marks() -> None:
 def test_text_shape_of_the_main_text() -> None:
     body = "\n".join([_SENTENCE * 2, "Why does it fail?", "Home", "Call me."])
     page = body + " posted 3 days ago, 12 replies, 2 hours ago"
-    out = _text_features(page, body)
+    out = _text_features(body) | count_features(page, body)
     assert out["question_lines"] == 0.25
     assert out["short_lines"] == 0.75
     assert out["reply_counts"] == pytest.approx(math.log1p(1))
     assert out["page_dates"] == 0.0
-    dated = _text_features("On 2024-05-03, 3 May 2024 and March 4, 2023 (4.3.2023)", "x")
+    dated = count_features("On 2024-05-03, 3 May 2024 and March 4, 2023 (4.3.2023)", "x")
     assert dated["page_dates"] == pytest.approx(math.log1p(4))
 
 
@@ -107,3 +116,93 @@ def test_url_host_and_slug_shape(url: str, on: set[str], off: set[str]) -> None:
     row = features(url, fromstring("<html><body><p>x</p></body></html>"), [], {}, "x")
     assert all(row[n] == 1.0 for n in on) and all(row[n] == 0.0 for n in off)
     assert row["url_slug_chars"] >= 0.0
+
+
+def _spellings(items) -> list[str]:
+    """Every string a small regular expression matches, each repeat at its least count (and
+    once more for an optional part), each character class by one of its characters."""
+    from itertools import product
+    from re import _constants as c
+
+    out = [""]
+    for op, av in items:
+        if op is c.LITERAL:
+            options = [chr(av)]
+        elif op is c.BRANCH:
+            options = [s for alt in av[1] for s in _spellings(alt)]
+        elif op is c.SUBPATTERN:
+            options = _spellings(av[3])
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            low, high, sub = av
+            options = ["".join(p) for n in sorted({low, min(high, low + 1)})
+                       for p in product(_spellings(sub), repeat=n)]
+        elif op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            options = [""]
+        elif op is c.IN:
+            first = av[0]
+            options = {c.CATEGORY_DIGIT: ["7"], c.CATEGORY_SPACE: [" "]}.get(
+                first[1], [chr(first[1])] if first[0] is c.LITERAL else None)
+            assert options is not None, av
+        else:
+            raise AssertionError(f"unexpected {op}")
+        out = [a + b for a in out for b in options]
+    return out
+
+
+def test_every_word_pattern_match_holds_one_of_its_needles() -> None:
+    from re import _parser
+
+    from newslake.extract.page_features import _NEEDLES, _matches
+
+    for pattern, needles in _NEEDLES.items():
+        spellings = _spellings(_parser.parse(pattern.pattern))
+        assert len(spellings) >= 10
+        for text in spellings:
+            assert any(n in text for n in needles), (pattern.pattern, text)
+            # in running text ("posts:" only counts before a word character, as in "posts:12")
+            line = next(t for t in (f"so {text} too", f"so {text}7 too") if pattern.search(t))
+            assert _matches(pattern, line) == 1
+    assert _matches(next(iter(_NEEDLES)), "nothing here") == 0
+
+
+def test_link_density_counts_text_nested_in_links() -> None:
+    dom = _dom("<p>abcde <a href='/x'>Go <span>far</span></a> tail</p>"
+               "<div>xy<a href='/y'>z</a></div>")
+    # text pieces: "abcde", "Go", "far", "tail", "xy", "z" = 5+2+3+4+2+1 characters
+    assert dom["link_density"] == pytest.approx((2 + 3 + 1) / 17)
+
+
+_TEXT = st.text(alphabet="$€£¥₹0129.,  \n\tusdeurgbkrzłchfUSDKRa!?é_", max_size=60)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TEXT)
+def test_price_and_sentence_patterns_match_as_written_plainly(text: str) -> None:
+    from newslake.extract.page_features import _PRICE, _SENTENCE
+
+    price = re.compile(
+        r"(?:[$€£¥₹]\s?\d[\d.,]*|\d[\d.,]*\s?(?:€|£|\$|usd|eur|gbp|kr|zł|chf)\b)", re.I
+    )
+    assert _PRICE.findall(text) == price.findall(text)
+    assert _SENTENCE.findall(text) == re.compile(r"(?<=\w)[.!?](?:\s|$)").findall(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="0129 \n_a.commentsrepliyanswpotvi", max_size=40))
+def test_reply_count_pattern_matches_as_written_plainly(text: str) -> None:
+    from newslake.extract.page_features import _REPLY_COUNT
+
+    plain = re.compile(r"\b\d+\s+(?:comments?|repl(?:y|ies)|answers?|posts|views|votes?)\b")
+    assert _REPLY_COUNT.findall(text) == plain.findall(text)
+    assert _REPLY_COUNT.findall(f"{text} 12 comments") == plain.findall(f"{text} 12 comments")
+
+
+def test_paragraph_blocks_measure_plain_and_linked_paragraphs() -> None:
+    dom = _dom("<div><p> plain words </p><p>see <a href='/x'>the link</a> now</p></div>"
+               "<div class='teaser'><p>x</p></div>")
+    # the first block: "plain words" (11) and "see the link now" (16), of which 8 link text;
+    # the page's text pieces: 11 + 3 + 8 + 3 + 1 characters
+    assert dom["main_block_share"] == pytest.approx(27 / 26)
+    assert dom["main_block_links"] == pytest.approx(8 / 27)
+    assert dom["paragraphs"] == pytest.approx(math.log1p(3))
+    assert dom["card_class"] == pytest.approx(math.log1p(1))

@@ -7,8 +7,11 @@ import math
 
 import pytest
 from extract_fixtures import article_html
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from newslake.exceptions import ConfigError
 from newslake.extract import Hints, extract_page
+from newslake.extract.page_features import COUNTS
 from newslake.extract.page_type import CLASSES, PAGE_TYPES, PageTypeModel, Tree, model
 from newslake.sources import parse_sources
 
@@ -181,3 +184,67 @@ def test_sibling_run_counts_the_longest_run_of_like_siblings_under_one_parent() 
     tree = fromstring(f"<html><body><main>{groups}</main></body></html>")
     for _ in range(20):  # the same answer every time: no dependence on memory layout
         assert _dom_features(tree)[0]["sibling_run"] == pytest.approx(math.log1p(7))
+
+
+def test_contributions_are_half_the_change_of_each_flipped_split() -> None:
+    import numpy as np
+
+    m = model()
+    rows = [{}, {name: 1.0 for name in m.features}, {"og_article": 1.0, "body_words": 0.9}]
+    for row in rows:
+        index = m.leaf_indices(m.matrix([row]))[0]
+        for a, b in ((0, 1), (2, 0)):
+            want = np.zeros(len(m.features))
+            for tree, leaf in zip(m.trees, index, strict=True):
+                for level, feature in enumerate(tree.features):
+                    other = tree.leaves[leaf ^ (1 << level)]
+                    here = tree.leaves[leaf]
+                    want[feature] += ((here[a] - here[b]) - (other[a] - other[b])) / 2
+            assert np.allclose(m.contributions(index, a, b), want)
+
+
+def test_article_bound_takes_the_worst_leaf_the_unknown_features_allow() -> None:
+    m = _one_tree_model()
+    others = 5 * math.exp(-5.0)
+    # prose 0.9 leaves leaf 2 (article 3, product -1) or, with much cart, leaf 3 (0 and 1)
+    worst = math.exp(0) / (math.exp(0) + math.exp(1) + others)
+    assert m.article_bound({"prose": 0.9}, ("cart",)) == pytest.approx(worst)
+    assert m.article_bound({"prose": 0.9, "cart": 0.0}, ()) == pytest.approx(
+        m.probabilities({"prose": 0.9, "cart": 0.0})["article"]
+    )
+
+
+def _signals_of(html: str) -> dict[str, float]:
+    from extract_fixtures import FakePage
+    from newslake.extract.page import page_signals
+
+    url = "https://news.example.com/2022/04/03/story"
+    row = page_signals(FakePage(url=url, body=html.encode(), final_url=url))
+    assert row is not None
+    return row
+
+
+_COUNT_VALUES = st.floats(min_value=0.0, max_value=6.0, allow_nan=False)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.fixed_dictionaries({name: _COUNT_VALUES for name in COUNTS}), st.booleans())
+def test_lazy_page_type_equals_the_full_classification(counts, story: bool) -> None:
+    from newslake.extract.page_type import classify, classify_unless_article
+
+    page = article_html() if story else article_html(
+        body_paragraphs=1, extra_body="<ul>" + "<li><a href='/p/1'>Buy now $12</a></li>" * 30
+        + "</ul>")
+    known = {k: v for k, v in _signals_of(page).items() if k not in COUNTS}
+    full = classify(known | counts)
+    asked = []
+
+    def rest() -> dict[str, float]:
+        asked.append(True)
+        return counts
+
+    lazy = classify_unless_article(known, COUNTS, rest)
+    assert lazy.page_type == full.page_type
+    assert model().article_bound(known, COUNTS) <= full.p_article + 1e-4
+    if asked:
+        assert lazy == full  # read in full: the very same decision, P(article) and signals

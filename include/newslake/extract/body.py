@@ -59,7 +59,7 @@ def run_trafilatura(tree: HtmlElement, url: str | None, precision: bool = True) 
     pages where the main extractor found little.
     """
     text = _trafilatura(tree, url, precision, fast=True)
-    if word_count(text) < FALLBACK_BELOW_WORDS:
+    if not has_words(text, FALLBACK_BELOW_WORDS):
         text = _trafilatura(tree, url, precision, fast=False)
     return text
 
@@ -83,7 +83,7 @@ def main_text(
 ) -> str:
     """Cleaned body: trafilatura favouring precision, or favouring recall when that is short."""
     text = clean_body(run_trafilatura(tree, url, precision=True), tree, title, tags)
-    if word_count(text) < SHORT_BODY_WORDS:
+    if not has_words(text, SHORT_BODY_WORDS):
         document = trafilatura.bare_extraction(
             tree,
             url=url,
@@ -186,3 +186,12 @@ def _is_edge_noise(line: str) -> bool:
 def word_count(text: str) -> int:
     """Number of word tokens."""
     return len(_WORD.findall(text))
+
+
+def has_words(text: str, n: int) -> bool:
+    """True when ``text`` holds at least ``n`` word tokens (``word_count(text) >= n``).
+
+    A long text is decided on its start: a prefix holds no more words than the whole text
+    (a word the prefix cuts is one word still), so ``n`` words there are enough.
+    """
+    return len(_WORD.findall(text, 0, 12 * n)) >= n or len(_WORD.findall(text)) >= n

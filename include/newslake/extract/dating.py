@@ -260,8 +260,9 @@ def _confidence(
     return "low"
 
 
+# The itemprop attributes, then their elements: quicker than testing every element.
 _MARKUP_DATES = etree.XPath(
-    "//*[@itemprop='datePublished' or @itemprop='dateCreated' or @itemprop='dateModified']"
+    "//@itemprop[.='datePublished' or .='dateCreated' or .='dateModified']/.."
 )
 
 

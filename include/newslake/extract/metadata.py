@@ -72,6 +72,13 @@ _TIER1_CLASSES = (
     "journalist-name",
 )
 _TIER2_CLASSES = ("author", "Author", "screenname", "writer", "byline", "Byline")
+# A part of every class, id and itemprop value the tiers below look for: an element whose
+# values hold none (and with no rel, data-testid or data-component mark) is no byline.
+_TIER_MARKS = re.compile(
+    "uthor|byl|Byl|BBL|zuozhe|bianji|xiaobian|channel-name|submitted-by|posted-by|"
+    "journalist-name|screenname|writer|username"
+)
+_TESTIDS = ("AuthorCard", "AuthorURL")
 
 
 def _author_tier(element: HtmlElement) -> int | None:
@@ -79,11 +86,19 @@ def _author_tier(element: HtmlElement) -> int | None:
     tag = element.tag
     get = element.get
     cls, ident, prop = get("class") or "", get("id") or "", get("itemprop") or ""
+    if (
+        tag != "author"
+        and not _TIER_MARKS.search(f"{cls} {ident} {prop}")
+        and get("rel") != "author"
+        and get("data-testid") not in _TESTIDS
+        and "Byline" not in (get("data-component") or "")
+    ):
+        return None
     if tag == "author" or (
         tag in _TIER0_TAGS
         and (
             get("rel") == "author" or ident == "author" or cls == "author"
-            or prop == "author name" or get("data-testid") in ("AuthorCard", "AuthorURL")
+            or prop == "author name" or get("data-testid") in _TESTIDS
             or any(c in cls for c in _TIER0_CLASSES)
         )
     ):
@@ -257,6 +272,26 @@ def _text_outside_discarded(element: HtmlElement) -> str:
     return " ".join(" ".join(parts).split())
 
 
+_MARKED_ATTRIBUTES = etree.XPath(
+    "//@class|//@id|//@itemprop|//@rel|//@data-testid|//@data-component|//author"
+)
+
+
+def _author_candidates(tree: HtmlElement) -> list[HtmlElement]:
+    """The elements that may be bylines, in page order (also on a broken page with two
+    ``<html>`` roots): ``<author>`` and those whose class, id, itemprop, rel, data-testid or
+    data-component holds a part of an author mark. Reading the attribute values at once is
+    quicker than asking every element for each."""
+    found: dict[HtmlElement, None] = {}
+    for node in _MARKED_ATTRIBUTES(tree):
+        if isinstance(node, str):
+            if _TIER_MARKS.search(node):
+                found[node.getparent()] = None
+        else:
+            found[node] = None
+    return list(found)
+
+
 def page_authors(tree: HtmlElement) -> list[str]:
     """Byline text marked up in the page (author/byline classes, ids, rel and itemprop).
 
@@ -264,13 +299,10 @@ def page_authors(tree: HtmlElement) -> list[str]:
     callbacks; matches inside comments, dates, figures and sidebars do not count.
     """
     tiers: list[list[HtmlElement]] = [[], [], []]
-    root = tree.getroottree().getroot()
-    tops = [*reversed(list(root.itersiblings(preceding=True))), root, *root.itersiblings()]
-    for element in (e for top in tops for e in top.iter()):  # a broken page has two roots
-        if isinstance(element.tag, str):
-            tier = _author_tier(element)
-            if tier is not None:
-                tiers[tier].append(element)
+    for element in _author_candidates(tree):
+        tier = _author_tier(element)
+        if tier is not None:
+            tiers[tier].append(element)
     for n, elements in enumerate(tiers):
         for element in elements:
             if n and any(_discarded(a) for a in element.iterancestors()):

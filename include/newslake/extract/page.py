@@ -283,7 +283,8 @@ def _page_type(
     """The page's type; a page whose body a syndicator adapter read is an article.
 
     A short page declaring a non-article og:type (profile, video, product, ...) is taken at
-    its word; every other page is scored by the page-type model.
+    its word; every other page is scored by the page-type model (its costliest features,
+    pattern counts over the page's text, only when the others leave the type open).
     """
     if adapter is not None and adapter.body:
         return page_type.PageType("article", 1.0, (f"adapter={adapter.name}",))
@@ -291,7 +292,10 @@ def _page_type(
     if og.startswith(_NON_ARTICLE_OG) and words < 150:
         kind = "product" if og.startswith("product") else "other"
         return page_type.PageType(kind, 0.0, (f"og:type={og}", f"words={words}"))
-    return page_type.classify(page_features.features(url, tree, objects, md, body))
+    row, page_text = page_features.features_without_counts(url, tree, objects, md, body)
+    return page_type.classify_unless_article(
+        row, page_features.COUNTS, lambda: page_features.count_features(page_text, body)
+    )
 
 
 def page_signals(page: Any, config: ExtractConfig | None = None) -> dict[str, float] | None:

@@ -88,8 +88,11 @@ _HOST_WORDS: dict[str, frozenset[str]] = {
     "host_news": frozenset({"news", "blog", "blogs", "press", "edition"}),
 }
 _URL_DATE = re.compile(r"/(?:19|20)\d{2}/(?:[01]?\d)(?:/|$)|[/_-](?:19|20)\d{2}-?[01]\d-?[0-3]\d")
+# "$12", "12 €", "12 usd". The first character is read as a class and then told apart by a
+# lookbehind, so the search skips to currency signs and digits instead of trying each place.
 _PRICE = re.compile(
-    r"(?:[$€£¥₹]\s?\d[\d.,]*|\d[\d.,]*\s?(?:€|£|\$|usd|eur|gbp|kr|zł|chf)\b)", re.I
+    r"[$€£¥₹\d](?:(?<=[$€£¥₹])\s?\d[\d.,]*|(?<=\d)[\d.,]*\s?(?:€|£|\$|usd|eur|gbp|kr|zł|chf)\b)",
+    re.I,
 )
 _CART = re.compile(
     r"\b(?:add(?:ed)? to (?:cart|bag|basket|wishlist)|buy now|in stock|out of stock|"
@@ -109,8 +112,25 @@ _DOCS = re.compile(
     r"\b(?:on this page|table of contents|parameters|returns|example|syntax|"
     r"installation|edit (?:this|on github)|next|previous|version)\b",
 )
-_REPLY_COUNT = re.compile(r"\b\d+\s+(?:comments?|repl(?:y|ies)|answers?|posts|views|votes?)\b")
-_SENTENCE = re.compile(r"(?<=\w)[.!?](?:\s|$)")
+# "12 comments": a digit opening a number (the lookbehind stands for a leading \b), so the
+# search skips to digits.
+_REPLY_COUNT = re.compile(
+    r"\d(?<!\w.)\d*\s+(?:comments?|repl(?:y|ies)|answers?|posts|views|votes?)\b"
+)
+# Every match of a word pattern holds one of its needles: a text without any has no match,
+# and a substring test is far quicker than a regular expression over the whole page.
+_NEEDLES: dict[re.Pattern[str], tuple[str, ...]] = {
+    _CART: ("add", "buy now", "stock", "free shipping", "checkout", "quantity", "warenkorb",
+            "panier", "carrito", "sku", "select options"),
+    _FORUM: ("repl", "quote", "joined", "post", "member", "thread", "views", "upvote",
+             "permalink", "like", "solved", "answered", "asked"),
+    _SERVICE: ("contact us", "get ", "consultation", "schedule ", "book ", "call ", "our ",
+               "request a ", "learn more", "we offer", "why choose"),
+    _DOCS: ("on this page", "table of contents", "parameters", "returns", "example", "syntax",
+            "installation", "edit ", "next", "previous", "version"),
+    _REPLY_COUNT: ("comment", "repl", "answer", "posts", "views", "vote"),
+}
+_SENTENCE = re.compile(r"[.!?](?<=\w.)(?:\s|$)")  # a stop after a word character
 _PROSE = re.compile(r"[.!?。！？][\"'”’)]?$")
 _WORD = re.compile(r"\w+")
 _WE = re.compile(r"\b(?:we|our|us)\b", re.I)
@@ -128,6 +148,9 @@ _ANY_MARK = re.compile("|".join(
      "star", "review-count", "breadcrumb", "btn", "button", "cta")
 ))
 _NO_FLAGS = (False,) * 9
+_COUNTED = frozenset({"a", "p", "h1", "h2", "h3", "h4", "time", "pre", "code", "form", "input",
+                      "select", "button", "article", "li", "img", "ul"})
+"""The tags the element walk counts or measures (a quick test passes over the others)."""
 _BYLINE_CLASS = re.compile(r"byline|(?:^|[\s_-])author(?:$|[\s_-])|dateline|posted-on|entry-date",
                            re.I)
 _RATING_CLASS = re.compile(r"rating|stars?(?:$|[\s_-])|review-count", re.I)
@@ -224,7 +247,7 @@ def _dom_features(tree: HtmlElement) -> tuple[dict[str, float], str]:
     post_class = doc_class = card_class = imgs = card_heads = heads = h1s = comment_ids = 0
     byline = avatar = rating = itemprop_offer = itemprop_article = cta = users = items = 0
     paragraphs = long_paragraphs = 0
-    sibling_runs: Counter = Counter()
+    sibling_runs: dict[tuple[HtmlElement, str, str], int] = {}
     blocks: Counter = Counter()  # paragraph characters under each parent element
     block_links: Counter = Counter()  # link characters in those paragraphs
     seen_classes: dict[str, tuple[bool, ...]] = {}
@@ -234,19 +257,27 @@ def _dom_features(tree: HtmlElement) -> tuple[dict[str, float], str]:
     crumbs: HtmlElement | None = None
     root = tree.find(".//body")
     for el in (root if root is not None else tree).iter():
-        tag = el.tag if isinstance(el.tag, str) else ""
-        if el.tail and el.tail.strip():
-            pieces.append(el.tail)
-            text_chars += len(el.tail.strip())
-        if tag in _SKIP or not tag:
+        tag = el.tag
+        tail = el.tail  # each read of .text or .tail builds a new string: read once
+        if tail:
+            size = len(tail.strip())
+            if size:
+                pieces.append(tail)
+                text_chars += size
+        if not isinstance(tag, str) or not tag or tag in _SKIP:
             continue
         cls = el.get("class") or ""
-        txt = len((el.text or "").strip())
+        text = el.text
+        txt = len(text.strip()) if text else 0
         if txt:
-            pieces.append(el.text or "")
-        text_chars += txt
-        if tag == "a":
-            link_chars += txt + sum(len((c.text or "").strip()) for c in el.iterdescendants())
+            pieces.append(text)
+            text_chars += txt
+        if tag not in _COUNTED:
+            pass
+        elif tag == "a":
+            link_chars += txt
+            if len(el):  # most links hold their text alone
+                link_chars += sum(len((c.text or "").strip()) for c in el.iterdescendants())
             href = el.get("href") or ""
             if href.startswith("tel:"):
                 tel += 1
@@ -256,13 +287,15 @@ def _dom_features(tree: HtmlElement) -> tuple[dict[str, float], str]:
             elif parent is not None and parent.tag == "li":
                 li_links += 1
         elif tag == "p":
-            chars = len(el.text_content().strip())
+            nested = len(el)  # a paragraph of text alone is its own text, without links
+            chars = len(el.text_content().strip()) if nested else txt
             if chars:
                 paragraphs += 1
                 long_paragraphs += chars >= 250
                 parent = el.getparent()
                 blocks[parent] += chars
-                block_links[parent] += sum(len(a.text_content()) for a in el.iter("a"))
+                if nested:
+                    block_links[parent] += sum(len(a.text_content()) for a in el.iter("a"))
         elif tag in ("h2", "h3", "h4"):
             heads += 1
             parent = el.getparent()
@@ -304,22 +337,24 @@ def _dom_features(tree: HtmlElement) -> tuple[dict[str, float], str]:
             flags = seen_classes.get(cls)
             if flags is None:
                 flags = seen_classes[cls] = _class_flags(cls)
-            post_class += flags[0]
-            doc_class += flags[1]
-            card_class += flags[2]
-            if flags[3]:
-                byline += 1
-                if h1_at >= 0 and near_h1 < 0:
-                    near_h1 = text_chars - h1_at
-            avatar += flags[4]
-            rating += flags[5]
-            if flags[6] and crumbs is None:
-                crumbs = el
-            cta += flags[7] and tag in ("a", "button")
-            users += flags[8]
+            if flags is not _NO_FLAGS:  # most classes mark nothing
+                post_class += flags[0]
+                doc_class += flags[1]
+                card_class += flags[2]
+                if flags[3]:
+                    byline += 1
+                    if h1_at >= 0 and near_h1 < 0:
+                        near_h1 = text_chars - h1_at
+                avatar += flags[4]
+                rating += flags[5]
+                if flags[6] and crumbs is None:
+                    crumbs = el
+                cta += flags[7] and tag in ("a", "button")
+                users += flags[8]
             parent = el.getparent()
             if parent is not None:  # the key holds the parent, so lxml keeps its proxy
-                sibling_runs[(parent, tag, cls)] += 1
+                key = (parent, tag, cls)
+                sibling_runs[key] = sibling_runs.get(key, 0) + 1
     longest_run = max(sibling_runs.values(), default=0)
     repeated = [n for n in sibling_runs.values() if n >= 4]
     main, main_chars = blocks.most_common(1)[0] if blocks else (None, 0)
@@ -368,26 +403,31 @@ def _dom_features(tree: HtmlElement) -> tuple[dict[str, float], str]:
     }, " ".join(pieces)
 
 
-def _text_features(page_text: str, body: str) -> dict[str, float]:
+def _matches(pattern: re.Pattern[str], lowered: str) -> int:
+    """How many times a word pattern matches a lower-cased text."""
+    if not any(needle in lowered for needle in _NEEDLES[pattern]):
+        return 0
+    return len(pattern.findall(lowered))
+
+
+COUNTS = ("body_share", "prices", "cart", "forum_words", "service_words", "docs_words",
+          "page_dates", "reply_counts")
+"""The features counted by patterns over the whole page text (its words, prices, ...), the
+costliest to compute: ``features_without_counts`` leaves them to ``count_features``."""
+
+
+def _text_features(body: str) -> dict[str, float]:
     lines = [line for line in body.split("\n") if line.strip()]
     words = [len(_WORD.findall(line)) for line in lines]
-    total = sum(words) or 1
+    body_words = sum(words)  # no word spans a line break, and blank lines have none
+    total = body_words or 1
     prose = sum(n for line, n in zip(lines, words, strict=True) if n >= 15 and _PROSE.search(line))
     long_lines = sum(1 for n in words if n >= 30)
-    body_words = len(_WORD.findall(body))
-    page_words = len(_WORD.findall(page_text)) or 1
-    lowered = page_text.lower()  # the word patterns below are lower-case, without re.I
     return {
         "body_words": _log(body_words) / 8,
-        "body_share": min(body_words / page_words, 1.0),
         "prose_share": prose / total,
         "long_paragraphs": _log(long_lines),
         "mean_line_words": _log(total / len(lines) if lines else 0),
-        "prices": _log(len(_PRICE.findall(page_text))),
-        "cart": _log(len(_CART.findall(lowered))),
-        "forum_words": _log(len(_FORUM.findall(lowered))),
-        "service_words": _log(len(_SERVICE.findall(lowered))),
-        "docs_words": _log(len(_DOCS.findall(lowered))),
         "we_share": min(len(_WE.findall(body)) / (body_words or 1) * 20, 1.0),
         "body_prices": _log(len(_PRICE.findall(body))),
         "body_lines": _log(len(lines)),
@@ -396,23 +436,35 @@ def _text_features(page_text: str, body: str) -> dict[str, float]:
         if lines else 0.0,
         "sentences_per_line": min(len(_SENTENCE.findall(body)) / len(lines), 10.0) / 10
         if lines else 0.0,
-        "page_dates": _log(len(_DATE.findall(page_text))),
-        "reply_counts": _log(len(_REPLY_COUNT.findall(lowered))),
     }
 
 
-def features(
+def count_features(page_text: str, body: str) -> dict[str, float]:
+    """The ``COUNTS`` features of a page's text (the text ``features_without_counts`` gives)
+    and its main text ``body``."""
+    page_words = len(_WORD.findall(page_text)) or 1
+    lowered = page_text.lower()  # the word patterns below are lower-case, without re.I
+    return {
+        "body_share": min(len(_WORD.findall(body)) / page_words, 1.0),
+        "prices": _log(len(_PRICE.findall(page_text))),
+        "cart": _log(_matches(_CART, lowered)),
+        "forum_words": _log(_matches(_FORUM, lowered)),
+        "service_words": _log(_matches(_SERVICE, lowered)),
+        "docs_words": _log(_matches(_DOCS, lowered)),
+        "page_dates": _log(len(_DATE.findall(page_text))),
+        "reply_counts": _log(_matches(_REPLY_COUNT, lowered)),
+    }
+
+
+def features_without_counts(
     url: str,
     tree: HtmlElement,
     objects: list[dict[str, Any]],
     meta: dict[str, Any],
     body: str,
-) -> dict[str, float]:
-    """Every page-type feature of one page.
-
-    ``objects`` are its JSON-LD objects (``jsonld.ld_objects``), ``meta`` the collected
-    metadata (``metadata.collect``), ``body`` the extracted main text.
-    """
+) -> tuple[dict[str, float], str]:
+    """Every page-type feature of one page but the ``COUNTS``, and the page's text those are
+    counted in (``count_features``). The arguments are those of ``features``."""
     dom, page_text = _dom_features(tree)
     og = (meta.get("og_type") or "").lower()
     out = {
@@ -431,6 +483,22 @@ def features(
     out.update(_ld_features(objects))
     out.update(_url_features(url))
     out.update(dom)
-    out.update(_text_features(page_text, body))
-    return out
+    out.update(_text_features(body))
+    return out, page_text
 
+
+def features(
+    url: str,
+    tree: HtmlElement,
+    objects: list[dict[str, Any]],
+    meta: dict[str, Any],
+    body: str,
+) -> dict[str, float]:
+    """Every page-type feature of one page.
+
+    ``objects`` are its JSON-LD objects (``jsonld.ld_objects``), ``meta`` the collected
+    metadata (``metadata.collect``), ``body`` the extracted main text.
+    """
+    out, page_text = features_without_counts(url, tree, objects, meta, body)
+    out.update(count_features(page_text, body))
+    return out

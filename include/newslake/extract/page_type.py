@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -129,12 +130,49 @@ class PageTypeModel:
         in every tree is ``index``: per tree, a split's share is half the change when its
         answer is flipped."""
         feats, cuts, leaves = self._arrays
-        margin = leaves[:, :, a] - leaves[:, :, b]  # trees x leaves
         trees = np.arange(len(self.trees))[:, None]
         flipped = index[:, None] ^ (1 << np.arange(feats.shape[1]))[None, :]
-        delta = (margin[trees[:, 0], index][:, None] - margin[trees, flipped]) / 2
+        # only the leaves read (the page's and its one-flip neighbours'), not every leaf
+        at, near = leaves[trees[:, 0], index], leaves[trees, flipped]
+        delta = ((at[:, a] - at[:, b])[:, None] - (near[..., a] - near[..., b])) / 2
         delta[~np.isfinite(cuts)] = 0.0  # levels a shallower tree does not have
         return np.bincount(feats.ravel(), weights=delta.ravel(), minlength=len(self.features))
+
+    @functools.cached_property
+    def _margins(self) -> np.ndarray:
+        """Every leaf's score for each rival of "article" less its article score, the base
+        scores' difference spread over the trees (trees x leaves x rivals)."""
+        leaves = self._arrays[2] + (np.asarray(self.base) / len(self.trees))[None, None, :]
+        margins = leaves - leaves[:, :, _ARTICLE : _ARTICLE + 1]
+        return np.delete(margins, _ARTICLE, axis=2)
+
+    def _open_splits(self, unknown: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+        """Which splits ask the other features (trees x depth, as bit values, 0 where a split
+        asks an ``unknown`` one) and, per tree, the leaf bits those splits set."""
+        cache = self.__dict__.setdefault("_open_cache", {})
+        if unknown not in cache:
+            feats, cuts, _ = self._arrays
+            names = [self.features.index(n) for n in unknown if n in self.features]
+            asked = ~(np.isin(feats, names) & np.isfinite(cuts))
+            bits = asked * (1 << np.arange(feats.shape[1]))
+            cache[unknown] = bits, bits.sum(axis=1)
+        return cache[unknown]
+
+    def article_bound(self, row: dict[str, float], unknown: tuple[str, ...]) -> float:
+        """A lower bound of P(article) over every value the ``unknown`` features may take:
+        in each tree, the leaf the known answers allow that scores worst for "article"."""
+        feats, cuts, _ = self._arrays
+        bits, known = self._open_splits(unknown)
+        x = self.matrix([row])[0]
+        fixed = ((x[feats] > cuts) * bits).sum(axis=1)  # the leaf bits the known answers set
+        allowed = (self._leaf_ids & known[:, None]) == fixed[:, None]  # trees x leaves
+        worst = np.where(allowed[:, :, None], self._margins, -np.inf).max(axis=1).sum(axis=0)
+        rivals = np.minimum(worst, 700.0)  # exp(700): no doubt left either way
+        return float(1.0 / (1.0 + np.exp(rivals).sum()))
+
+    @functools.cached_property
+    def _leaf_ids(self) -> np.ndarray:
+        return np.arange(self._margins.shape[1])[None, :]
 
     def classify(self, row: dict[str, float]) -> PageType:
         """The page type of a feature row, with the three features that decided it."""
@@ -219,3 +257,20 @@ def model() -> PageTypeModel:
 def classify(row: dict[str, float]) -> PageType:
     """The page type of a ``page_features.features`` row under the shipped model."""
     return model().classify(row)
+
+
+_SURE = 1e-9
+"""How far the bound must pass the threshold (rounding cannot move P(article) that far)."""
+
+
+def classify_unless_article(
+    row: dict[str, float], unknown: tuple[str, ...], rest: Callable[[], dict[str, float]]
+) -> PageType:
+    """``classify(row | rest())``, where ``rest()`` gives the ``unknown`` features: read only
+    when the known ones leave the type open. A page that is an article whatever they are is
+    one, with the bound as its P(article) and no signals."""
+    shipped = model()
+    bound = shipped.article_bound(row, unknown)
+    if bound >= shipped.threshold + _SURE:
+        return PageType("article", round(bound, 4), ())
+    return shipped.classify(row | rest())
