@@ -149,3 +149,15 @@ def test_an_unlabelled_byline_beside_the_headline(make_page) -> None:
     line = "<p>Rosa Vidal | Senior Writer | July 2, 2025</p>"
     assert _authors(make_page, line) == ["Rosa Vidal"]
     assert _authors(make_page, "<p>Home | World News</p>") == []
+
+
+def test_the_written_by_label_of_the_twitter_card(make_page) -> None:
+    head = (
+        '<meta name="twitter:label1" content="Written by">'
+        '<meta name="twitter:data1" content="Nora Quill">'
+        '<meta name="twitter:label2" content="Est. reading time">'
+        '<meta name="twitter:data2" content="4 minutes">'
+    )
+    assert _authors(make_page, head=head) == ["Nora Quill"]
+    reading_only = '<meta name="twitter:label1" content="Est. reading time">'
+    assert _authors(make_page, head=reading_only + '<meta name="twitter:data1" content="4">') == []

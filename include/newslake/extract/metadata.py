@@ -143,6 +143,18 @@ META_AUTHOR_KEYS = (
 )
 
 
+_WRITTEN_BY = re.compile(r"^\s*(?:written\s+by|authors?|autor(?:in)?|auteur)\s*:?\s*$", re.I)
+
+
+def labelled_meta_author(meta: dict[str, list[str]]) -> list[str]:
+    """The author a ``twitter:labelN`` / ``twitter:dataN`` pair names ("Written by")."""
+    for n in range(1, 5):
+        label = first(meta, f"twitter:label{n}")
+        if label is not None and _WRITTEN_BY.match(label):
+            return meta.get(f"twitter:data{n}", [])[:1]
+    return []
+
+
 def meta_tags(tree: HtmlElement) -> dict[str, list[str]]:
     """``<meta>`` contents by lower-case name/property/itemprop, in page order."""
     found: dict[str, list[str]] = {}
@@ -328,6 +340,7 @@ def collect(tree: HtmlElement) -> dict[str, Any]:
         for k in META_AUTHOR_KEYS
         if k in meta
     ]
+    meta_authors.append(labelled_meta_author(meta))
     declared = [ld.get("authors", []), next((values for values in meta_authors if values), [])]
     authors = usable_authors(declared[0], publishers) or usable_authors(declared[1], publishers)
     handles = authors if authors and all(bylines.is_handle(a) for a in authors) else []
