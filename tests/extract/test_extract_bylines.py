@@ -161,3 +161,11 @@ def test_the_written_by_label_of_the_twitter_card(make_page) -> None:
     assert _authors(make_page, head=head) == ["Nora Quill"]
     reading_only = '<meta name="twitter:label1" content="Est. reading time">'
     assert _authors(make_page, head=reading_only + '<meta name="twitter:data1" content="4">') == []
+
+
+def test_co_authors_in_one_credit(make_page) -> None:
+    link = '<p>Written by <a href="/author/tom-reed-and-ivy-lam">Tom Reed and Ivy Lam</a></p>'
+    assert _authors(make_page, link) == ["Tom Reed", "Ivy Lam"]
+    label = "<p>By Tom Reed, Ivy Lam and Sam Ford</p>"
+    assert _authors(make_page, label) == ["Tom Reed", "Ivy Lam", "Sam Ford"]
+    assert _authors(make_page, "<p>By Tom Reed and the city council</p>") == []

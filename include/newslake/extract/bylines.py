@@ -2,7 +2,8 @@
 
 Found, in order: a link to the author's own page (``/author/jane-doe``, ``/profiles/...``)
 whose text is the name the link's slug spells; a "By" / "Written by" / "Author" label with
-the name in the same element or the next one. Cleaning takes out what is not a name:
+the name in the same element or the next one; either may credit co-authors ("Jane Doe and
+John Roe"). Cleaning takes out what is not a name:
 HTML entities, dates and reading times, job titles after the name, "Updated", "Read more
 about", "Post author" and "Artikel von" prefixes, quotes and a "Sponsored" flag; commenters
 ("Jane says"), form labels ("Name *") and channels ("X on YouTube") are no bylines; a
@@ -32,12 +33,15 @@ _LABEL = re.compile(
     r"contributors?|von|par|por|door|autor(?:in)?|auteur)\s*:?\s*$",
     re.I,
 )
+_ONE_NAME = r"[^\W\d_][\w.'’-]*(?:\s+[^\W\d_][\w.'’-]*){1,3}"
 _LABELLED = re.compile(
     r"^\s*(?:(?:written\s+by|posted\s+by|words\s+by|by|von|par|por|door)\s*:?|author\s*:|"
     r"contributors?\s*:)\s+"
-    r"(?P<name>[^\W\d_][\w.'’-]*(?:\s+[^\W\d_][\w.'’-]*){1,3})\s*$",
+    rf"(?P<name>{_ONE_NAME}(?:\s*(?:,|&|,?\s+and)\s+{_ONE_NAME}){{0,3}})\s*$",
     re.I,
 )
+# Co-authors in one credit: "Jane Doe and John Roe", "Ann Lee, Bo Chen & Cy Diaz".
+_NAME_LIST = re.compile(r"\s*(?:,\s*and\s+|,|&|\band\b)\s*")
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
@@ -224,7 +228,7 @@ def linked_author(tree: HtmlElement) -> list[str]:
             continue
         name = _text(link) or (link.get("aria-label") or "").strip()
         slug = _slug(found[1])
-        if not _NAME.match(name) or not slug:
+        if not slug or not all(_NAME.match(n) for n in _NAME_LIST.split(name)):
             continue
         if _slug(name) not in slug and slug not in _slug(name):
             continue
@@ -249,6 +253,13 @@ def looks_like_name(text: str) -> bool:
     ) and words[0][:1].isupper()
 
 
+def name_list(text: str) -> list[str]:
+    """The names of a credit naming one or more people ("Jane Doe and John Roe"); empty
+    when a part is no name."""
+    parts = [p for p in _NAME_LIST.split(text.strip()) if p]
+    return parts if parts and all(looks_like_name(p) for p in parts) else []
+
+
 def labelled_byline(tree: HtmlElement) -> list[str]:
     """A name after a "By" / "Written by" label, in the same element or the next one."""
     for element in tree.iter(
@@ -260,14 +271,15 @@ def labelled_byline(tree: HtmlElement) -> list[str]:
         if not text or len(text) > 80:
             continue
         found = _LABELLED.match(_strip_ends(_TRAILING_DATE.sub("", text)))
-        if found and looks_like_name(found["name"]):
-            return [found["name"]]
+        names = name_list(found["name"]) if found else []
+        if names:
+            return names
         if _LABEL.match(text):
             following = element.getnext()
             if following is not None:
-                name = _text(following)
-                if looks_like_name(name):
-                    return [name]
+                names = name_list(_text(following))
+                if names:
+                    return names
     return []
 
 
