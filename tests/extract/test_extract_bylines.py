@@ -169,3 +169,13 @@ def test_co_authors_in_one_credit(make_page) -> None:
     label = "<p>By Tom Reed, Ivy Lam and Sam Ford</p>"
     assert _authors(make_page, label) == ["Tom Reed", "Ivy Lam", "Sam Ford"]
     assert _authors(make_page, "<p>By Tom Reed and the city council</p>") == []
+
+
+def test_a_labelled_byline_with_on_and_its_date(make_page) -> None:
+    line = "<div>by <span>Lia Moreno</span> on <span>Jan 22, 2025</span></div>"
+    assert _authors(make_page, line) == ["Lia Moreno"]
+
+
+def test_an_article_by_heading_and_the_name_after_it(make_page) -> None:
+    body = "<h2>Article by</h2><div>Otto Lind</div>"
+    assert _authors(make_page, body) == ["Otto Lind"]

@@ -29,13 +29,15 @@ _AUTHOR_PATH = re.compile(
 )
 _NAME = re.compile(r"^[^\W\d_][\w.'’-]*(?:\s+[^\W\d_][\w.'’-]*){1,3}$")
 _LABEL = re.compile(
-    r"^\s*(?:written\s+by|posted\s+by|published\s+by|reviewed\s+by|words\s+by|by|author|"
+    r"^\s*(?:written\s+by|posted\s+by|published\s+by|reviewed\s+by|words\s+by|"
+    r"(?:article|story|post)\s+by|by|author|"
     r"contributors?|von|par|por|door|autor(?:in)?|auteur)\s*:?\s*$",
     re.I,
 )
 _ONE_NAME = r"[^\W\d_][\w.'’-]*(?:\s+[^\W\d_][\w.'’-]*){1,3}"
 _LABELLED = re.compile(
-    r"^\s*(?:(?:written\s+by|posted\s+by|words\s+by|by|von|par|por|door)\s*:?|author\s*:|"
+    r"^\s*(?:(?:written\s+by|posted\s+by|words\s+by|(?:article|story)\s+by|by|von|par|por|door)"
+    r"\s*:?|author\s*:|"
     r"contributors?\s*:)\s+"
     rf"(?P<name>{_ONE_NAME}(?:\s*(?:,|&|,?\s+and)\s+{_ONE_NAME}){{0,3}})\s*$",
     re.I,
@@ -263,14 +265,18 @@ def name_list(text: str) -> list[str]:
 def labelled_byline(tree: HtmlElement) -> list[str]:
     """A name after a "By" / "Written by" label, in the same element or the next one."""
     for element in tree.iter(
-        "p", "span", "div", "li", "small", "strong", "em", "address", "h3", "h4", "h5", "h6"
+        "p", "span", "div", "li", "small", "strong", "em", "address", "h2", "h3", "h4", "h5",
+        "h6",
     ):
         if len(element) > 4:
             continue
         text = _text(element)
         if not text or len(text) > 80:
             continue
-        found = _LABELLED.match(_strip_ends(_TRAILING_DATE.sub("", text)))
+        undated = _TRAILING_DATE.sub("", text)
+        if undated != text:  # "By Jane Doe on March 3, 2025"
+            undated = _DANGLING.sub("", _strip_ends(undated))
+        found = _LABELLED.match(_strip_ends(undated))
         names = name_list(found["name"]) if found else []
         if names:
             return names
