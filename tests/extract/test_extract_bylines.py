@@ -179,3 +179,16 @@ def test_a_labelled_byline_with_on_and_its_date(make_page) -> None:
 def test_an_article_by_heading_and_the_name_after_it(make_page) -> None:
     body = "<h2>Article by</h2><div>Otto Lind</div>"
     assert _authors(make_page, body) == ["Otto Lind"]
+
+
+def test_the_name_heading_an_author_box(make_page) -> None:
+    box = (
+        '<div class="post-author"><img src="/a.jpg" alt=""><h4>Rhea Stone</h4>'
+        "<p>Rhea Stone has covered harbour and council affairs for a decade and writes "
+        "about budgets, ports and the people who run them.</p></div>"
+    )
+    assert _authors(make_page, box) == ["Rhea Stone"]
+    job = box.replace("<h4>Rhea Stone</h4>", "<h4>Senior Editor</h4>").replace(
+        "Rhea Stone has", "She has"
+    )
+    assert _authors(make_page, job) == []

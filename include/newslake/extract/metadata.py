@@ -269,12 +269,8 @@ def _text_outside_discarded(element: HtmlElement) -> str:
     return " ".join(" ".join(parts).split())
 
 
-def page_authors(tree: HtmlElement) -> list[str]:
-    """Byline text marked up in the page (author/byline classes, ids, rel and itemprop).
-
-    The same expressions as trafilatura's author search, written without regular-expression
-    callbacks; matches inside comments, dates, figures and sidebars do not count.
-    """
+def _author_elements(tree: HtmlElement) -> list[list[HtmlElement]]:
+    """Elements marked up as bylines, by tier (see ``_author_tier``), in page order."""
     tiers: list[list[HtmlElement]] = [[], [], []]
     root = tree.getroottree().getroot()
     tops = [*reversed(list(root.itersiblings(preceding=True))), root, *root.itersiblings()]
@@ -283,7 +279,38 @@ def page_authors(tree: HtmlElement) -> list[str]:
             tier = _author_tier(element)
             if tier is not None:
                 tiers[tier].append(element)
-    for n, elements in enumerate(tiers):
+    return tiers
+
+
+_BOX_NAME_TAGS = ("h2", "h3", "h4", "h5", "h6", "strong", "b", "a", "span", "p", "div")
+
+
+def author_box(tree: HtmlElement) -> list[str]:
+    """The name heading an author box: an element marked up as the author (rel, id or class
+    "author") whose text runs on into a biography, named by its first child element that
+    is a name alone ("<h4>Jane Doe</h4><p>Jane writes about ...</p>")."""
+    for elements in _author_elements(tree)[:2]:
+        for element in elements:
+            if any(_discarded(a) for a in element.iterancestors()):
+                continue
+            if len(_text_outside_discarded(element)) < 120:
+                continue
+            for child in element.iter(*_BOX_NAME_TAGS):
+                if child is element:
+                    continue
+                name = text_of(child)
+                if bylines.looks_like_name(name) and not bylines.is_job_title(name):
+                    return [name]
+    return []
+
+
+def page_authors(tree: HtmlElement) -> list[str]:
+    """Byline text marked up in the page (author/byline classes, ids, rel and itemprop).
+
+    The same expressions as trafilatura's author search, written without regular-expression
+    callbacks; matches inside comments, dates, figures and sidebars do not count.
+    """
+    for n, elements in enumerate(_author_elements(tree)):
         for element in elements:
             if n and any(_discarded(a) for a in element.iterancestors()):
                 continue
@@ -347,7 +374,11 @@ def collect(tree: HtmlElement) -> dict[str, Any]:
     if handles:  # an account name: a name the page shows is better, the account the fallback
         authors = []
     for finder in (
-        bylines.linked_author, page_authors, bylines.labelled_byline, bylines.headline_byline
+        bylines.linked_author,
+        page_authors,
+        bylines.labelled_byline,
+        bylines.headline_byline,
+        author_box,
     ):
         if authors:
             break
