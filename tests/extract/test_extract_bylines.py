@@ -192,3 +192,19 @@ def test_the_name_heading_an_author_box(make_page) -> None:
         "Rhea Stone has", "She has"
     )
     assert _authors(make_page, job) == []
+
+
+def test_a_by_label_in_a_menu_is_no_byline(make_page) -> None:
+    menu = (
+        '<div class="dropdown-menu"><p>By Event Type</p><a href="/x">Conferences</a></div>'
+        '<ul role="menu"><li>Shop by Brand</li></ul>'
+    )
+    assert _authors(make_page, menu) == []
+    assert _authors(make_page, menu + "<p>By Nora Quill</p>") == ["Nora Quill"]
+    below_menu = '<div class="section under-menu"><div class="meta">by Nora Quill</div></div>'
+    assert _authors(make_page, below_menu) == ["Nora Quill"]
+
+
+def test_a_byline_block_and_the_title_block_after_it(make_page) -> None:
+    body = "<div><p>By <!-- -->Sven Holm</p><p>Co-founder, Chief Architect</p></div>"
+    assert _authors(make_page, body) == ["Sven Holm"]

@@ -262,8 +262,25 @@ def name_list(text: str) -> list[str]:
     return parts if parts and all(looks_like_name(p) for p in parts) else []
 
 
+_BLOCKS = frozenset({"p", "div", "li", "ul", "h2", "h3", "h4", "h5", "h6", "address"})
+_MENU_CLASS = re.compile(r"^(?:(?:sub|mega|nav|dropdown)-?)?menu(?:-item)?$|^dropdown$")
+
+
+def _in_menu(element: HtmlElement) -> bool:
+    """True inside navigation: a ``<nav>``, a menu role, a menu or dropdown class."""
+    for node in element.iterancestors():
+        role = node.get("role") or ""
+        classes = (node.get("class") or "").lower().split()
+        if node.tag == "nav" or role in ("menu", "menubar", "navigation") or any(
+            _MENU_CLASS.match(c) for c in classes
+        ):
+            return True
+    return False
+
+
 def labelled_byline(tree: HtmlElement) -> list[str]:
-    """A name after a "By" / "Written by" label, in the same element or the next one."""
+    """A name after a "By" / "Written by" label, in the same element or the next one;
+    navigation ("Shop by Brand", "By Industry" in a menu) has none."""
     for element in tree.iter(
         "p", "span", "div", "li", "small", "strong", "em", "address", "h2", "h3", "h4", "h5",
         "h6",
@@ -277,14 +294,16 @@ def labelled_byline(tree: HtmlElement) -> list[str]:
         if undated != text:  # "By Jane Doe on March 3, 2025"
             undated = _DANGLING.sub("", _strip_ends(undated))
         found = _LABELLED.match(_strip_ends(undated))
+        if any(child.tag in _BLOCKS for child in element):
+            found = None  # lines run together in its text: its blocks are tried one by one
         names = name_list(found["name"]) if found else []
-        if names:
+        if names and not _in_menu(element):
             return names
         if _LABEL.match(text):
             following = element.getnext()
             if following is not None:
                 names = name_list(_text(following))
-                if names:
+                if names and not _in_menu(element):
                     return names
     return []
 
