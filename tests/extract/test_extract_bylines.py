@@ -58,6 +58,10 @@ from newslake.extract.metadata import clean_author
         ("Kim Lund For The Sunday Example", ["Kim Lund"]),
         ("Office for Budget Responsibility", ["Office for Budget Responsibility"]),
         ("PAID CONTENT", []),
+        ("Tom Reed Writer, Hardware", ["Tom Reed"]),
+        ("Ivy Lam, Head of Marketing and Community Development", ["Ivy Lam"]),
+        ("Ann Lee, Staff Writer, and Bo Chen, Senior Editor", ["Ann Lee", "Bo Chen"]),
+        ("Authors: Eli Park and Una Moss, extension garden educators", ["Eli Park", "Una Moss"]),
     ],
 )
 def test_clean_author_values(raw: str, names: list[str]) -> None:

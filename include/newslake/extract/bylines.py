@@ -66,7 +66,7 @@ _PREFIX = re.compile(
     r"fact[- ]checked\s+by|edited\s+by|post\s+author(?:\s+by)?|recipe\s+by|"
     r"(?:article|story)\s+by|this\s+(?:post|article|story|piece)\s+(?:was|is)\s+written\s+by|(?:erstellt|verfasst|geschrieben)\s+von|"
     r"(?:artikel|beitr(?:ag|äge)|alles|alle\s+beitr(?:ag|äge)|mehr)\s+von|vom)\b[:\s]*"
-    r"|^\s*(?:interview|text|autor(?:in)?|author)\s*:\s*",
+    r"|^\s*(?:interview|text|autor(?:in)?|authors?)\s*:\s*",
     re.I,
 )
 _JOB_NOUNS = (
@@ -74,7 +74,7 @@ _JOB_NOUNS = (
     r"director|strategist|specialist|journalist|photographer|critic|officer|intern|"
     r"founder|ceo|cto|president|lead|head|fellow|professor|scientist|engineer|consultant|"
     r"coordinator|expert|advisor|adviser|attorney|designer|developer|marketer|coach|"
-    r"nutritionist|dietitian|therapist|physician|representative|assistant|staff"
+    r"nutritionist|dietitian|therapist|physician|representative|assistant|staff|educator"
 )
 _JOB_TAIL = re.compile(
     r"^(?P<name>\S+(?:\s+\S+)+?)\s+(?:(?:senior|junior|chief|staff|contributing|associate|"
@@ -188,6 +188,37 @@ def clean_name(raw: str) -> str:
     if _CREDENTIAL.match(text) or _COMPANY.search(text):
         return ""
     return "" if is_job_title(text) or _NOT_BYLINE.search(text) else text
+
+
+_PIECES = re.compile(r"\s*[,;|]\s*")
+_JOB_END = re.compile(rf"\b(?:{_JOB_NOUNS})s?$", re.I)
+
+
+def _lower_case_title(text: str) -> bool:
+    """A job title in running words ("extension garden educators"): a name is capitalised."""
+    words = text.split()
+    return bool(_JOB_END.search(text)) and any(
+        w[:1].islower() and w.lower() not in _PARTICLES for w in words
+    )
+
+
+def drop_titles(text: str) -> str:
+    """A byline without the job titles between its commas: "Jane Doe, Head of Sales and
+    Marketing" keeps "Jane Doe"; the one-word beat after a title ("Writer, Hardware") goes
+    with it."""
+    kept: list[str] = []
+    after_title = False
+    for piece in _PIECES.split(text):
+        stripped = _strip_ends(piece)
+        if _JOB_ONLY.match(stripped) or (kept and _lower_case_title(stripped)):
+            after_title = True
+            continue
+        if after_title and kept and len(stripped.split()) == 1:
+            after_title = False
+            continue
+        after_title = bool(_JOB_TAIL.match(stripped))
+        kept.append(piece)
+    return ", ".join(kept)
 
 
 def prepare(raw: str) -> str:

@@ -15,7 +15,7 @@ _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•»/]\s+")
 _BY = re.compile(
     r"^\s*(?:(?:written|posted|published|story|words|text|veröffentlicht|geschrieben|publié|"
     r"publicado|pubblicato|escrito)\s+)?(?:by|von|par|por|di|door|av|af|de)\b[:\s]*"
-    r"|^\s*(?:autor(?:in)?|author|auteur|autore)\b[:\s]*",
+    r"|^\s*(?:autor(?:in)?|authors?|auteur|autore)\b[:\s]*",
     re.I,
 )
 _AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|\||&|\band\b|\bund\b|\bet\b|\by\b|\be\b)\s*", re.I)
@@ -189,7 +189,7 @@ def clean_author(raw: str, publishers: set[str]) -> list[str]:
     """Split a byline into cleaned names, without "By" and without publisher names."""
     text = _BY.sub("", " ".join(_CONTACT.sub(" ", bylines.prepare(raw)).split()))
     names: list[str] = []
-    parts = _AUTHOR_SPLIT.split(text)
+    parts = _AUTHOR_SPLIT.split(bylines.drop_titles(text))
     for n, part in enumerate(parts):
         if bylines.is_legal_form(part) or (
             n + 1 < len(parts) and bylines.is_legal_form(parts[n + 1])
