@@ -212,3 +212,9 @@ def test_a_by_label_in_a_menu_is_no_byline(make_page) -> None:
 def test_a_byline_block_and_the_title_block_after_it(make_page) -> None:
     body = "<div><p>By <!-- -->Sven Holm</p><p>Co-founder, Chief Architect</p></div>"
     assert _authors(make_page, body) == ["Sven Holm"]
+
+
+def test_a_one_word_name_linked_after_by(make_page) -> None:
+    assert _authors(make_page, "<p>by <a href='/author/mira/'>Mira</a> · Dec 20</p>") == ["Mira"]
+    assert _authors(make_page, "<p>Thanks to <a href='/author/mira/'>Mira</a></p>") == []
+    assert _authors(make_page, "<p>Made by <a href='/user/mira/'>Mira</a></p>") == []
