@@ -218,3 +218,11 @@ def test_a_one_word_name_linked_after_by(make_page) -> None:
     assert _authors(make_page, "<p>by <a href='/author/mira/'>Mira</a> · Dec 20</p>") == ["Mira"]
     assert _authors(make_page, "<p>Thanks to <a href='/author/mira/'>Mira</a></p>") == []
     assert _authors(make_page, "<p>Made by <a href='/user/mira/'>Mira</a></p>") == []
+
+
+def test_a_posted_by_line_of_a_comment_is_no_byline(make_page) -> None:
+    comment = (
+        '<div id="comments"><span class="comments-post">Posted by: Rob Vale at May 2</span></div>'
+    )
+    assert _authors(make_page, comment) == []
+    assert _authors(make_page, comment + "<p>Posted by: Ada Stone</p>") == ["Ada Stone"]

@@ -313,21 +313,22 @@ _BLOCKS = frozenset({"p", "div", "li", "ul", "h2", "h3", "h4", "h5", "h6", "addr
 _MENU_CLASS = re.compile(r"^(?:(?:sub|mega|nav|dropdown)-?)?menu(?:-item)?$|^dropdown$")
 
 
-def _in_menu(element: HtmlElement) -> bool:
-    """True inside navigation: a ``<nav>``, a menu role, a menu or dropdown class."""
-    for node in element.iterancestors():
+def _off_byline(element: HtmlElement) -> bool:
+    """True inside navigation (a ``<nav>``, a menu role, a menu or dropdown class) or inside
+    comments (a class or id beginning "comment")."""
+    for node in [element, *element.iterancestors()]:
         role = node.get("role") or ""
         classes = (node.get("class") or "").lower().split()
         if node.tag == "nav" or role in ("menu", "menubar", "navigation") or any(
-            _MENU_CLASS.match(c) for c in classes
-        ):
+            _MENU_CLASS.match(c) or c.startswith("comment") for c in classes
+        ) or (node.get("id") or "").lower().startswith("comment"):
             return True
     return False
 
 
 def labelled_byline(tree: HtmlElement) -> list[str]:
     """A name after a "By" / "Written by" label, in the same element or the next one;
-    navigation ("Shop by Brand", "By Industry" in a menu) has none."""
+    navigation ("Shop by Brand", "By Industry" in a menu) and comments have none."""
     for element in tree.iter(
         "p", "span", "div", "li", "small", "strong", "em", "address", "h2", "h3", "h4", "h5",
         "h6",
@@ -344,13 +345,13 @@ def labelled_byline(tree: HtmlElement) -> list[str]:
         if any(child.tag in _BLOCKS for child in element):
             found = None  # lines run together in its text: its blocks are tried one by one
         names = name_list(found["name"]) if found else []
-        if names and not _in_menu(element):
+        if names and not _off_byline(element):
             return names
         if _LABEL.match(text):
             following = element.getnext()
             if following is not None:
                 names = name_list(_text(following))
-                if names and not _in_menu(element):
+                if names and not _off_byline(element):
                     return names
     return []
 
