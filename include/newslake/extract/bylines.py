@@ -204,7 +204,7 @@ def _lower_case_title(text: str) -> bool:
 
 def drop_titles(text: str) -> str:
     """A byline without the job titles between its commas: "Jane Doe, Head of Sales and
-    Marketing" keeps "Jane Doe"; the one-word beat after a title ("Writer, Hardware") goes
+    Marketing" keeps "Jane Doe"; the one-word beat after a title ("Writer, Gadgets") goes
     with it."""
     kept: list[str] = []
     after_title = False
