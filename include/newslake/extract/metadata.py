@@ -269,6 +269,30 @@ def _text_outside_discarded(element: HtmlElement) -> str:
     return " ".join(" ".join(parts).split())
 
 
+def page_authors(tree: HtmlElement) -> list[str]:
+    """Byline text marked up in the page (author/byline classes, ids, rel and itemprop).
+
+    The same expressions as trafilatura's author search, written without regular-expression
+    callbacks; matches inside comments, dates, figures and sidebars do not count.
+    """
+    tiers: list[list[HtmlElement]] = [[], [], []]
+    root = tree.getroottree().getroot()
+    tops = [*reversed(list(root.itersiblings(preceding=True))), root, *root.itersiblings()]
+    for element in (e for top in tops for e in top.iter()):  # a broken page has two roots
+        if isinstance(element.tag, str):
+            tier = _author_tier(element)
+            if tier is not None:
+                tiers[tier].append(element)
+    for n, elements in enumerate(tiers):
+        for element in elements:
+            if n and any(_discarded(a) for a in element.iterancestors()):
+                continue
+            content = _text_outside_discarded(element)
+            if 2 < len(content) < 120:
+                return [content]
+    return []
+
+
 def _author_elements(tree: HtmlElement) -> list[list[HtmlElement]]:
     """Elements marked up as bylines, by tier (see ``_author_tier``), in page order."""
     tiers: list[list[HtmlElement]] = [[], [], []]
@@ -301,22 +325,6 @@ def author_box(tree: HtmlElement) -> list[str]:
                 name = text_of(child)
                 if bylines.looks_like_name(name) and not bylines.is_job_title(name):
                     return [name]
-    return []
-
-
-def page_authors(tree: HtmlElement) -> list[str]:
-    """Byline text marked up in the page (author/byline classes, ids, rel and itemprop).
-
-    The same expressions as trafilatura's author search, written without regular-expression
-    callbacks; matches inside comments, dates, figures and sidebars do not count.
-    """
-    for n, elements in enumerate(_author_elements(tree)):
-        for element in elements:
-            if n and any(_discarded(a) for a in element.iterancestors()):
-                continue
-            content = _text_outside_discarded(element)
-            if 2 < len(content) < 120:
-                return [content]
     return []
 
 
