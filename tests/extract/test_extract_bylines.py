@@ -58,6 +58,10 @@ from newslake.extract.metadata import clean_author
         ("Kim Lund For The Sunday Example", ["Kim Lund"]),
         ("Office for Budget Responsibility", ["Office for Budget Responsibility"]),
         ("PAID CONTENT", []),
+        ("Tom Reed Writer, Gadgets", ["Tom Reed"]),
+        ("Ivy Lam, Head of Sales and Partner Relations", ["Ivy Lam"]),
+        ("Ann Lee, Staff Writer, and Bo Chen, Senior Editor", ["Ann Lee", "Bo Chen"]),
+        ("Authors: Eli Park and Una Moss, extension garden educators", ["Eli Park", "Una Moss"]),
     ],
 )
 def test_clean_author_values(raw: str, names: list[str]) -> None:
@@ -149,3 +153,76 @@ def test_an_unlabelled_byline_beside_the_headline(make_page) -> None:
     line = "<p>Rosa Vidal | Senior Writer | July 2, 2025</p>"
     assert _authors(make_page, line) == ["Rosa Vidal"]
     assert _authors(make_page, "<p>Home | World News</p>") == []
+
+
+def test_the_written_by_label_of_the_twitter_card(make_page) -> None:
+    head = (
+        '<meta name="twitter:label1" content="Written by">'
+        '<meta name="twitter:data1" content="Nora Quill">'
+        '<meta name="twitter:label2" content="Est. reading time">'
+        '<meta name="twitter:data2" content="4 minutes">'
+    )
+    assert _authors(make_page, head=head) == ["Nora Quill"]
+    reading_only = '<meta name="twitter:label1" content="Est. reading time">'
+    assert _authors(make_page, head=reading_only + '<meta name="twitter:data1" content="4">') == []
+
+
+def test_co_authors_in_one_credit(make_page) -> None:
+    link = '<p>Written by <a href="/author/tom-reed-and-ivy-lam">Tom Reed and Ivy Lam</a></p>'
+    assert _authors(make_page, link) == ["Tom Reed", "Ivy Lam"]
+    label = "<p>By Tom Reed, Ivy Lam and Sam Ford</p>"
+    assert _authors(make_page, label) == ["Tom Reed", "Ivy Lam", "Sam Ford"]
+    assert _authors(make_page, "<p>By Tom Reed and the city council</p>") == []
+
+
+def test_a_labelled_byline_with_on_and_its_date(make_page) -> None:
+    line = "<div>by <span>Lia Moreno</span> on <span>Jan 22, 2025</span></div>"
+    assert _authors(make_page, line) == ["Lia Moreno"]
+
+
+def test_an_article_by_heading_and_the_name_after_it(make_page) -> None:
+    body = "<h2>Article by</h2><div>Otto Lind</div>"
+    assert _authors(make_page, body) == ["Otto Lind"]
+
+
+def test_the_name_heading_an_author_box(make_page) -> None:
+    box = (
+        '<div class="post-author"><img src="/a.jpg" alt=""><h4>Rhea Stone</h4>'
+        "<p>Rhea Stone has covered harbour and council affairs for a decade and writes "
+        "about budgets, ports and the people who run them.</p></div>"
+    )
+    assert _authors(make_page, box) == ["Rhea Stone"]
+    job = box.replace("<h4>Rhea Stone</h4>", "<h4>Senior Editor</h4>").replace(
+        "Rhea Stone has", "She has"
+    )
+    assert _authors(make_page, job) == []
+
+
+def test_a_by_label_in_a_menu_is_no_byline(make_page) -> None:
+    menu = (
+        '<div class="dropdown-menu"><p>By Region</p><a href="/x">North</a></div>'
+        '<ul role="menu"><li>Shop by Brand</li></ul>'
+    )
+    assert _authors(make_page, menu) == []
+    assert _authors(make_page, menu + "<p>By Nora Quill</p>") == ["Nora Quill"]
+    below_menu = '<div class="section under-menu"><div class="meta">by Nora Quill</div></div>'
+    assert _authors(make_page, below_menu) == ["Nora Quill"]
+
+
+def test_a_byline_block_and_the_title_block_after_it(make_page) -> None:
+    body = "<div><p>By <!-- -->Sven Holm</p><p>Co-founder, Head of Research</p></div>"
+    assert _authors(make_page, body) == ["Sven Holm"]
+
+
+def test_a_one_word_name_linked_after_by(make_page) -> None:
+    assert _authors(make_page, "<p>by <a href='/author/mira/'>Mira</a> · Dec 20</p>") == ["Mira"]
+    assert _authors(make_page, "<p>Thanks to <a href='/author/mira/'>Mira</a></p>") == []
+    assert _authors(make_page, "<p>Made by <a href='/user/mira/'>Mira</a></p>") == []
+
+
+def test_a_posted_by_line_of_a_comment_is_no_byline(make_page) -> None:
+    comment = (
+        '<div id="comments"><span class="comments-post">Posted by: Rob Vale at May 2</span></div>'
+    )
+    assert _authors(make_page, comment) == []
+    assert _authors(make_page, comment + "<p>Posted by: Ada Stone</p>") == ["Ada Stone"]

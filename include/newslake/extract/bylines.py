@@ -2,7 +2,8 @@
 
 Found, in order: a link to the author's own page (``/author/jane-doe``, ``/profiles/...``)
 whose text is the name the link's slug spells; a "By" / "Written by" / "Author" label with
-the name in the same element or the next one. Cleaning takes out what is not a name:
+the name in the same element or the next one; either may credit co-authors ("Jane Doe and
+John Roe"). Cleaning takes out what is not a name:
 HTML entities, dates and reading times, job titles after the name, "Updated", "Read more
 about", "Post author" and "Artikel von" prefixes, quotes and a "Sponsored" flag; commenters
 ("Jane says"), form labels ("Name *") and channels ("X on YouTube") are no bylines; a
@@ -28,16 +29,21 @@ _AUTHOR_PATH = re.compile(
 )
 _NAME = re.compile(r"^[^\W\d_][\w.'’-]*(?:\s+[^\W\d_][\w.'’-]*){1,3}$")
 _LABEL = re.compile(
-    r"^\s*(?:written\s+by|posted\s+by|published\s+by|reviewed\s+by|words\s+by|by|author|"
+    r"^\s*(?:written\s+by|posted\s+by|published\s+by|reviewed\s+by|words\s+by|"
+    r"(?:article|story|post)\s+by|by|author|"
     r"contributors?|von|par|por|door|autor(?:in)?|auteur)\s*:?\s*$",
     re.I,
 )
+_ONE_NAME = r"[^\W\d_][\w.'’-]*(?:\s+[^\W\d_][\w.'’-]*){1,3}"
 _LABELLED = re.compile(
-    r"^\s*(?:(?:written\s+by|posted\s+by|words\s+by|by|von|par|por|door)\s*:?|author\s*:|"
+    r"^\s*(?:(?:written\s+by|posted\s+by|words\s+by|(?:article|story)\s+by|by|von|par|por|door)"
+    r"\s*:?|author\s*:|"
     r"contributors?\s*:)\s+"
-    r"(?P<name>[^\W\d_][\w.'’-]*(?:\s+[^\W\d_][\w.'’-]*){1,3})\s*$",
+    rf"(?P<name>{_ONE_NAME}(?:\s*(?:,|&|,?\s+and)\s+{_ONE_NAME}){{0,3}})\s*$",
     re.I,
 )
+# Co-authors in one credit: "Jane Doe and John Roe", "Ann Lee, Bo Chen & Cy Diaz".
+_NAME_LIST = re.compile(r"\s*(?:,\s*and\s+|,|&|\band\b)\s*")
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
@@ -60,7 +66,7 @@ _PREFIX = re.compile(
     r"fact[- ]checked\s+by|edited\s+by|post\s+author(?:\s+by)?|recipe\s+by|"
     r"(?:article|story)\s+by|this\s+(?:post|article|story|piece)\s+(?:was|is)\s+written\s+by|(?:erstellt|verfasst|geschrieben)\s+von|"
     r"(?:artikel|beitr(?:ag|äge)|alles|alle\s+beitr(?:ag|äge)|mehr)\s+von|vom)\b[:\s]*"
-    r"|^\s*(?:interview|text|autor(?:in)?|author)\s*:\s*",
+    r"|^\s*(?:interview|text|autor(?:in)?|authors?)\s*:\s*",
     re.I,
 )
 _JOB_NOUNS = (
@@ -68,7 +74,7 @@ _JOB_NOUNS = (
     r"director|strategist|specialist|journalist|photographer|critic|officer|intern|"
     r"founder|ceo|cto|president|lead|head|fellow|professor|scientist|engineer|consultant|"
     r"coordinator|expert|advisor|adviser|attorney|designer|developer|marketer|coach|"
-    r"nutritionist|dietitian|therapist|physician|representative|assistant|staff"
+    r"nutritionist|dietitian|therapist|physician|representative|assistant|staff|educator"
 )
 _JOB_TAIL = re.compile(
     r"^(?P<name>\S+(?:\s+\S+)+?)\s+(?:(?:senior|junior|chief|staff|contributing|associate|"
@@ -184,6 +190,37 @@ def clean_name(raw: str) -> str:
     return "" if is_job_title(text) or _NOT_BYLINE.search(text) else text
 
 
+_PIECES = re.compile(r"\s*[,;|]\s*")
+_JOB_END = re.compile(rf"\b(?:{_JOB_NOUNS})s?$", re.I)
+
+
+def _lower_case_title(text: str) -> bool:
+    """A job title in running words ("extension garden educators"): a name is capitalised."""
+    words = text.split()
+    return bool(_JOB_END.search(text)) and any(
+        w[:1].islower() and w.lower() not in _PARTICLES for w in words
+    )
+
+
+def drop_titles(text: str) -> str:
+    """A byline without the job titles between its commas: "Jane Doe, Head of Sales and
+    Marketing" keeps "Jane Doe"; the one-word beat after a title ("Writer, Gadgets") goes
+    with it."""
+    kept: list[str] = []
+    after_title = False
+    for piece in _PIECES.split(text):
+        stripped = _strip_ends(piece)
+        if _JOB_ONLY.match(stripped) or (kept and _lower_case_title(stripped)):
+            after_title = True
+            continue
+        if after_title and kept and len(stripped.split()) == 1:
+            after_title = False
+            continue
+        after_title = bool(_JOB_TAIL.match(stripped))
+        kept.append(piece)
+    return ", ".join(kept)
+
+
 def prepare(raw: str) -> str:
     """A whole byline before it is split into names: entities decoded (also double-escaped
     ones), a leading date and a "Read more about" prefix taken out."""
@@ -213,6 +250,17 @@ def _group(element: HtmlElement) -> HtmlElement | None:
     return parent.getparent() if parent is not None else None
 
 
+_BY_END = re.compile(r"\bby\s*:?\s*$", re.I)
+
+
+def _by_before(link: HtmlElement) -> bool:
+    """True when the text just before ``link`` ends in "by"."""
+    previous = link.getprevious()
+    parent = link.getparent()
+    before = previous.tail if previous is not None else parent.text if parent is not None else ""
+    return bool(_BY_END.search(before or ""))
+
+
 def linked_author(tree: HtmlElement) -> list[str]:
     """Names of links to author pages whose slug spells the link's text: the first one and
     co-authors linked beside it (related stories' authors elsewhere on the page are not)."""
@@ -224,8 +272,13 @@ def linked_author(tree: HtmlElement) -> list[str]:
             continue
         name = _text(link) or (link.get("aria-label") or "").strip()
         slug = _slug(found[1])
-        if not _NAME.match(name) or not slug:
+        if not slug:
             continue
+        if not all(_NAME.match(n) for n in _NAME_LIST.split(name)) and not (
+            _slug(name) == slug and found[0].lower().startswith("/author")
+            and _by_before(link) and name[:1].isupper()
+        ):
+            continue  # a one-word name only as "by <a href='/author/jane'>Jane</a>"
         if _slug(name) not in slug and slug not in _slug(name):
             continue
         if names and _group(link) is not group:
@@ -249,25 +302,57 @@ def looks_like_name(text: str) -> bool:
     ) and words[0][:1].isupper()
 
 
+def name_list(text: str) -> list[str]:
+    """The names of a credit naming one or more people ("Jane Doe and John Roe"); empty
+    when a part is no name."""
+    parts = [p for p in _NAME_LIST.split(text.strip()) if p]
+    return parts if parts and all(looks_like_name(p) for p in parts) else []
+
+
+_BLOCKS = frozenset({"p", "div", "li", "ul", "h2", "h3", "h4", "h5", "h6", "address"})
+_MENU_CLASS = re.compile(r"^(?:(?:sub|mega|nav|dropdown)-?)?menu(?:-item)?$|^dropdown$")
+
+
+def _off_byline(element: HtmlElement) -> bool:
+    """True inside navigation (a ``<nav>``, a menu role, a menu or dropdown class) or inside
+    comments (a class or id beginning "comment")."""
+    for node in [element, *element.iterancestors()]:
+        role = node.get("role") or ""
+        classes = (node.get("class") or "").lower().split()
+        if node.tag == "nav" or role in ("menu", "menubar", "navigation") or any(
+            _MENU_CLASS.match(c) or c.startswith("comment") for c in classes
+        ) or (node.get("id") or "").lower().startswith("comment"):
+            return True
+    return False
+
+
 def labelled_byline(tree: HtmlElement) -> list[str]:
-    """A name after a "By" / "Written by" label, in the same element or the next one."""
+    """A name after a "By" / "Written by" label, in the same element or the next one;
+    navigation ("Shop by Brand", "By Industry" in a menu) and comments have none."""
     for element in tree.iter(
-        "p", "span", "div", "li", "small", "strong", "em", "address", "h3", "h4", "h5", "h6"
+        "p", "span", "div", "li", "small", "strong", "em", "address", "h2", "h3", "h4", "h5",
+        "h6",
     ):
         if len(element) > 4:
             continue
         text = _text(element)
         if not text or len(text) > 80:
             continue
-        found = _LABELLED.match(_strip_ends(_TRAILING_DATE.sub("", text)))
-        if found and looks_like_name(found["name"]):
-            return [found["name"]]
+        undated = _TRAILING_DATE.sub("", text)
+        if undated != text:  # "By Jane Doe on March 3, 2025"
+            undated = _DANGLING.sub("", _strip_ends(undated))
+        found = _LABELLED.match(_strip_ends(undated))
+        if any(child.tag in _BLOCKS for child in element):
+            found = None  # lines run together in its text: its blocks are tried one by one
+        names = name_list(found["name"]) if found else []
+        if names and not _off_byline(element):
+            return names
         if _LABEL.match(text):
             following = element.getnext()
             if following is not None:
-                name = _text(following)
-                if looks_like_name(name):
-                    return [name]
+                names = name_list(_text(following))
+                if names and not _off_byline(element):
+                    return names
     return []
 
 

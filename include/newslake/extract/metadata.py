@@ -15,7 +15,7 @@ _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•»/]\s+")
 _BY = re.compile(
     r"^\s*(?:(?:written|posted|published|story|words|text|veröffentlicht|geschrieben|publié|"
     r"publicado|pubblicato|escrito)\s+)?(?:by|von|par|por|di|door|av|af|de)\b[:\s]*"
-    r"|^\s*(?:autor(?:in)?|author|auteur|autore)\b[:\s]*",
+    r"|^\s*(?:autor(?:in)?|authors?|auteur|autore)\b[:\s]*",
     re.I,
 )
 _AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|\||&|\band\b|\bund\b|\bet\b|\by\b|\be\b)\s*", re.I)
@@ -158,6 +158,18 @@ META_AUTHOR_KEYS = (
 )
 
 
+_WRITTEN_BY = re.compile(r"^\s*(?:written\s+by|authors?|autor(?:in)?|auteur)\s*:?\s*$", re.I)
+
+
+def labelled_meta_author(meta: dict[str, list[str]]) -> list[str]:
+    """The author a ``twitter:labelN`` / ``twitter:dataN`` pair names ("Written by")."""
+    for n in range(1, 5):
+        label = first(meta, f"twitter:label{n}")
+        if label is not None and _WRITTEN_BY.match(label):
+            return meta.get(f"twitter:data{n}", [])[:1]
+    return []
+
+
 def meta_tags(tree: HtmlElement) -> dict[str, list[str]]:
     """``<meta>`` contents by lower-case name/property/itemprop, in page order."""
     found: dict[str, list[str]] = {}
@@ -192,7 +204,7 @@ def clean_author(raw: str, publishers: set[str]) -> list[str]:
     """Split a byline into cleaned names, without "By" and without publisher names."""
     text = _BY.sub("", " ".join(_CONTACT.sub(" ", bylines.prepare(raw)).split()))
     names: list[str] = []
-    parts = _AUTHOR_SPLIT.split(text)
+    parts = _AUTHOR_SPLIT.split(bylines.drop_titles(text))
     for n, part in enumerate(parts):
         if bylines.is_legal_form(part) or (
             n + 1 < len(parts) and bylines.is_legal_form(parts[n + 1])
@@ -313,6 +325,41 @@ def page_authors(tree: HtmlElement) -> list[str]:
     return []
 
 
+def _author_elements(tree: HtmlElement) -> list[list[HtmlElement]]:
+    """Elements marked up as bylines, by tier (see ``_author_tier``), in page order."""
+    tiers: list[list[HtmlElement]] = [[], [], []]
+    root = tree.getroottree().getroot()
+    tops = [*reversed(list(root.itersiblings(preceding=True))), root, *root.itersiblings()]
+    for element in (e for top in tops for e in top.iter()):  # a broken page has two roots
+        if isinstance(element.tag, str):
+            tier = _author_tier(element)
+            if tier is not None:
+                tiers[tier].append(element)
+    return tiers
+
+
+_BOX_NAME_TAGS = ("h2", "h3", "h4", "h5", "h6", "strong", "b", "a", "span", "p", "div")
+
+
+def author_box(tree: HtmlElement) -> list[str]:
+    """The name heading an author box: an element marked up as the author (rel, id or class
+    "author") whose text runs on into a biography, named by its first child element that
+    is a name alone ("<h4>Jane Doe</h4><p>Jane writes about ...</p>")."""
+    for elements in _author_elements(tree)[:2]:
+        for element in elements:
+            if any(_discarded(a) for a in element.iterancestors()):
+                continue
+            if len(_text_outside_discarded(element)) < 120:
+                continue
+            for child in element.iter(*_BOX_NAME_TAGS):
+                if child is element:
+                    continue
+                name = text_of(child)
+                if bylines.looks_like_name(name) and not bylines.is_job_title(name):
+                    return [name]
+    return []
+
+
 def usable_authors(raw_values: list[str], publishers: set[str]) -> list[str]:
     """Cleaned names of ``raw_values`` without publishers, domains and generic accounts."""
     names: list[str] = []
@@ -360,13 +407,18 @@ def collect(tree: HtmlElement) -> dict[str, Any]:
         for k in META_AUTHOR_KEYS
         if k in meta
     ]
+    meta_authors.append(labelled_meta_author(meta))
     declared = [ld.get("authors", []), next((values for values in meta_authors if values), [])]
     authors = usable_authors(declared[0], publishers) or usable_authors(declared[1], publishers)
     handles = authors if authors and all(bylines.is_handle(a) for a in authors) else []
     if handles:  # an account name: a name the page shows is better, the account the fallback
         authors = []
     for finder in (
-        bylines.linked_author, page_authors, bylines.labelled_byline, bylines.headline_byline
+        bylines.linked_author,
+        page_authors,
+        bylines.labelled_byline,
+        bylines.headline_byline,
+        author_box,
     ):
         if authors:
             break
