@@ -91,25 +91,3 @@ def test_known_urls_give_the_first_day_and_members_carry_claims(lake):
     assert all(m["_history"] for m in members)
     assert history.bodies([copy["article_id"]], [DAY2]) == {copy["article_id"]: copy["body"]}
     assert history.bodies([copy["article_id"]], [DAY1]) == {}
-
-
-def test_matching_in_worker_threads_gives_the_same_pairs_and_docs(lake, monkeypatch):
-    from newslake.dedup import history as history_module
-    from newslake.dedup.parallel import ChunkPool
-
-    days = [date(2024, 2, d) for d in range(1, 5)]
-    results = [_publish_day(lake, day, [
-        article(f"https://s{d}-{n}.example/a", random_body(40 * d + n, 200)) for n in range(9)])
-        for d, day in enumerate(days)]
-    monkeypatch.setattr(history_module, "STREAM_ROWS", 2)  # many small batches
-    keys = np.concatenate([np.asarray(r.signatures["band_keys"][n].values)
-                           for r in results for n in (1, 4)])
-    anchors = np.concatenate([np.asarray(r.signatures["anchor_keys"][n].values)
-                              for r in results for n in (2, 7)])
-    history = load_history(lake, date(2024, 2, 5), CONFIG)
-    alone = history.match_keys(keys, anchors)
-    with ChunkPool(3) as pool:
-        pooled = history.match_keys(keys, anchors, pool=pool)
-    assert alone[2].num_rows == 16
-    for a, b in zip(alone, pooled, strict=True):
-        assert a.equals(b)

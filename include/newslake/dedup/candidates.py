@@ -197,7 +197,7 @@ def verified_edges(bodies: pa.ChunkedArray, order: np.ndarray, signed: Signed,
     eligible = signed.words >= config.min_words
     batch_anchors = _anchor_rows(signed, signed.words >= config.min_text_words)
     matches, anchored, history_docs = history.match_keys(
-        keys[eligible].ravel(), batch_anchors["key"].to_numpy(), pool=pool)
+        keys[eligible].ravel(), batch_anchors["key"].to_numpy())
     sizes = pc.fill_null(history_docs["n_shingles"], 0).to_numpy(zero_copy_only=False)
     doc = anchored["doc"].to_numpy()
     anchored = anchored.append_column("short", pa.array(sizes[doc] < SHORT_SHINGLES))

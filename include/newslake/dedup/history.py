@@ -11,7 +11,6 @@ number of matches only.
 
 from __future__ import annotations
 
-import functools
 import logging
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -22,7 +21,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from newslake.dedup.config import DedupConfig
-from newslake.dedup.parallel import ChunkPool
 from newslake.lake import schema
 
 log = logging.getLogger(__name__)
@@ -142,29 +140,6 @@ class KeySet:
         return mask
 
 
-def _screen(data: pa.Table, scheme: str, lookups: dict[str, KeySet], meta: list[str]
-            ) -> tuple[int, list[tuple[str, np.ndarray, np.ndarray]], np.ndarray, pa.Table | None]:
-    """One streamed ``dedup_index`` batch against the key sets: the number of rows of another
-    scheme, per key column the matching ``(column, keys, rows)``, the distinct matching rows
-    and their ``meta`` columns plus ``crawl_date``."""
-    same = pc.fill_null(pc.equal(data["scheme"], scheme), False)
-    other_scheme = data.num_rows - (pc.sum(same.cast(pa.int64())).as_py() or 0)
-    same = same.to_numpy(zero_copy_only=False)
-    hits = []
-    for column, lookup in lookups.items():
-        if not lookup.keys.size:
-            continue
-        lists = data[column].combine_chunks()
-        values = lists.flatten().to_numpy(zero_copy_only=False)
-        lengths = pc.fill_null(pc.list_value_length(lists), 0).to_numpy(zero_copy_only=False)
-        owner = np.repeat(np.arange(data.num_rows, dtype=np.int64), lengths)
-        hit = lookup.contains(values) & same[owner]
-        hits.append((column, values[hit], owner[hit]))
-    rows = np.unique(np.concatenate([h[2] for h in hits])) if hits else np.empty(0, np.int64)
-    matched = data.select([*meta, "crawl_date"]).take(pa.array(rows)) if rows.size else None
-    return other_scheme, hits, rows, matched
-
-
 @dataclass
 class History:
     """The lake before ``end`` as of one snapshot: the dedup window starts at ``start``.
@@ -213,11 +188,10 @@ class History:
         pairs, _, docs = self.match_keys(keys)
         return pairs, docs
 
-    def match_keys(self, keys: np.ndarray, anchors: np.ndarray | None = None,
-                   pool: ChunkPool | None = None) -> tuple[pa.Table, pa.Table, pa.Table]:
+    def match_keys(self, keys: np.ndarray, anchors: np.ndarray | None = None
+                   ) -> tuple[pa.Table, pa.Table, pa.Table]:
         """History articles sharing a band key with ``keys`` or an anchor key with
-        ``anchors`` (one pass over the window; ``pool`` screens the streamed row groups in
-        worker threads).
+        ``anchors`` (one pass over the window).
 
         Returns ``(pairs, anchor_pairs, docs)``: the pairs have ``key`` (int64) and ``doc``
         (row of ``docs``); ``docs`` has ``article_id``, ``story_id``, ``canonical_url``,
@@ -231,16 +205,28 @@ class History:
         columns = [*meta, "scheme", *lookups]
         found: dict[str, tuple[list, list]] = {c: ([], []) for c in lookups}
         metas, skipped, base = [], 0, 0
-        screen = functools.partial(_screen, scheme=self.scheme, lookups=lookups, meta=meta)
-        for other_scheme, hits, rows, matched in (pool or ChunkPool(0)).map(
-                screen, self._stream("dedup_index", columns)):
-            skipped += other_scheme
+        for data in self._stream("dedup_index", columns):
+            same = pc.fill_null(pc.equal(data["scheme"], self.scheme), False)
+            skipped += data.num_rows - (pc.sum(same.cast(pa.int64())).as_py() or 0)
+            same = same.to_numpy(zero_copy_only=False)
+            hits = []
+            for column, lookup in lookups.items():
+                if not lookup.keys.size:
+                    continue
+                lists = data[column].combine_chunks()
+                values = lists.flatten().to_numpy(zero_copy_only=False)
+                lengths = pc.fill_null(pc.list_value_length(lists), 0).to_numpy(
+                    zero_copy_only=False)
+                owner = np.repeat(np.arange(data.num_rows, dtype=np.int64), lengths)
+                hit = lookup.contains(values) & same[owner]
+                hits.append((column, values[hit], owner[hit]))
+            rows = np.unique(np.concatenate([h[2] for h in hits])) if hits else []
             if not len(rows):
                 continue
             for column, values, owner in hits:
                 found[column][0].append(values)
                 found[column][1].append(np.searchsorted(rows, owner) + base)
-            metas.append(matched)
+            metas.append(data.select([*meta, "crawl_date"]).take(pa.array(rows)))
             base += rows.size
         if skipped:
             log.warning("ignoring %d index rows of another signature scheme", skipped)
