@@ -110,8 +110,9 @@ _NOT_BYLINE = re.compile(
     re.I,
 )
 _SPONSORED = re.compile(r"\s+(?:sponsored|promoted|advertorial|anzeige)$", re.I)
-# What is left of "Jane Doe am 3. März" or "Jane Doe at 10:30" once the date is gone.
-_DANGLING = re.compile(r"\s+(?:am|at|on|um|le|el|il|vom|den)$", re.I)
+# What is left of "Jane Doe am 3. März" or "Jane Doe at 10:30" once the date is gone: lower
+# case only, since a capitalised one is a name ("Minh Le", "Anh On").
+_DANGLING = re.compile(r"\s+(?:am|at|on|um|le|el|il|vom|den)$")
 # Academic and professional credentials: part of a signature, not a name of their own.
 _CREDENTIAL = re.compile(
     r"^(?:ph\.?\s?d|m\.?d|d\.?o|r\.?n|b\.?s\.?n|m\.?s\.?n?|m\.?a|m\.?b\.?a|m\.?p\.?h|"
