@@ -12,13 +12,10 @@ least ``DedupConfig.parallel_min_docs`` bodies.
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
-
-log = logging.getLogger(__name__)
 
 MAX_AUTO_WORKERS = 4
 """Threads a pool starts when ``DedupConfig.workers`` is 0 (auto)."""
