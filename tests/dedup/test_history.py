@@ -11,7 +11,7 @@ import pytest
 from dedup_rows import article, random_body
 from newslake.dedup import DedupConfig, assign_stories
 from newslake.dedup import shingles as shingles_module
-from newslake.dedup.history import KeySet, load_history
+from newslake.dedup.history import KeySet, load_history, search_sorted
 from newslake.dedup.shingles import shingle_batch, sign_batch
 from newslake.lake import publish_day, schema
 
@@ -37,6 +37,16 @@ def test_key_set_agrees_with_exact_membership():
     rng.shuffle(probes)
     assert np.array_equal(KeySet(members).contains(probes), np.isin(probes, members))
     assert not KeySet(np.empty(0, np.int64)).contains(probes).any()
+
+
+def test_sorted_probes_find_what_plain_searchsorted_finds():
+    rng = np.random.default_rng(5)
+    haystack = np.sort(rng.integers(-1000, 1000, size=500))
+    needles = rng.integers(-1100, 1100, size=3000)
+    assert np.array_equal(search_sorted(haystack, needles), np.searchsorted(haystack, needles))
+    assert np.array_equal(search_sorted(haystack, needles[:1]),
+                          np.searchsorted(haystack, needles[:1]))
+    assert search_sorted(haystack, needles[:0]).size == 0
 
 
 def test_signing_in_chunks_matches_shingling_everything(monkeypatch):
@@ -72,6 +82,23 @@ def test_matching_reads_only_rows_sharing_a_key_of_the_configured_scheme(lake, c
     assert sorted(pairs["key"].to_pylist()) == sorted(set(keys.tolist()))
     empty_pairs, empty_docs = history.matching(np.array([12345], np.int64))
     assert empty_pairs.num_rows == 0 and empty_docs.num_rows == 0
+
+
+def test_matching_finds_the_owner_of_a_key_after_rows_without_keys(lake):
+    short = "Too short to sign."
+    day1 = [article("https://a.example/1", short), article("https://a.example/2", random_body(400)),
+            article("https://a.example/3", short), article("https://a.example/4", random_body(401))]
+    first = _publish_day(lake, DAY1, day1)
+    assert first.signatures["band_keys"].null_count == 2
+    history = load_history(lake, DAY2, CONFIG)
+    last = first.signatures.filter(pa.compute.equal(first.signatures["article_id"],
+                                                    day1[3]["article_id"]))
+    bands = np.asarray(last["band_keys"][0].values)
+    anchors = np.asarray(last["anchor_keys"][0].values)
+    pairs, anchored, docs = history.match_keys(bands, anchors)
+    assert docs["article_id"].to_pylist() == [day1[3]["article_id"]]
+    assert set(pairs["doc"].to_pylist()) == set(anchored["doc"].to_pylist()) == {0}
+    assert sorted(anchored["key"].to_pylist()) == sorted(set(anchors.tolist()))
 
 
 def test_known_urls_give_the_first_day_and_members_carry_claims(lake):

@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 
 from newslake.dedup.anchors import SHORT_SHINGLES, take_ragged
 from newslake.dedup.config import DedupConfig
-from newslake.dedup.history import History
+from newslake.dedup.history import History, search_sorted
 from newslake.dedup.parallel import ChunkPool
 from newslake.dedup.shingles import Shingled, Signed, overlaps, shingle_batch
 
@@ -117,7 +117,7 @@ def _key_pairs(batch: tuple[np.ndarray, np.ndarray], history: tuple[np.ndarray, 
     if short is not None:
         keep &= short[0][i] | short[0][j]
     within = _distinct_pairs(i[keep], j[keep])
-    run = np.minimum(np.searchsorted(run_keys, history[0]), max(run_keys.size - 1, 0))
+    run = np.minimum(search_sorted(run_keys, history[0]), max(run_keys.size - 1, 0))
     found = ((run_keys[run] == history[0]) & cold[run] if run_keys.size
              else np.zeros(run.size, dtype=bool))
     run, past_doc = run[found], history[1][found].astype(np.int64)

@@ -110,6 +110,18 @@ def _distinct(values: np.ndarray) -> np.ndarray:
     return values[keep]
 
 
+def search_sorted(haystack: np.ndarray, needles: np.ndarray) -> np.ndarray:
+    """``np.searchsorted(haystack, needles)`` with the needles looked up in sorted order: a
+    sorted probe walks the haystack forwards (cache-friendly), many times faster than
+    random probes once the haystack outgrows the CPU caches."""
+    if needles.size < 2:
+        return np.searchsorted(haystack, needles)
+    order = np.argsort(needles, kind="stable")
+    out = np.empty(needles.size, dtype=np.intp)
+    out[order] = np.searchsorted(haystack, needles[order])
+    return out
+
+
 class KeySet:
     """Membership of int64 keys in a fixed set: a bit filter, then a sorted exact lookup."""
 
@@ -135,7 +147,7 @@ class KeySet:
         mask = np.zeros(keys.size, dtype=bool)
         if candidates.size and self.keys.size:
             values = keys[candidates]
-            pos = np.minimum(np.searchsorted(self.keys, values), self.keys.size - 1)
+            pos = np.minimum(search_sorted(self.keys, values), self.keys.size - 1)
             mask[candidates[self.keys[pos] == values]] = True
         return mask
 
@@ -215,11 +227,12 @@ class History:
                     continue
                 lists = data[column].combine_chunks()
                 values = lists.flatten().to_numpy(zero_copy_only=False)
-                lengths = pc.fill_null(pc.list_value_length(lists), 0).to_numpy(
-                    zero_copy_only=False)
-                owner = np.repeat(np.arange(data.num_rows, dtype=np.int64), lengths)
-                hit = lookup.contains(values) & same[owner]
-                hits.append((column, values[hit], owner[hit]))
+                hit = np.flatnonzero(lookup.contains(values))
+                ends = np.cumsum(pc.fill_null(pc.list_value_length(lists), 0).to_numpy(
+                    zero_copy_only=False))  # as flatten() counts: a null row holds nothing
+                owner = np.searchsorted(ends, hit, "right")
+                keep = same[owner]
+                hits.append((column, values[hit[keep]], owner[keep]))
             rows = np.unique(np.concatenate([h[2] for h in hits])) if hits else []
             if not len(rows):
                 continue
