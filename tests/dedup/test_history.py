@@ -112,7 +112,8 @@ def test_known_urls_give_the_first_day_and_members_carry_claims(lake):
     assert history.known_urls(urls) == [DAY1, DAY2, None]
     story = second.articles["story_id"][0].as_py()
     members = history.members([story])[story]
-    assert sorted(m["canonical_url"] for m in members) == sorted(urls[:2])
+    assert [m["canonical_url"] for m in members] == urls[:2]  # by day
+    assert [m["crawl_date"] for m in members] == [DAY1, DAY2]
     claimed = {m["canonical_url"]: m["original_url"] for m in members}
     assert claimed["https://copy.example/s"] == "https://origin.example/s"
     assert all(m["_history"] for m in members)

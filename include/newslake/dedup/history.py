@@ -65,12 +65,13 @@ def _history_filter(start: date | None, end: date, days: Iterable[date] | None =
 
 def _stream(lake: str, snapshot: int | None, table: str, columns: Sequence[str],
             start: date | None, end: date, days: Iterable[date] | None = None,
-            same_day_except: str | None = None, ids: pa.Array | None = None
-            ) -> Iterator[pa.Table]:
+            same_day_except: str | None = None, match: tuple[str, pa.Array] | None = None,
+            threads: int = 2) -> Iterator[pa.Table]:
     """Batches of ``columns`` (conformed, plus ``crawl_date``) of ``table`` in ``[start, end)``,
     and of day ``end`` the rows of every producer but ``same_day_except`` when it is given;
-    with ``ids``, only rows of those article ids (selected by DuckDB: other rows' columns never
-    reach Arrow; the order of rows is then not the files')."""
+    with ``match`` (a column and values), only rows holding one of the values there (selected
+    by DuckDB: other rows' columns never reach Arrow; the order of rows is then not the
+    files'). ``threads``: DuckDB threads decoding row groups at once."""
     condition = _history_filter(start, end, days, same_day_except)
     if snapshot is None or condition is None:
         return
@@ -79,16 +80,16 @@ def _stream(lake: str, snapshot: int | None, table: str, columns: Sequence[str],
     where, params = condition
     con = ducklake.connect(lake, snapshot=snapshot)
     try:
-        con.execute("SET threads = 2")
+        con.execute(f"SET threads = {int(threads)}")
         # a scan reads each file once: nothing to cache, and buffers stay bounded
         con.execute(f"SET memory_limit = '{STREAM_MEMORY_LIMIT}'")
         con.execute("SET enable_external_file_cache = false")
         present = {r[0] for r in con.execute(f"DESCRIBE lake.{table}").fetchall()}
         cols = ", ".join(f'"{c}"' if c in present else f'NULL AS "{c}"' for c in columns)
-        if ids is not None:  # bodies: one thread decodes one row group's column at a time
-            con.execute("SET threads = 1")
-            con.register("_newslake_ids", pa.table({"id": ids}))
-            where += " AND article_id IN (SELECT id FROM _newslake_ids)"
+        if match is not None:
+            column, values = match
+            con.register("_newslake_wanted", pa.table({"value": values}))
+            where += f' AND "{column}" IN (SELECT value FROM _newslake_wanted)'
         reader = con.execute(
             f"SELECT {cols}, crawl_date FROM lake.{table} WHERE {where}",
             params).fetch_record_batch(STREAM_ROWS)
@@ -168,11 +169,12 @@ class History:
     same_day_except: str | None = None
 
     def _stream(self, table: str, columns: Sequence[str], window: bool = True,
-                days: Iterable[date] | None = None, ids: pa.Array | None = None
+                days: Iterable[date] | None = None,
+                match: tuple[str, pa.Array] | None = None, threads: int = 2
                 ) -> Iterator[pa.Table]:
         return _stream(self.lake, self.snapshot, table, columns,
                        self.start if window else None, self.end, days, self.same_day_except,
-                       ids)
+                       match, threads)
 
     def known_urls(self, urls: list[str]) -> list[date | None]:
         """First crawl date of each URL in the history (any day before ``end``), or None.
@@ -258,25 +260,26 @@ class History:
         return pairs("band_keys"), pairs("anchor_keys"), docs
 
     def members(self, stories: Iterable[str]) -> dict[str, list[dict]]:
-        """Window articles of ``stories`` (META_COLUMNS plus ``crawl_date``), with the
-        original each one's index row claimed (``original_url``/``original_signal``)."""
+        """Window articles of ``stories`` (META_COLUMNS plus ``crawl_date``, by day and id),
+        with the original each one's index row claimed (``original_url``/``original_signal``).
+        Only the members' rows leave DuckDB."""
         wanted = pa.array(sorted(set(stories)), pa.string())
         if not len(wanted):
             return {}
         claims: dict[str, tuple[str | None, str | None]] = {}
         columns = ["article_id", "story_id", "scheme", "claimed_url", "claim_signal"]
-        for data in self._stream("dedup_index", columns):
-            keep = pc.and_(pc.is_in(data["story_id"], value_set=wanted),
-                           pc.equal(data["scheme"], self.scheme))
-            for r in data.filter(pc.fill_null(keep, False)).to_pylist():
+        for data in self._stream("dedup_index", columns, match=("story_id", wanted)):
+            keep = pc.fill_null(pc.equal(data["scheme"], self.scheme), False)
+            for r in data.filter(keep).to_pylist():
                 claims[r["article_id"]] = (r["claimed_url"], r["claim_signal"])
         by_story: dict[str, list[dict]] = {}
-        for data in self._stream("articles", META_COLUMNS):
-            keep = pc.fill_null(pc.is_in(data["story_id"], value_set=wanted), False)
-            for row in data.filter(keep).to_pylist():
+        for data in self._stream("articles", META_COLUMNS, match=("story_id", wanted)):
+            for row in data.to_pylist():
                 claimed, signal = claims.get(row["article_id"], (None, None))
                 row.update(original_url=claimed, original_signal=signal, _history=True)
                 by_story.setdefault(row["story_id"] or row["article_id"], []).append(row)
+        for rows in by_story.values():  # DuckDB's join order is not the files'
+            rows.sort(key=lambda r: (r["crawl_date"], r["article_id"]))
         return by_story
 
     def bodies(self, article_ids: Iterable[str], days: Iterable[date]) -> dict[str, str]:
@@ -286,7 +289,9 @@ class History:
         if not len(wanted):
             return {}
         out: dict[str, str] = {}
-        for data in self._stream("articles", ["article_id", "body"], days=days, ids=wanted):
+        # one thread: a day's body column is decoded one row group at a time
+        for data in self._stream("articles", ["article_id", "body"], days=days,
+                                 match=("article_id", wanted), threads=1):
             out.update(zip(data["article_id"].to_pylist(), data["body"].to_pylist(),
                            strict=True))
         return out
