@@ -89,6 +89,29 @@ def test_text_shape_of_the_main_text() -> None:
     assert dated["page_dates"] == pytest.approx(math.log1p(4))
 
 
+def test_forum_words_count_a_posters_post_count_but_not_the_verb_like() -> None:
+    page = "Joined: May 2020. Posts: 1,234. I like it and would like more posts: none."
+    assert count_features(page, "x")["forum_words"] == pytest.approx(math.log1p(2))
+    assert count_features("12 likes", "x")["forum_words"] == pytest.approx(math.log1p(1))
+
+
+def test_reader_and_business_voice_and_prices_per_line_of_the_main_text() -> None:
+    body = ("We fix your roof and our team calls you back.\nFrom $120, or $99 for you.\nDone\n"
+            + _SENTENCE * 5)
+    out = _text_features(body)
+    words = 10 + 6 + 1 + 5 * 14
+    assert out["we_share"] == pytest.approx(2 / words * 20)
+    assert out["you_share"] == pytest.approx(3 / words * 20)
+    assert out["price_lines"] == pytest.approx(2 / 4)
+    assert _text_features(_SENTENCE)["you_share"] == 0.0
+
+
+def test_code_blocks_per_paragraph() -> None:
+    docs = _dom("<p>Install it:</p><pre>pip install x</pre><p>Then run:</p><pre>x --help</pre>")
+    assert docs["pre_per_paragraph"] == pytest.approx(2 / 3 / 4)
+    assert _dom(f"<p>{_SENTENCE}</p>")["pre_per_paragraph"] == 0.0
+
+
 def test_structured_data_breadcrumbs_lists_and_page_types() -> None:
     objects = [
         {"@type": "BreadcrumbList", "itemListElement": [{"@type": "ListItem"}] * 4},
@@ -159,7 +182,7 @@ def test_every_word_pattern_match_holds_one_of_its_needles() -> None:
         assert len(spellings) >= 10
         for text in spellings:
             assert any(n in text for n in needles), (pattern.pattern, text)
-            # in running text ("posts:" only counts before a word character, as in "posts:12")
+            # in running text ("posts:" only counts before a number, as in "posts: 12")
             line = next(t for t in (f"so {text} too", f"so {text}7 too") if pattern.search(t))
             assert _matches(pattern, line) == 1
     assert _matches(next(iter(_NEEDLES)), "nothing here") == 0

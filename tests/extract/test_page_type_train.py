@@ -26,6 +26,23 @@ def _rows(n: int) -> tuple[list[dict[str, float]], list[str], list[str]]:
     return rows, labels, sites
 
 
+def test_bagged_fit_averages_the_scores_of_models_of_successive_seeds() -> None:
+    rows, labels, _ = _rows(60)
+    one = [train.fit(rows, labels, train.Boosting(bags=1, seed=s, rounds=20)) for s in (3, 4)]
+    bagged = train.fit(rows, labels, train.Boosting(bags=2, seed=3, rounds=20))
+    assert len(bagged.trees) == 40
+    assert bagged.predict(rows) == pytest.approx(
+        _softmax_of_mean([m.scores(m.matrix(rows)) for m in one]))
+
+
+def _softmax_of_mean(scores: list) -> list:
+    import numpy as np
+
+    mean = np.mean(scores, axis=0)
+    exps = np.exp(mean - mean.max(axis=1, keepdims=True))
+    return exps / exps.sum(axis=1, keepdims=True)
+
+
 def test_fit_separates_and_is_deterministic() -> None:
     rows, labels, sites = _rows(60)
     model = train.fit(rows, labels)
@@ -41,7 +58,7 @@ def test_fit_separates_and_is_deterministic() -> None:
 
 def test_fit_grows_shallow_trees_and_batch_prediction_matches_the_shipped_evaluator() -> None:
     rows, labels, _sites = _rows(60)
-    params = train.Boosting(rounds=12, depth=2)
+    params = train.Boosting(rounds=12, depth=2, bags=1)
     model = train.fit(rows, labels, params)
     assert len(model.trees) == 12 and all(len(t.features) <= 2 for t in model.trees)
     probe = [{"prose": 0.3 * i, "cart": i % 3, "posts": 0.5 * (i % 4)} for i in range(10)]

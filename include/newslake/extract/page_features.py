@@ -99,9 +99,11 @@ _CART = re.compile(
     r"free shipping|checkout|quantity|in den warenkorb|ajouter au panier|añadir al carrito|"
     r"sku|add to quote|select options)\b",
 )
+# "posts: 120" (a poster's count) ends in a colon, so no word boundary can follow it; the
+# verb "like" of prose is no forum word, while "likes" counts reactions.
 _FORUM = re.compile(
-    r"\b(?:reply|replies|replied|quote|joined|posts?:|member|members|thread|"
-    r"original poster|views|upvotes?|permalink|report post|likes?|solved|answered|asked)\b",
+    r"\b(?:(?:reply|replies|replied|quote|joined|member|members|thread|original poster|"
+    r"views|upvotes?|permalink|report post|likes|solved|answered|asked)\b|posts?:\s*\d)",
 )
 _SERVICE = re.compile(
     r"\b(?:contact us|get (?:a|your) (?:free )?(?:quote|estimate|consultation)|free consultation|"
@@ -123,7 +125,7 @@ _NEEDLES: dict[re.Pattern[str], tuple[str, ...]] = {
     _CART: ("add", "buy now", "stock", "free shipping", "checkout", "quantity", "warenkorb",
             "panier", "carrito", "sku", "select options"),
     _FORUM: ("repl", "quote", "joined", "post", "member", "thread", "views", "upvote",
-             "permalink", "like", "solved", "answered", "asked"),
+             "permalink", "likes", "solved", "answered", "asked"),
     _SERVICE: ("contact us", "get ", "consultation", "schedule ", "book ", "call ", "our ",
                "request a ", "learn more", "we offer", "why choose"),
     _DOCS: ("on this page", "table of contents", "parameters", "returns", "example", "syntax",
@@ -133,7 +135,8 @@ _NEEDLES: dict[re.Pattern[str], tuple[str, ...]] = {
 _SENTENCE = re.compile(r"[.!?](?<=\w.)(?:\s|$)")  # a stop after a word character
 _PROSE = re.compile(r"[.!?。！？][\"'”’)]?$")
 _WORD = re.compile(r"\w+")
-_WE = re.compile(r"\b(?:we|our|us)\b", re.I)
+# the first person of a business ("we", "our") as group 1, the reader ("you", "your") without
+_PERSON = re.compile(r"\b(?:(we|our|us)|you|your|yours)\b", re.I)
 _SKIP = frozenset({"script", "style", "noscript", "template", "svg"})
 _POST_CLASS = re.compile(r"(?:^|[\s_-])(?:post|message|reply|comment|answer)s?(?:$|[\s_-])", re.I)
 _CARD_WORDS = ("card", "teaser", "tile", "grid-item", "post-item", "product-item", "entry",
@@ -362,6 +365,7 @@ def _dom_features(tree: HtmlElement) -> tuple[dict[str, float], str]:
     return {
         "link_density": link_chars / text_chars if text_chars else 1.0,
         "pre": _log(pre),
+        "pre_per_paragraph": min(pre / (paragraphs + 1), 4.0) / 4,
         "code": _log(code),
         "forms": _log(forms),
         "inputs": _log(inputs),
@@ -423,13 +427,18 @@ def _text_features(body: str) -> dict[str, float]:
     total = body_words or 1
     prose = sum(n for line, n in zip(lines, words, strict=True) if n >= 15 and _PROSE.search(line))
     long_lines = sum(1 for n in words if n >= 30)
+    persons = _PERSON.findall(body)
+    we = sum(1 for p in persons if p)
+    prices = len(_PRICE.findall(body))
     return {
         "body_words": _log(body_words) / 8,
         "prose_share": prose / total,
         "long_paragraphs": _log(long_lines),
         "mean_line_words": _log(total / len(lines) if lines else 0),
-        "we_share": min(len(_WE.findall(body)) / (body_words or 1) * 20, 1.0),
-        "body_prices": _log(len(_PRICE.findall(body))),
+        "we_share": min(we / (body_words or 1) * 20, 1.0),
+        "you_share": min((len(persons) - we) / (body_words or 1) * 20, 1.0),
+        "body_prices": _log(prices),
+        "price_lines": min(prices / len(lines), 1.0) if lines else 0.0,
         "body_lines": _log(len(lines)),
         "short_lines": sum(1 for n in words if n <= 6) / len(lines) if lines else 1.0,
         "question_lines": sum(1 for line in lines if line.rstrip().endswith("?")) / len(lines)

@@ -16,7 +16,7 @@ import gzip
 import hashlib
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,8 @@ class Boosting:
     rows: float = 0.8
     columns: float = 0.6
     seed: int = 7
+    bags: int = 3
+    """Models fitted with different seeds whose scores are averaged (less variance)."""
 
 
 def _matrix(rows: list[dict[str, float]], names: list[str]) -> np.ndarray:
@@ -94,8 +96,26 @@ def _grow(codes: np.ndarray, g: np.ndarray, h: np.ndarray, allowed: np.ndarray,
 
 def fit(rows: list[dict[str, float]], labels: list[str], params: Boosting | None = None
         ) -> PageTypeModel:
-    """Boosted oblivious trees on the softmax loss, classes weighted by inverse frequency."""
+    """Boosted oblivious trees on the softmax loss, classes weighted by inverse frequency;
+    with ``bags`` > 1, the average of that many such models of different seeds (one model
+    whose trees are all of theirs, each leaf score divided by ``bags``)."""
     p = params or Boosting()
+    if p.bags <= 1:
+        return _fit_one(rows, labels, p)
+    models = [_fit_one(rows, labels, replace(p, seed=p.seed + b)) for b in range(p.bags)]
+    names = sorted({n for m in models for n in m.features})
+    where = {n: i for i, n in enumerate(names)}
+    trees = [
+        Tree(tuple(where[m.features[f]] for f in t.features), t.thresholds,
+             tuple(tuple(v / p.bags for v in leaf) for leaf in t.leaves))
+        for m in models for t in m.trees
+    ]
+    base = np.mean([m.base for m in models], axis=0)
+    return PageTypeModel(tuple(names), tuple(float(v) for v in base), tuple(trees), 0.5)
+
+
+def _fit_one(rows: list[dict[str, float]], labels: list[str], p: Boosting) -> PageTypeModel:
+    """One boosted model of oblivious trees (see ``fit``)."""
     names = sorted({n for row in rows for n in row})
     x = _matrix(rows, names)
     cuts = _cuts(x, p.bins)
