@@ -105,6 +105,7 @@ def _published(
             ("meta", md["published_meta"]),
             ("itemprop", marked.published),
             ("shown", None if relative else lambda: dating.header_day(tree)),
+            ("timeshown", marked.times and not relative and (lambda: dating.time_shown(tree))),
             ("htmldate", None if relative else markup_day),
             ("url", url_day),
             ("feed", hints.feed_published_at),
