@@ -343,3 +343,16 @@ def test_time_shown_needs_the_same_day_written_beside_it() -> None:
     card = '<div class="card"><time datetime="2022-04-20">20 April 2022</time></div>'
     assert shown("<p><time>4 May 2022</time></p>" + card) is None  # the first <time> has none
 
+
+def test_a_modification_day_does_not_move_a_utc_instant_to_the_next_day(make_page) -> None:
+    ld = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "x", '
+        '"datePublished": "2022-03-19T12:25:36Z", "dateModified": "2022-03-20T09:49:32Z"}'
+        '</script><meta name="timestamp" content="2022-03-20T09:49:32Z">'
+    )
+    page = make_page(article_html(head=ld), url="https://e.com/a/s")
+    article = extract_page(page, Hints()).article
+    assert article["published_date"].isoformat() == "2022-03-19"
+    late = ld.replace("2022-03-19T12:25:36Z", "2022-03-19T23:01:00Z")
+    dated_url = make_page(article_html(head=late), url="https://e.com/2022/03/20/s")
+    assert extract_page(dated_url, Hints()).article["published_date"].isoformat() == "2022-03-20"

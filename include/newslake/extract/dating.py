@@ -102,11 +102,18 @@ def site_zone(values: list[str]) -> timezone | None:
 class DateChooser:
     """Evaluates candidates lazily, checks them, and picks the publication date."""
 
-    def __init__(self, url: str, fetched_at: datetime, zone_values: list[str]) -> None:
+    def __init__(
+        self,
+        url: str,
+        fetched_at: datetime,
+        zone_values: list[str],
+        modified: list[Any] | None = None,
+    ) -> None:
         self.fetched_at = fetched_at
         self.url_day = date_from_url(url)
         self.url_month = month_from_url(url)
         self.zone_values = zone_values
+        self.modified = modified or []
         self.dropped: list[str] = []
 
     def check(self, source: str, value: Any, note: bool = True) -> Candidate | None:
@@ -138,7 +145,9 @@ class DateChooser:
 
     def local_day(self, chosen: Candidate, shown: Callable[[], list[date]]) -> date:
         """The page's own calendar day of a chosen instant (see the module docstring);
-        ``shown`` gives the days the URL and the visible markup give."""
+        ``shown`` gives the days the URL and the visible markup give. Besides the URL's, a day
+        the page declares as its modification day is no evidence: the markup search takes
+        modification dates too."""
         local = chosen.local
         if chosen.day_only or not _is_utc(local):
             return local.date()
@@ -146,7 +155,8 @@ class DateChooser:
         if zone is not None:
             return local.astimezone(zone).date()
         day = local.date()
-        for other in shown():
+        url_day = [self.url_day.date()] if self.url_day else []
+        for other in url_day + not_updates(shown(), self.modified):
             shift = (other - day).days
             if shift == 1 and local.hour >= 10 or shift == -1 and local.hour < 12:
                 return other
@@ -298,6 +308,12 @@ def days_of(values: list[str]) -> list[date]:
         if parsed is not None:
             days.append(parsed.date())
     return days
+
+
+def not_updates(days: list[date], modified: list[Any]) -> list[date]:
+    """``days`` without the days of the ``modified`` date strings."""
+    updated = set(days_of([value for value in modified if isinstance(value, str)]))
+    return [day for day in days if day not in updated]
 
 
 _DATE_LABEL = re.compile(

@@ -89,7 +89,8 @@ def _published(
                   md["modified_meta"], marked.published, *marked.times)
         if isinstance(v, str)
     ]
-    chooser = dating.DateChooser(url, fetched_at, zone_values)
+    modified = [md["modified_jsonld"], md["modified_meta"]]
+    chooser = dating.DateChooser(url, fetched_at, zone_values, modified)
     markup_day = functools.cache(lambda: _htmldate(tree, extensive=False))
     url_day = chooser.url_day
     url_month = chooser.url_month
