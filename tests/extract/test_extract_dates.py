@@ -301,3 +301,58 @@ def test_markup_dates_in_page_order() -> None:
     assert found.published == "1 March 2024"
     assert found.modified == "2024-03-02"
     assert found.times == ["2024-03-01T10:00"]
+
+
+def test_a_time_element_its_visible_text_confirms_beats_a_date_in_a_teaser(make_page) -> None:
+    shown = (
+        '<div class="meta"><strong>miércoles, 4 de marzo de 2022</strong>'
+        '<span><time datetime="2022-03-04T07:59:48-04:00">07:59</time> hs</span></div>'
+    )
+    teaser = '<div class="card"><a href="/x">Otra nota</a><div class="date">03-03-2022</div></div>'
+    paras = "".join(
+        f"<p>Parte {i}: el consejo aprobó el nuevo presupuesto del puerto tras un largo debate "
+        "y explicó por qué los miembros votaron como lo hicieron esta semana.</p>"
+        for i in range(8)
+    )
+    html = (
+        "<html><head><title>Presupuesto del puerto</title></head><body><main>"
+        "<section><header><div><h1>Presupuesto del puerto</h1></div></header></section>"
+        f"<div class='story'><article><div>{shown}</div>{paras}</article></div>"
+        f"<section>{teaser}</section></main></body></html>"
+    )
+    page = make_page(html, url="https://e.com/noticia/nota/")
+    article = extract_page(page, Hints()).article
+    assert article["published_date"].isoformat() == "2022-03-04"
+    assert (article["date_source"], article["date_confidence"]) == ("page", "medium")
+
+
+def test_time_shown_needs_the_same_day_written_beside_it() -> None:
+    from lxml.html import fromstring
+    from newslake.extract.dating import time_shown
+
+    def shown(body: str) -> str | None:
+        return time_shown(fromstring(f"<html><body><h1>Harbour</h1>{body}</body></html>"))
+
+    agree = '<p><time datetime="2022-05-04T07:59:48-04:00">May 4, 2022</time></p>'
+    assert shown(agree) == "2022-05-04T07:59:48-04:00"
+    assert shown('<p>4 May 2022 <time datetime="2022-05-04T07:59"></time></p>') is not None
+    assert shown('<p><time datetime="2022-05-03T23:00:00Z">4 May 2022</time></p>') is None
+    assert shown('<p>Updated <time datetime="2022-05-04">May 4, 2022</time></p>') is None
+    assert shown('<aside><time datetime="2022-05-04">May 4, 2022</time></aside>') is None
+    assert shown('<p><time datetime="2022-05-04">07:59</time></p>') is None
+    card = '<div class="card"><time datetime="2022-04-20">20 April 2022</time></div>'
+    assert shown("<p><time>4 May 2022</time></p>" + card) is None  # the first <time> has none
+
+
+def test_a_modification_day_does_not_move_a_utc_instant_to_the_next_day(make_page) -> None:
+    ld = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "x", '
+        '"datePublished": "2022-03-19T12:25:36Z", "dateModified": "2022-03-20T09:49:32Z"}'
+        '</script><meta name="timestamp" content="2022-03-20T09:49:32Z">'
+    )
+    page = make_page(article_html(head=ld), url="https://e.com/a/s")
+    article = extract_page(page, Hints()).article
+    assert article["published_date"].isoformat() == "2022-03-19"
+    late = ld.replace("2022-03-19T12:25:36Z", "2022-03-19T23:01:00Z")
+    dated_url = make_page(article_html(head=late), url="https://e.com/2022/03/20/s")
+    assert extract_page(dated_url, Hints()).article["published_date"].isoformat() == "2022-03-20"

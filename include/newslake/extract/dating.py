@@ -3,7 +3,8 @@
 Candidates, most trusted first: JSON-LD ``datePublished``, publication meta tags, an
 ``itemprop="datePublished"`` element (these three are *declared*), then the day the page
 shows with its headline (written in an element beside the ``<h1>``, or after a "Published:" /
-"Datum:" label; not "Updated", not in comments, related stories or sidebars), htmldate's
+"Datum:" label; not "Updated", not in comments, related stories or sidebars), the first
+``<time datetime>`` when the same day is written in it or beside it, htmldate's
 original-date search over the markup, the day in the URL, the feed's date, a relative date
 ("3 hours ago"), the first ``<time>`` element, a day of the URL's month (``/2011/12/``)
 written in the visible text, and last htmldate's free-text search.
@@ -21,7 +22,8 @@ URL or the visible markup gives: ``published_date`` is the page's own calendar d
 Confidence: ``high`` when a declared date is confirmed by an independent source on the same
 day (the URL, another declared source, a ``<time>`` element); ``medium`` for a
 single declared date, the URL day, a feed date, a day written in the URL's month, the day
-shown with the headline in the URL's month or on a ``<time>`` element, or htmldate's markup
+shown with the headline in the URL's month or on a ``<time>`` element, a ``<time>`` its
+visible text confirms, or htmldate's markup
 search confirmed by the URL; ``low`` for everything else (free text,
 relative dates, a lone ``<time>``).
 """
@@ -100,11 +102,18 @@ def site_zone(values: list[str]) -> timezone | None:
 class DateChooser:
     """Evaluates candidates lazily, checks them, and picks the publication date."""
 
-    def __init__(self, url: str, fetched_at: datetime, zone_values: list[str]) -> None:
+    def __init__(
+        self,
+        url: str,
+        fetched_at: datetime,
+        zone_values: list[str],
+        modified: list[Any] | None = None,
+    ) -> None:
         self.fetched_at = fetched_at
         self.url_day = date_from_url(url)
         self.url_month = month_from_url(url)
         self.zone_values = zone_values
+        self.modified = modified or []
         self.dropped: list[str] = []
 
     def check(self, source: str, value: Any, note: bool = True) -> Candidate | None:
@@ -129,14 +138,16 @@ class DateChooser:
             if note:
                 self.dropped.append(f"{source}={instant.isoformat()} (URL: {self.url_month})")
             return None
-        day_only = source in ("url", "monthday", "shown") or (
+        day_only = source in ("url", "monthday", "shown", "timeshown") or (
             isinstance(value, str) and len(value.strip()) <= 10
         )
         return Candidate(source, local, day_only)
 
     def local_day(self, chosen: Candidate, shown: Callable[[], list[date]]) -> date:
         """The page's own calendar day of a chosen instant (see the module docstring);
-        ``shown`` gives the days the URL and the visible markup give."""
+        ``shown`` gives the days the URL and the visible markup give. Besides the URL's, a day
+        the page declares as its modification day is no evidence: the markup search takes
+        modification dates too."""
         local = chosen.local
         if chosen.day_only or not _is_utc(local):
             return local.date()
@@ -144,7 +155,8 @@ class DateChooser:
         if zone is not None:
             return local.astimezone(zone).date()
         day = local.date()
-        for other in shown():
+        url_day = [self.url_day.date()] if self.url_day else []
+        for other in url_day + not_updates(shown(), self.modified):
             shift = (other - day).days
             if shift == 1 and local.hour >= 10 or shift == -1 and local.hour < 12:
                 return other
@@ -220,7 +232,7 @@ def _best_declared(
 
 def _column(source: str) -> str:
     """The ``date_source`` value of a candidate source."""
-    if source in ("itemprop", "htmldate", "time", "shown", "monthday", "text"):
+    if source in ("itemprop", "htmldate", "time", "timeshown", "shown", "monthday", "text"):
         return "page"
     return source
 
@@ -246,8 +258,8 @@ def _confidence(
         return "high" if day in confirm() else "medium"
     if chosen.source == "feed":
         return "medium"
-    if chosen.source == "monthday":
-        return "medium"  # a day written on the page, in the month the URL gives
+    if chosen.source in ("monthday", "timeshown"):
+        return "medium"  # a day written on the page, in the URL's month or on its <time>
     if chosen.source == "shown" and (
         chooser.url_month == (day.year, day.month)
         or any(abs((d - day).days) <= 1 for d in confirm())
@@ -296,6 +308,12 @@ def days_of(values: list[str]) -> list[date]:
         if parsed is not None:
             days.append(parsed.date())
     return days
+
+
+def not_updates(days: list[date], modified: list[Any]) -> list[date]:
+    """``days`` without the days of the ``modified`` date strings."""
+    updated = set(days_of([value for value in modified if isinstance(value, str)]))
+    return [day for day in days if day not in updated]
 
 
 _DATE_LABEL = re.compile(
@@ -360,4 +378,38 @@ def header_day(tree: HtmlElement) -> datetime | None:
             day = first_written_day(text)
             if day is not None:
                 return day
+    return None
+
+
+def time_shown(tree: HtmlElement) -> str | None:
+    """The ``datetime`` of the page's first ``<time>`` when its visible text agrees with it.
+
+    The day of the ``datetime`` value must be written in the element or in its parent's or
+    grandparent's short text ("<strong>4 May 2022</strong> <time datetime=...>07:59</time>"),
+    outside comments, related stories and sidebars, and not as an "Updated" date: the value
+    meant for machines and the date shown to readers then confirm each other.
+    """
+    element = tree.find(".//time")
+    if element is None or not _outside_comments(element):
+        return None
+    value = (element.get("datetime") or "").strip()
+    parsed = parse_absolute(value, keep_zone=True)
+    if parsed is None:
+        return None
+    texts, node = [], element
+    for _level in range(3):
+        text = _short_text(node, 200)
+        if text:
+            texts.append(text)
+        elif node is not element:  # past the size of a date line
+            break
+        node = node.getparent()
+        if node is None:
+            break
+    if any(_UPDATE_WORDS.search(text) for text in texts):
+        return None
+    for text in texts:
+        written = first_written_day(text)
+        if written is not None:
+            return value if written.date() == parsed.date() else None
     return None

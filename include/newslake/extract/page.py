@@ -89,7 +89,8 @@ def _published(
                   md["modified_meta"], marked.published, *marked.times)
         if isinstance(v, str)
     ]
-    chooser = dating.DateChooser(url, fetched_at, zone_values)
+    modified = [md["modified_jsonld"], md["modified_meta"]]
+    chooser = dating.DateChooser(url, fetched_at, zone_values, modified)
     markup_day = functools.cache(lambda: _htmldate(tree, extensive=False))
     url_day = chooser.url_day
     url_month = chooser.url_month
@@ -105,6 +106,7 @@ def _published(
             ("meta", md["published_meta"]),
             ("itemprop", marked.published),
             ("shown", None if relative else lambda: dating.header_day(tree)),
+            ("timeshown", marked.times and not relative and (lambda: dating.time_shown(tree))),
             ("htmldate", None if relative else markup_day),
             ("url", url_day),
             ("feed", hints.feed_published_at),
