@@ -119,28 +119,3 @@ def test_known_urls_give_the_first_day_and_members_carry_claims(lake):
     assert all(m["_history"] for m in members)
     assert history.bodies([copy["article_id"]], [DAY2]) == {copy["article_id"]: copy["body"]}
     assert history.bodies([copy["article_id"]], [DAY1]) == {}
-
-
-def test_bodies_fall_back_to_one_thread_when_two_run_out_of_memory(lake, monkeypatch, caplog):
-    import duckdb
-    from newslake.dedup import history as history_module
-
-    rows = [article(f"https://a.example/{n}", random_body(300 + n)) for n in range(3)]
-    _publish_day(lake, DAY1, rows)
-    history = load_history(lake, DAY2, CONFIG)
-    real, used = history_module._stream, []
-
-    def short_of_memory(*args, **kwargs):
-        used.append(kwargs.get("threads"))
-        for n, data in enumerate(real(*args, **kwargs)):
-            if kwargs.get("threads") == 2 and n == 0:
-                yield data.slice(0, 1)
-                raise duckdb.OutOfMemoryException("failed to allocate")
-            yield data
-
-    monkeypatch.setattr(history_module, "_stream", short_of_memory)
-    with caplog.at_level(logging.WARNING):
-        found = history.bodies([r["article_id"] for r in rows], [DAY1])
-    assert found == {r["article_id"]: r["body"] for r in rows}
-    assert used == [2, 1]
-    assert "one day at a time" in caplog.text

@@ -174,7 +174,7 @@ class History:
                 ) -> Iterator[pa.Table]:
         return _stream(self.lake, self.snapshot, table, columns,
                        self.start if window else None, self.end, days, self.same_day_except,
-                       match=match, threads=threads)
+                       match, threads)
 
     def known_urls(self, urls: list[str]) -> list[date | None]:
         """First crawl date of each URL in the history (any day before ``end``), or None.
@@ -288,22 +288,13 @@ class History:
         wanted = pa.array(sorted(set(article_ids)), pa.string())
         if not len(wanted):
             return {}
-        import duckdb
-
-        days = sorted(set(days))
-        for threads in (2, 1):  # two days' body columns decoded at once, else one
-            out: dict[str, str] = {}
-            try:
-                for data in self._stream("articles", ["article_id", "body"], days=days,
-                                         match=("article_id", wanted), threads=threads):
-                    out.update(zip(data["article_id"].to_pylist(), data["body"].to_pylist(),
-                                   strict=True))
-                return out
-            except duckdb.OutOfMemoryException as exc:
-                if threads == 1:
-                    raise
-                log.warning("history bodies: %s; reading one day at a time", exc)
-        return {}
+        out: dict[str, str] = {}
+        # one thread: a day's body column is decoded one row group at a time
+        for data in self._stream("articles", ["article_id", "body"], days=days,
+                                 match=("article_id", wanted), threads=1):
+            out.update(zip(data["article_id"].to_pylist(), data["body"].to_pylist(),
+                           strict=True))
+        return out
 
 
 def load_history(lake: str, crawl_date: date, config: DedupConfig,
